@@ -1,0 +1,139 @@
+"""The operations table: one entry per operation, with its forward rule and local derivatives.
+
+Adding an operation means adding one `Op` to `OPS`; the parser, the graph, the captions and the
+drawing all read this table. Arithmetic runs on numpy float64 scalars with floating-point errors
+silenced, so that 1/0 is inf, log(-1) is nan and 9**9**9 overflows to inf exactly as torch does in
+float64, instead of raising as Python's floats and `math` do.
+
+Conventions at kinks follow torch: relu'(0) = 0, |x|'(0) = 0, and max/min split the gradient
+equally between tied arguments. `gates` marks operations whose backward pass in torch *selects*
+the upstream gradient (a `where`) instead of multiplying it, so a zero local derivative blocks even
+an infinite or nan upstream gradient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+_f = np.float64
+
+
+def _div(a: float, b: float) -> float:
+    return _f(a) / _f(b)
+
+
+def _pow(a: float, b: float) -> float:
+    return np.power(_f(a), _f(b))
+
+
+def _pow_d_base(a: float, b: float, out: float) -> float:
+    # torch: exponent == 0 -> 0, else exponent * base ** (exponent - 1)
+    return _f(0.0) if b == 0 else _f(b) * np.power(_f(a), _f(b) - 1)
+
+
+def _pow_d_exponent(a: float, b: float, out: float) -> float:
+    # torch: base == 0 and exponent >= 0 -> 0, else result * log(base)
+    return _f(0.0) if (a == 0 and b >= 0) else _f(out) * np.log(_f(a))
+
+
+def _sigmoid(v: float) -> float:
+    return 1 / (1 + np.exp(-_f(v)))
+
+
+def _tie_split(mine: float, other: float, wins: bool) -> float:
+    if mine == other:
+        return _f(0.5)
+    return _f(1.0) if wins else _f(0.0)
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation: how to compute it, differentiate it, draw it and explain it."""
+
+    name: str  # identifier used in formulas and JSON ("mul", "relu", ...)
+    arity: int
+    symbol: str  # drawn inside the operation's circle
+    forward: Callable[..., float]
+    # One function per operand: (*operands, result) -> local derivative ∂result/∂operand.
+    partials: tuple[Callable[..., float], ...]
+    rule: str  # plain-text rule for captions and hints
+    infix: str | None = None  # "+", "-", "·", "/", "^" for binary operators, "-" for negation
+    precedence: int = 100  # for printing expressions with the fewest parentheses
+    gates: bool = False
+
+
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in [
+        Op("add", 2, "+", lambda a, b: _f(a) + _f(b),
+           (lambda a, b, out: _f(1.0), lambda a, b, out: _f(1.0)),
+           "∂(a + b)/∂a = 1 and ∂(a + b)/∂b = 1", infix="+", precedence=10),
+        Op("sub", 2, "-", lambda a, b: _f(a) - _f(b),
+           (lambda a, b, out: _f(1.0), lambda a, b, out: _f(-1.0)),
+           "∂(a - b)/∂a = 1 and ∂(a - b)/∂b = -1", infix="-", precedence=10),
+        Op("mul", 2, "×", lambda a, b: _f(a) * _f(b),
+           (lambda a, b, out: _f(b), lambda a, b, out: _f(a)),
+           "∂(a·b)/∂a = b and ∂(a·b)/∂b = a", infix="·", precedence=20),
+        Op("div", 2, "÷", _div,
+           (lambda a, b, out: 1 / _f(b), lambda a, b, out: -(_f(a) / _f(b)) / _f(b)),
+           "∂(a/b)/∂a = 1/b and ∂(a/b)/∂b = -a/b²", infix="/", precedence=20),
+        Op("neg", 1, "-", lambda a: -_f(a), (lambda a, out: _f(-1.0),),
+           "∂(-a)/∂a = -1", infix="-", precedence=30),
+        Op("pow", 2, "^", _pow, (_pow_d_base, _pow_d_exponent),
+           "∂(a^b)/∂a = b·a^(b-1) and ∂(a^b)/∂b = a^b·ln a", infix="^", precedence=40),
+        Op("relu", 1, "relu", lambda v: np.maximum(_f(v), _f(0.0)),
+           (lambda v, out: _f(1.0) if out > 0 else _f(0.0),),
+           "∂relu(v)/∂v = 1 if v > 0, else 0", gates=True),
+        Op("sigmoid", 1, "σ", _sigmoid, (lambda v, out: (1 - _f(out)) * _f(out),),
+           "∂σ(v)/∂v = σ(v)·(1 - σ(v))"),
+        Op("tanh", 1, "tanh", lambda v: np.tanh(_f(v)), (lambda v, out: 1 - _f(out) * _f(out),),
+           "∂tanh(v)/∂v = 1 - tanh(v)²"),
+        Op("exp", 1, "exp", lambda v: np.exp(_f(v)), (lambda v, out: _f(out),),
+           "∂exp(v)/∂v = exp(v)"),
+        Op("log", 1, "log", lambda v: np.log(_f(v)), (lambda v, out: 1 / _f(v),),
+           "∂log(v)/∂v = 1/v  (natural logarithm)"),
+        Op("sqrt", 1, "√", lambda v: np.sqrt(_f(v)), (lambda v, out: 1 / (2 * _f(out)),),
+           "∂√v/∂v = 1/(2·√v)"),
+        Op("abs", 1, "abs", lambda v: np.abs(_f(v)), (lambda v, out: np.sign(_f(v)),),
+           "∂|v|/∂v = sign(v), and 0 at v = 0"),
+        Op("sin", 1, "sin", lambda v: np.sin(_f(v)), (lambda v, out: np.cos(_f(v)),),
+           "∂sin(v)/∂v = cos(v)"),
+        Op("cos", 1, "cos", lambda v: np.cos(_f(v)), (lambda v, out: -np.sin(_f(v)),),
+           "∂cos(v)/∂v = -sin(v)"),
+        Op("max", 2, "max", lambda a, b: np.maximum(_f(a), _f(b)),
+           (lambda a, b, out: _tie_split(a, b, not a < b),
+            lambda a, b, out: _tie_split(b, a, not b < a)),
+           "∂max(a, b)/∂a = 1 if a > b, 0 if a < b, ½ on a tie", gates=True),
+        Op("min", 2, "min", lambda a, b: np.minimum(_f(a), _f(b)),
+           (lambda a, b, out: _tie_split(a, b, not a > b),
+            lambda a, b, out: _tie_split(b, a, not b > a)),
+           "∂min(a, b)/∂a = 1 if a < b, 0 if a > b, ½ on a tie", gates=True),
+    ]
+}
+
+# Python operators the parser accepts, mapped to the table.
+BINARY_OPERATORS = {"Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "Pow": "pow"}
+FUNCTIONS = sorted(name for name, op in OPS.items() if op.infix is None)
+
+
+def apply(op: Op, operands: list[float]) -> float:
+    """The forward value of `op` on `operands`, as a Python float (IEEE rules, never raising)."""
+    with np.errstate(all="ignore"):
+        return float(op.forward(*operands))
+
+
+def local_derivatives(op: Op, operands: list[float], result: float) -> list[float]:
+    """∂result/∂operand for each operand, as Python floats (IEEE rules, never raising)."""
+    with np.errstate(all="ignore"):
+        return [float(partial(*operands, result)) for partial in op.partials]
+
+
+def contribution(op: Op, upstream: float, local: float) -> float:
+    """upstream × local, except that a gate with a zero local derivative passes exactly 0."""
+    if op.gates and local == 0:
+        return 0.0
+    with np.errstate(all="ignore"):
+        return float(np.float64(upstream) * np.float64(local))

@@ -1,0 +1,58 @@
+"""Backprop Studio: entry point and command line.
+
+`python main.py` opens the window; `python main.py graph ...` and `python main.py train ...`
+run headless. Each command lives in core/, so this file only parses and dispatches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from core import cli_graph, cli_train
+
+__version__ = "0.1.0"
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, but usage errors follow the CLI contract: exit 2, one `error:` line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"error: {message} (see `{self.prog} --help`)\n")
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, one subcommand per headless task."""
+    parser = _ArgumentParser(
+        prog="backprop-studio",
+        description="Backprop Studio: see how backpropagation and PyTorch's autograd work.",
+        epilog="Without a command the desktop window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ArgumentParser)
+    graph = commands.add_parser(
+        "graph", help="build a computation graph, run forward and backward, print the numbers"
+    )
+    cli_graph.add_arguments(graph)
+    train = commands.add_parser(
+        "train", help="train the four linear-regression variants side by side"
+    )
+    cli_train.add_arguments(train)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the chosen command; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "graph":
+        return cli_graph.run(args)
+    if args.command == "train":
+        return cli_train.run(args)
+    parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
