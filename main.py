@@ -47,11 +47,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "graph":
-        return cli_graph.run(args)
+        return cli_graph.run(args, exporter=_export_graph)
     if args.command == "train":
         return cli_train.run(args)
-    parser.print_help()
-    return 0
+    from gui.app import run as run_window  # Qt loads only when a window is wanted
+
+    return run_window(argv)
+
+
+def _export_graph(cg, path: str) -> None:
+    """Draw a graph to SVG or PNG with the GUI's renderer (core never imports Qt)."""
+    from gui.export import export_graph
+
+    try:
+        export_graph(cg, path)
+    except ValueError as error:
+        raise cli_graph.UsageError(str(error)) from None
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Callable
 
 from core import explain
 from core.formatting import fmt
@@ -31,16 +32,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--preset", choices=sorted(BY_KEY), help="use a built-in formula instead of SOURCE")
     parser.add_argument("--json", action="store_true", help="print one strict JSON object")
+    parser.add_argument(
+        "--export", metavar="FILE", help="also draw the graph with every value and gradient to FILE.svg or FILE.png"
+    )
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run `graph`; print the result or a one-line error. Returns the exit status."""
+Exporter = Callable[[ComputationGraph, str], None]
+
+
+def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
+    """Run `graph`; print the result or a one-line error. Returns the exit status.
+
+    `exporter` draws the graph to a file; main.py passes the GUI's, since core never imports Qt.
+    """
     try:
+        if args.export and not args.export.lower().endswith((".svg", ".png")):
+            raise UsageError(f"--export {args.export}: the file name must end in .svg or .png")
         source = _source(args)
         cg = build_graph(source)
         cg.evaluate(_values(args.assignments, cg))
+        if args.export:
+            if exporter is None:
+                raise UsageError("--export is not available here")
+            exporter(cg, args.export)
     except (ParseError, GraphError, UsageError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot write {args.export}: {error.strerror or error}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(graph_to_dict(cg), allow_nan=False, ensure_ascii=False))

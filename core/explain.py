@@ -134,6 +134,8 @@ def derivation(cg: ComputationGraph, input_name: str) -> str:
         edges = list(reversed(path))
         symbolic.append(_product([partial(symbol(cg, t), symbol(cg, s)) for s, t, _ in edges]))
         numeric.append(_product([factor(cg.edge(e)["local_grad"]) for e in edges]))
+    if len(paths) == 1 and len(paths[0]) == 1:
+        return f"{head} = {grad} (one edge: just the local derivative)"
     if len(paths) == 1:
         return f"{head} = {symbolic[0]} = {numeric[0]} = {grad}"
     return f"{head} = {' + '.join(symbolic)} = {' + '.join(numeric)} = {grad}"

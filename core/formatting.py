@@ -21,9 +21,9 @@ def fmt(value: float, digits: int = 4) -> str:
         return str(int(value))
     magnitude = abs(value)
     if 1e-4 <= magnitude < 1e6:
-        text = f"{value:.{digits}g}"
-        if "e" not in text:
-            return text
+        decimals = max(0, digits - 1 - math.floor(math.log10(magnitude)))
+        text = f"{value:.{decimals}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
     mantissa, exponent = f"{value:.{max(digits - 1, 0)}e}".split("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")

@@ -4,7 +4,8 @@ Multi, because `x*x` has two edges from x into one node and each carries its own
 derivative. Node ids are integers in creation order, which is a topological order: an operation
 is always created after its operands. `evaluate` writes plain floats onto the graph: each node's
 `value` and `grad` (∂output/∂node; None for constants, which torch does not differentiate) and
-each edge's `local_grad` (∂target/∂source) and `contribution` (upstream gradient × local).
+each edge's `local_grad` (∂target/∂source), `blocked` (True where the operation passes exactly
+zero back, as a switched-off relu does) and `contribution` (upstream gradient × local).
 """
 
 from __future__ import annotations
@@ -92,22 +93,25 @@ class ComputationGraph:
                 edges = self.in_edges(node_id)
                 operands = [graph.nodes[u]["value"] for u, _, _ in edges]
                 data["value"] = ops.apply(op, operands)
-                for edge, local in zip(edges, ops.local_derivatives(op, operands, data["value"])):
+                locals_ = ops.local_derivatives(op, operands, data["value"])
+                for edge, local, is_blocked in zip(edges, locals_, ops.blocked(op, operands, data["value"])):
                     graph.edges[edge]["local_grad"] = local
+                    graph.edges[edge]["blocked"] = is_blocked
             data["grad"] = 0.0 if data["kind"] != "const" else None
         graph.nodes[self.output]["grad"] = 1.0
         for node_id in reversed(self.nodes):
             data = graph.nodes[node_id]
             if data["kind"] != "op":
                 continue
-            op = ops.OPS[data["op"]]
             for edge in self.in_edges(node_id):
                 source = graph.nodes[edge[0]]
                 edge_data = graph.edges[edge]
                 if source["kind"] == "const" or not self.reaches_output(node_id):
                     edge_data["contribution"] = None
                     continue
-                edge_data["contribution"] = ops.contribution(op, data["grad"], edge_data["local_grad"])
+                edge_data["contribution"] = ops.contribution(
+                    data["grad"], edge_data["local_grad"], edge_data["blocked"]
+                )
                 source["grad"] = source["grad"] + edge_data["contribution"]
         return self
 
@@ -215,7 +219,9 @@ class _Builder:
         text, precedence = self.expression_text(op, operands)
         node_id = self.add_node("op", op.symbol, apply, op=op.name)
         for index, operand in enumerate(operands):
-            self.graph.add_edge(operand, node_id, operand=index, local_grad=None, contribution=None)
+            self.graph.add_edge(
+                operand, node_id, operand=index, local_grad=None, blocked=False, contribution=None
+            )
         data = self.graph.nodes[node_id]
         data["expr"] = text
         if len(text) > AUTO_NAME_AFTER:

@@ -6,14 +6,15 @@ silenced, so that 1/0 is inf, log(-1) is nan and 9**9**9 overflows to inf exactl
 float64, instead of raising as Python's floats and `math` do.
 
 Conventions at kinks follow torch: relu'(0) = 0, |x|'(0) = 0, and max/min split the gradient
-equally between tied arguments. `gates` marks operations whose backward pass in torch *selects*
-the upstream gradient (a `where`) instead of multiplying it, so a zero local derivative blocks even
-an infinite or nan upstream gradient.
+equally between tied arguments. `masks` mirrors the places where torch's backward pass *selects*
+(a `where`) instead of multiplying: there the contribution is exactly 0 even when the upstream
+gradient is infinite or nan (a switched-off relu blocks everything).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from typing import Callable
 
 import numpy as np
@@ -26,12 +27,22 @@ def _div(a: float, b: float) -> float:
 
 
 def _pow(a: float, b: float) -> float:
-    return np.power(_f(a), _f(b))
+    """C's pow (as torch uses), which numpy departs from at -inf: (-inf) ** 0.5 is inf."""
+    a, b = float(a), float(b)
+    odd_integer = b.is_integer() and b % 2 == 1
+    try:
+        return _f(math.pow(a, b))
+    except OverflowError:
+        return _f(-math.inf if a < 0 and odd_integer else math.inf)
+    except ValueError:  # a pole (0 ** -1) or a negative base with a fractional exponent
+        if a == 0:
+            return _f(math.copysign(math.inf, a) if odd_integer else math.inf)
+        return _f(math.nan)
 
 
 def _pow_d_base(a: float, b: float, out: float) -> float:
     # torch: exponent == 0 -> 0, else exponent * base ** (exponent - 1)
-    return _f(0.0) if b == 0 else _f(b) * np.power(_f(a), _f(b) - 1)
+    return _f(0.0) if b == 0 else _f(b) * _pow(a, b - 1)
 
 
 def _pow_d_exponent(a: float, b: float, out: float) -> float:
@@ -49,6 +60,23 @@ def _tie_split(mine: float, other: float, wins: bool) -> float:
     return _f(1.0) if wins else _f(0.0)
 
 
+def _max(a: float, b: float) -> float:
+    # torch keeps the first argument on a tie (it matters for 0.0 vs -0.0) and propagates nan
+    if a != a or b != b:
+        return _f("nan")
+    return _f(b) if a < b else _f(a)
+
+
+def _min(a: float, b: float) -> float:
+    if a != a or b != b:
+        return _f("nan")
+    return _f(b) if b < a else _f(a)
+
+
+def _sign(v: float) -> float:
+    return _f(1.0) if v > 0 else _f(-1.0) if v < 0 else _f(0.0)  # torch: sgn(0) = sgn(nan) = 0
+
+
 @dataclass(frozen=True)
 class Op:
     """One operation: how to compute it, differentiate it, draw it and explain it."""
@@ -62,7 +90,8 @@ class Op:
     rule: str  # plain-text rule for captions and hints
     infix: str | None = None  # "+", "-", "·", "/", "^" for binary operators, "-" for negation
     precedence: int = 100  # for printing expressions with the fewest parentheses
-    gates: bool = False
+    # One predicate per operand: (*operands, result) -> True where torch passes exactly zero.
+    masks: tuple[Callable[..., bool], ...] | None = None
 
 
 OPS: dict[str, Op] = {
@@ -83,10 +112,11 @@ OPS: dict[str, Op] = {
         Op("neg", 1, "-", lambda a: -_f(a), (lambda a, out: _f(-1.0),),
            "∂(-a)/∂a = -1", infix="-", precedence=30),
         Op("pow", 2, "^", _pow, (_pow_d_base, _pow_d_exponent),
-           "∂(a^b)/∂a = b·a^(b-1) and ∂(a^b)/∂b = a^b·ln a", infix="^", precedence=40),
-        Op("relu", 1, "relu", lambda v: np.maximum(_f(v), _f(0.0)),
-           (lambda v, out: _f(1.0) if out > 0 else _f(0.0),),
-           "∂relu(v)/∂v = 1 if v > 0, else 0", gates=True),
+           "∂(a^b)/∂a = b·a^(b-1) and ∂(a^b)/∂b = a^b·ln a", infix="^", precedence=40,
+           masks=(lambda a, b, out: b == 0, lambda a, b, out: False)),  # torch: where() on the base only
+        Op("relu", 1, "relu", lambda v: _f(0.0) if v < 0 else _f(v),
+           (lambda v, out: _f(0.0) if out <= 0 else _f(1.0),),  # nan passes, as in torch
+           "∂relu(v)/∂v = 1 if v > 0, else 0", masks=(lambda v, out: out <= 0,)),
         Op("sigmoid", 1, "σ", _sigmoid, (lambda v, out: (1 - _f(out)) * _f(out),),
            "∂σ(v)/∂v = σ(v)·(1 - σ(v))"),
         Op("tanh", 1, "tanh", lambda v: np.tanh(_f(v)), (lambda v, out: 1 - _f(out) * _f(out),),
@@ -97,20 +127,22 @@ OPS: dict[str, Op] = {
            "∂log(v)/∂v = 1/v  (natural logarithm)"),
         Op("sqrt", 1, "√", lambda v: np.sqrt(_f(v)), (lambda v, out: 1 / (2 * _f(out)),),
            "∂√v/∂v = 1/(2·√v)"),
-        Op("abs", 1, "abs", lambda v: np.abs(_f(v)), (lambda v, out: np.sign(_f(v)),),
+        Op("abs", 1, "abs", lambda v: np.abs(_f(v)), (lambda v, out: _sign(v),),
            "∂|v|/∂v = sign(v), and 0 at v = 0"),
         Op("sin", 1, "sin", lambda v: np.sin(_f(v)), (lambda v, out: np.cos(_f(v)),),
            "∂sin(v)/∂v = cos(v)"),
         Op("cos", 1, "cos", lambda v: np.cos(_f(v)), (lambda v, out: -np.sin(_f(v)),),
            "∂cos(v)/∂v = -sin(v)"),
-        Op("max", 2, "max", lambda a, b: np.maximum(_f(a), _f(b)),
+        Op("max", 2, "max", _max,
            (lambda a, b, out: _tie_split(a, b, not a < b),
             lambda a, b, out: _tie_split(b, a, not b < a)),
-           "∂max(a, b)/∂a = 1 if a > b, 0 if a < b, ½ on a tie", gates=True),
-        Op("min", 2, "min", lambda a, b: np.minimum(_f(a), _f(b)),
+           "∂max(a, b)/∂a = 1 if a > b, 0 if a < b, ½ on a tie",
+           masks=(lambda a, b, out: a < b, lambda a, b, out: b < a)),
+        Op("min", 2, "min", _min,
            (lambda a, b, out: _tie_split(a, b, not a > b),
             lambda a, b, out: _tie_split(b, a, not b > a)),
-           "∂min(a, b)/∂a = 1 if a < b, 0 if a > b, ½ on a tie", gates=True),
+           "∂min(a, b)/∂a = 1 if a < b, 0 if a > b, ½ on a tie",
+           masks=(lambda a, b, out: a > b, lambda a, b, out: b > a)),
     ]
 }
 
@@ -131,9 +163,16 @@ def local_derivatives(op: Op, operands: list[float], result: float) -> list[floa
         return [float(partial(*operands, result)) for partial in op.partials]
 
 
-def contribution(op: Op, upstream: float, local: float) -> float:
-    """upstream × local, except that a gate with a zero local derivative passes exactly 0."""
-    if op.gates and local == 0:
+def blocked(op: Op, operands: list[float], result: float) -> list[bool]:
+    """For each operand, whether torch passes exactly zero gradient back to it here."""
+    if op.masks is None:
+        return [False] * op.arity
+    return [bool(mask(*operands, result)) for mask in op.masks]
+
+
+def contribution(upstream: float, local: float, is_blocked: bool = False) -> float:
+    """upstream gradient × local derivative, or exactly 0 where the operation blocks the path."""
+    if is_blocked:
         return 0.0
     with np.errstate(all="ignore"):
         return float(np.float64(upstream) * np.float64(local))

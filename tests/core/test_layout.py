@@ -1,0 +1,92 @@
+"""Layout: inputs left, output right, no two nodes in one spot, few crossings."""
+
+import itertools
+import random
+
+from core.graph import build_graph
+from core.layout import layout
+from core.presets import BY_KEY
+
+
+def crossings(cg, lay):
+    """Count crossing pairs among edge segments (through bend points)."""
+    segments = []
+    for edge in cg.graph.edges(keys=True):
+        points = [lay.positions[edge[0]], *lay.bends[edge], lay.positions[edge[1]]]
+        segments += list(zip(points, points[1:]))
+
+    def cross(s, t):
+        (a, b), (c, d) = s, t
+        if len({a, b, c, d}) < 4:
+            return False
+
+        def orient(p, q, r):
+            return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+        return orient(a, b, c) * orient(a, b, d) < 0 and orient(c, d, a) * orient(c, d, b) < 0
+
+    return sum(cross(s, t) for s, t in itertools.combinations(segments, 2))
+
+
+def test_lecture_layout_puts_inputs_left_and_output_right_without_crossings():
+    cg = build_graph(BY_KEY["lecture"].source)
+    lay = layout(cg)
+    xs = {cg.node(n)["symbol"]: lay.positions[n][0] for n in cg.nodes}
+    assert xs == {"w": 0, "x": 0, "b": 0, "u": 1, "v": 2, "a": 3}
+    assert crossings(cg, lay) == 0
+
+
+def test_constants_sit_just_before_their_operation():
+    cg = build_graph("y = relu(x)**2 + 1")
+    lay = layout(cg)
+    for n in cg.nodes:
+        if cg.node(n)["kind"] == "const":
+            (user,) = [v for _, v, _ in cg.out_edges(n)]
+            assert lay.positions[n][0] == lay.positions[user][0] - 1
+
+
+def test_long_edges_bend_through_reserved_points():
+    cg = build_graph("u = w*x; v = relu(u); a = v + x")  # x skips two layers to reach a
+    lay = layout(cg)
+    x, a = cg.input_nodes["x"], cg.output
+    (edge,) = [e for e in cg.out_edges(x) if e[1] == a]
+    assert [p[0] for p in lay.bends[edge]] == [1.0, 2.0]
+    for n in cg.nodes:  # no node sits on a bend point
+        for point in lay.bends[edge]:
+            if lay.positions[n][0] == point[0]:
+                assert abs(lay.positions[n][1] - point[1]) >= 0.7
+
+
+def random_program(seed, size=40):
+    rng = random.Random(seed)
+    names = ["x", "y", "z", "w"]
+    lines = []
+    for i in range(size):
+        op = rng.choice(["+", "*", "-"])
+        lines.append(f"t{i} = {rng.choice(names)} {op} {rng.choice(names)}")
+        names.append(f"t{i}")
+    return "\n".join(lines)
+
+
+def test_forty_node_graphs_never_put_two_nodes_in_one_spot():
+    for seed in range(5):
+        cg = build_graph(random_program(seed))
+        lay = layout(cg)
+        assert len(cg.nodes) >= 40
+        for a, b in itertools.combinations(cg.nodes, 2):
+            (xa, ya), (xb, yb) = lay.positions[a], lay.positions[b]
+            assert xa != xb or abs(ya - yb) >= 1.0 - 1e-9
+        assert lay.positions[cg.output][0] == max(x for x, _ in lay.positions.values())
+
+
+def test_barycenter_ordering_beats_creation_order_on_crossings():
+    cg = build_graph("a = relu(x4*x1); b = relu(x3*x2); c = sigmoid(x1*x3); out = a*b + c")
+    lay = layout(cg)
+    assert crossings(cg, lay) <= 2
+
+
+def test_huge_graphs_lay_out_without_millions_of_bends():
+    cg = build_graph("+".join(["x"] * 3000))
+    lay = layout(cg)
+    assert lay.layers == 3000
+    assert sum(len(b) for b in lay.bends.values()) == 0  # drawn straight: too many to route
