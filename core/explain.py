@@ -63,11 +63,6 @@ def local_sentence(cg: ComputationGraph, edge: tuple[int, int, int]) -> str:
     return f"{partial(symbol(cg, target), symbol(cg, source))} = {fmt(cg.edge(edge)['local_grad'])}"
 
 
-def carrying_out_edges(cg: ComputationGraph, node_id: int) -> list[tuple[int, int, int]]:
-    """Out-edges along which gradient flows back into `node_id` (their target feeds the output)."""
-    return [e for e in cg.out_edges(node_id) if cg.reaches_output(e[1])]
-
-
 def chain_sentence(cg: ComputationGraph, edge: tuple[int, int, int]) -> str:
     """The backward step along one edge: upstream gradient × local derivative = contribution."""
     source, target, _ = edge
@@ -77,17 +72,17 @@ def chain_sentence(cg: ComputationGraph, edge: tuple[int, int, int]) -> str:
         f"{partial(out, t)} · {partial(t, s)} = {factor(cg.grad(target))} · "
         f"{factor(data['local_grad'])} = {fmt(data['contribution'])}"
     )
-    uses = carrying_out_edges(cg, source)
+    uses = cg.carrying_out_edges(source)
     if len(uses) == 1:
         return f"{partial(out, s)} = {product}"
-    number = uses.index(edge) + 1
-    return f"{s} is used {len(uses)} times; use {number} (in {t}) contributes {product}"
+    number = cg.use_number(edge)
+    return f"{s} is used {len(uses)} times; use {number} (in {t.strip('()')}) contributes {product}"
 
 
 def sum_sentence(cg: ComputationGraph, node_id: int) -> str:
     """Where paths meet: the contributions add up to the node's gradient."""
     s = symbol(cg, node_id)
-    terms = [cg.edge(e)["contribution"] for e in carrying_out_edges(cg, node_id)]
+    terms = [cg.edge(e)["contribution"] for e in cg.carrying_out_edges(node_id)]
     return (
         f"{partial(output_symbol(cg), s)} = {sum_text(terms)} = {fmt(cg.grad(node_id))}: "
         f"{s} is used {len(terms)} times, so the chain rule adds up its contributions"
@@ -103,9 +98,12 @@ def sum_text(terms: list[float]) -> str:
 
 
 def rule_of(cg: ComputationGraph, node_id: int) -> str:
-    """The differentiation rule of an operation node, for hints and captions."""
+    """An operation's differentiation rule with its own names: `∂u/∂w = x and ∂u/∂x = w`."""
     data = cg.node(node_id)
-    return ops.OPS[data["op"]].rule if data["kind"] == "op" else ""
+    if data["kind"] != "op":
+        return ""
+    operands = [symbol(cg, u) for u, _, _ in cg.in_edges(node_id)]
+    return ops.rule_text(ops.OPS[data["op"]], data["symbol"], operands)
 
 
 def derivation(cg: ComputationGraph, input_name: str) -> str:
@@ -120,7 +118,7 @@ def derivation(cg: ComputationGraph, input_name: str) -> str:
     paths = _paths_to_output(cg, node_id, MAX_EXPANDED_PATHS)
     grad = fmt(cg.grad(node_id))
     if paths is None:  # too many paths to spell out: one level of the chain rule instead
-        uses = carrying_out_edges(cg, node_id)
+        uses = cg.carrying_out_edges(node_id)
         symbols = " + ".join(
             f"{partial(out, symbol(cg, t))} · {partial(symbol(cg, t), input_name)}"
             for _, t, _ in uses[:2]
@@ -159,6 +157,6 @@ def _paths_to_output(cg: ComputationGraph, start: int, limit: int) -> list[list]
             if len(paths) > limit:
                 return None
             continue
-        for edge in reversed(carrying_out_edges(cg, node_id)):
+        for edge in reversed(cg.carrying_out_edges(node_id)):
             stack.append((edge[1], path + [edge]))
     return paths

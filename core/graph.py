@@ -69,6 +69,21 @@ class ComputationGraph:
     def reaches_output(self, node_id: int) -> bool:
         return node_id == self.output or node_id in self._feeds_output
 
+    def carrying_out_edges(self, node_id: int) -> list[tuple[int, int, int]]:
+        """Out-edges along which gradient flows back into `node_id`, in backward-pass order."""
+        cache = self.graph.graph.setdefault("carrying", {})
+        if node_id not in cache:
+            cache[node_id] = [e for e in self.out_edges(node_id) if self.reaches_output(e[1])]
+        return cache[node_id]
+
+    def use_number(self, edge: tuple[int, int, int]) -> int:
+        """1-based position of `edge` among its source's gradient-carrying out-edges."""
+        numbers = self.graph.graph.setdefault("use_numbers", {})
+        if edge not in numbers:
+            for position, each in enumerate(self.carrying_out_edges(edge[0]), start=1):
+                numbers[each] = position
+        return numbers[edge]
+
     def input_values(self, values: Mapping[str, float] | None = None) -> dict[str, float]:
         """The defaults from the text overridden by `values`; raise GraphError if one is missing."""
         merged = {**self.defaults, **(values or {})}
@@ -225,7 +240,7 @@ class _Builder:
         data = self.graph.nodes[node_id]
         data["expr"] = text
         if len(text) > AUTO_NAME_AFTER:
-            data["symbol"] = self.fresh_name(*(f"h{self.auto_names + 1 + i}" for i in range(100)))
+            data["symbol"] = self.fresh_auto_name()
             self.ref[node_id] = (data["symbol"], 100)
         else:
             data["symbol"] = text if precedence == 100 else f"({text})"
@@ -248,14 +263,24 @@ class _Builder:
         return f"{left}{separator}{right}", op.precedence
 
     def fresh_name(self, *candidates: str) -> str:
+        """The first candidate the program does not use, else the candidate with a number."""
         for candidate in candidates:
             if candidate not in self.taken:
                 self.taken.add(candidate)
-                if candidate.startswith("h") and candidate[1:].isdigit():
-                    self.auto_names = int(candidate[1:])
-                    return "h" + candidate[1:].translate(_SUBSCRIPTS)
                 return candidate
-        raise AssertionError("no free name")  # 100 candidates cannot all be taken by a formula
+        number = 2
+        while f"{candidates[0]}{number}" in self.taken:
+            number += 1
+        self.taken.add(f"{candidates[0]}{number}")
+        return f"{candidates[0]}{number}"
+
+    def fresh_auto_name(self) -> str:
+        """The next free h₁, h₂, ... for a long unnamed intermediate."""
+        self.auto_names += 1
+        while f"h{self.auto_names}" in self.taken:
+            self.auto_names += 1
+        self.taken.add(f"h{self.auto_names}")
+        return "h" + str(self.auto_names).translate(_SUBSCRIPTS)
 
 
 def _wrap(text: str, needed: bool) -> str:

@@ -70,8 +70,8 @@ def _layers(cg: ComputationGraph) -> dict[int, int]:
         else:
             layer[node_id] = 0
     last = max(layer.values())
-    if cg.node(cg.output)["kind"] == "op":
-        layer[cg.output] = last
+    if cg.node(cg.output)["kind"] == "op" and not cg.out_edges(cg.output):
+        layer[cg.output] = last  # rightmost, unless later (unused) statements build on it
     for node_id in cg.nodes:
         if cg.node(node_id)["kind"] == "const":
             users = [v for _, v, _ in cg.out_edges(node_id)]

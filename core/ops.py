@@ -87,7 +87,8 @@ class Op:
     forward: Callable[..., float]
     # One function per operand: (*operands, result) -> local derivative ∂result/∂operand.
     partials: tuple[Callable[..., float], ...]
-    rule: str  # plain-text rule for captions and hints
+    # The differentiation rule as a template: {out} is the result, {0} and {1} the operands.
+    rule: str
     infix: str | None = None  # "+", "-", "·", "/", "^" for binary operators, "-" for negation
     precedence: int = 100  # for printing expressions with the fewest parentheses
     # One predicate per operand: (*operands, result) -> True where torch passes exactly zero.
@@ -99,49 +100,49 @@ OPS: dict[str, Op] = {
     for op in [
         Op("add", 2, "+", lambda a, b: _f(a) + _f(b),
            (lambda a, b, out: _f(1.0), lambda a, b, out: _f(1.0)),
-           "∂(a + b)/∂a = 1 and ∂(a + b)/∂b = 1", infix="+", precedence=10),
+           "∂{out}/∂{0} = 1 and ∂{out}/∂{1} = 1", infix="+", precedence=10),
         Op("sub", 2, "-", lambda a, b: _f(a) - _f(b),
            (lambda a, b, out: _f(1.0), lambda a, b, out: _f(-1.0)),
-           "∂(a - b)/∂a = 1 and ∂(a - b)/∂b = -1", infix="-", precedence=10),
+           "∂{out}/∂{0} = 1 and ∂{out}/∂{1} = -1", infix="-", precedence=10),
         Op("mul", 2, "×", lambda a, b: _f(a) * _f(b),
            (lambda a, b, out: _f(b), lambda a, b, out: _f(a)),
-           "∂(a·b)/∂a = b and ∂(a·b)/∂b = a", infix="·", precedence=20),
+           "∂{out}/∂{0} = {1} and ∂{out}/∂{1} = {0}", infix="·", precedence=20),
         Op("div", 2, "÷", _div,
            (lambda a, b, out: 1 / _f(b), lambda a, b, out: -(_f(a) / _f(b)) / _f(b)),
-           "∂(a/b)/∂a = 1/b and ∂(a/b)/∂b = -a/b²", infix="/", precedence=20),
+           "∂{out}/∂{0} = 1/{1} and ∂{out}/∂{1} = -{0}/{1}²", infix="/", precedence=20),
         Op("neg", 1, "-", lambda a: -_f(a), (lambda a, out: _f(-1.0),),
-           "∂(-a)/∂a = -1", infix="-", precedence=30),
+           "∂{out}/∂{0} = -1", infix="-", precedence=30),
         Op("pow", 2, "^", _pow, (_pow_d_base, _pow_d_exponent),
-           "∂(a^b)/∂a = b·a^(b-1) and ∂(a^b)/∂b = a^b·ln a", infix="^", precedence=40,
+           "∂{out}/∂{0} = {1}·{0}^({1} - 1) and ∂{out}/∂{1} = {0}^{1}·ln {0}", infix="^", precedence=40,
            masks=(lambda a, b, out: b == 0, lambda a, b, out: False)),  # torch: where() on the base only
         Op("relu", 1, "relu", lambda v: _f(0.0) if v < 0 else _f(v),
            (lambda v, out: _f(0.0) if out <= 0 else _f(1.0),),  # nan passes, as in torch
-           "∂relu(v)/∂v = 1 if v > 0, else 0", masks=(lambda v, out: out <= 0,)),
+           "∂{out}/∂{0} = 1 if {0} > 0, else 0", masks=(lambda v, out: out <= 0,)),
         Op("sigmoid", 1, "σ", _sigmoid, (lambda v, out: (1 - _f(out)) * _f(out),),
-           "∂σ(v)/∂v = σ(v)·(1 - σ(v))"),
+           "∂{out}/∂{0} = σ({0})·(1 - σ({0}))"),
         Op("tanh", 1, "tanh", lambda v: np.tanh(_f(v)), (lambda v, out: 1 - _f(out) * _f(out),),
-           "∂tanh(v)/∂v = 1 - tanh(v)²"),
+           "∂{out}/∂{0} = 1 - tanh({0})²"),
         Op("exp", 1, "exp", lambda v: np.exp(_f(v)), (lambda v, out: _f(out),),
-           "∂exp(v)/∂v = exp(v)"),
+           "∂{out}/∂{0} = exp({0})"),
         Op("log", 1, "log", lambda v: np.log(_f(v)), (lambda v, out: 1 / _f(v),),
-           "∂log(v)/∂v = 1/v  (natural logarithm)"),
+           "∂{out}/∂{0} = 1/{0} (natural logarithm)"),
         Op("sqrt", 1, "√", lambda v: np.sqrt(_f(v)), (lambda v, out: 1 / (2 * _f(out)),),
-           "∂√v/∂v = 1/(2·√v)"),
+           "∂{out}/∂{0} = 1/(2·√{0})"),
         Op("abs", 1, "abs", lambda v: np.abs(_f(v)), (lambda v, out: _sign(v),),
-           "∂|v|/∂v = sign(v), and 0 at v = 0"),
+           "∂{out}/∂{0} = sign({0}), and 0 at {0} = 0"),
         Op("sin", 1, "sin", lambda v: np.sin(_f(v)), (lambda v, out: np.cos(_f(v)),),
-           "∂sin(v)/∂v = cos(v)"),
+           "∂{out}/∂{0} = cos({0})"),
         Op("cos", 1, "cos", lambda v: np.cos(_f(v)), (lambda v, out: -np.sin(_f(v)),),
-           "∂cos(v)/∂v = -sin(v)"),
+           "∂{out}/∂{0} = -sin({0})"),
         Op("max", 2, "max", _max,
            (lambda a, b, out: _tie_split(a, b, not a < b),
             lambda a, b, out: _tie_split(b, a, not b < a)),
-           "∂max(a, b)/∂a = 1 if a > b, 0 if a < b, ½ on a tie",
+           "∂{out}/∂{0} = 1 if {0} > {1}, 0 if {0} < {1}, ½ on a tie (the same for {1})",
            masks=(lambda a, b, out: a < b, lambda a, b, out: b < a)),
         Op("min", 2, "min", _min,
            (lambda a, b, out: _tie_split(a, b, not a > b),
             lambda a, b, out: _tie_split(b, a, not b > a)),
-           "∂min(a, b)/∂a = 1 if a < b, 0 if a > b, ½ on a tie",
+           "∂{out}/∂{0} = 1 if {0} < {1}, 0 if {0} > {1}, ½ on a tie (the same for {1})",
            masks=(lambda a, b, out: a > b, lambda a, b, out: b > a)),
     ]
 }
@@ -149,6 +150,11 @@ OPS: dict[str, Op] = {
 # Python operators the parser accepts, mapped to the table.
 BINARY_OPERATORS = {"Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "Pow": "pow"}
 FUNCTIONS = sorted(name for name, op in OPS.items() if op.infix is None)
+
+
+def rule_text(op: Op, result: str, operands: list[str]) -> str:
+    """The op's differentiation rule written with the given names."""
+    return op.rule.format(*operands, out=result)
 
 
 def apply(op: Op, operands: list[float]) -> float:

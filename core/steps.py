@@ -53,7 +53,7 @@ class Schedule:
         self.graph = cg
         self._idle = [n for n in cg.nodes if cg.differentiable(n) and not cg.reaches_output(n)]
         self._summed = {
-            n for n in cg.nodes if len(explain.carrying_out_edges(cg, n)) > 1
+            n for n in cg.nodes if len(cg.carrying_out_edges(n)) > 1
         }  # nodes used on several paths: their gradient appears at an accumulation step
         self.steps: list[Step] = [*self._forward_steps(), self._seed_step(), *self._backward_steps()]
         self.steps.append(self._done_step())

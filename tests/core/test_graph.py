@@ -176,3 +176,15 @@ def test_constants_get_no_gradient_like_torch():
 
 
 import torch  # noqa: E402  (used by the relu test above)
+
+
+def test_automatic_names_skip_every_name_the_program_uses():
+    names = "\n".join(f"h{i} = {i}" for i in range(1, 130))
+    cg = build_graph(names + "\ny = sigmoid(h1*h2 + h3*h4) + h5").evaluate()
+    symbols = {cg.node(n)["symbol"] for n in cg.nodes}
+    assert "h₁₃₀" in symbols and not any(s in symbols for s in ("h₁", "h₂"))
+
+
+def test_unnamed_output_gets_a_free_name():
+    cg = build_graph("f = 2; out = 3; output = 4\nf*x + out*output").evaluate({"x": 1})
+    assert cg.node(cg.output)["symbol"] == "f2"

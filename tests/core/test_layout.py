@@ -90,3 +90,10 @@ def test_huge_graphs_lay_out_without_millions_of_bends():
     lay = layout(cg)
     assert lay.layers == 3000
     assert sum(len(b) for b in lay.bends.values()) == 0  # drawn straight: too many to route
+
+
+def test_an_output_used_by_later_statements_keeps_edges_left_to_right():
+    cg = build_graph("x = 2\nu = x*2\nv = u + 1\nu")
+    lay = layout(cg)
+    for u, v, _ in cg.graph.edges(keys=True):
+        assert lay.positions[u][0] < lay.positions[v][0]

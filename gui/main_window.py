@@ -1,0 +1,251 @@
+"""The main window: the Graph and Training pages, the menus, the status bar, remembered geometry."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QStandardPaths, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget,
+)
+
+from gui.app import APPLICATION, ORGANIZATION
+from gui.graph_page import GraphPage
+
+DEFAULT_SIZE = (1280, 800)
+TAB_POINT_SIZE = 13
+KEYS_HELP = [
+    ("Space", "play / pause"),
+    ("Right, Page Down", "next step (presenter clickers send Page Down)"),
+    ("Left, Page Up", "previous step"),
+    ("Home / End", "first step / last step"),
+    ("Ctrl + +  /  Ctrl + -", "zoom in / zoom out"),
+    ("Ctrl + 0", "fit the graph to the window"),
+    ("Ctrl + B", "show or hide the formula panel (the graph gets the whole width)"),
+    ("F11", "full screen"),
+    ("Mouse wheel, drag", "zoom and pan the graph"),
+    ("Click a node or arrow", "show its formula, value, local derivative and gradient"),
+]
+SOON_TEXT = (
+    "Training arrives soon.\n\n"
+    "This page will train four linear-regression variants side by side — by hand, with "
+    "autograd.grad, with nn.Module and with nn.Sequential — with live loss plots."
+)
+
+
+class MainWindow(QMainWindow):
+    """Backprop Studio's window: a Graph page and a Training page under File, View and Help menus."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APPLICATION)
+        self.setAccessibleName(APPLICATION)
+        self.graph_page = GraphPage()
+        self.training_page = _placeholder(SOON_TEXT)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("pages")
+        self.pages.setAccessibleName("Pages")
+        self.pages.setDocumentMode(True)
+        font = self.pages.tabBar().font()
+        font.setPointSize(TAB_POINT_SIZE)
+        self.pages.tabBar().setFont(font)
+        self.pages.addTab(self.graph_page, "Graph")
+        self.pages.addTab(self.training_page, "Training")
+        self.setCentralWidget(self.pages)
+        self._dialog: QMessageBox | None = None
+        self._make_menus()
+        self._make_status_bar()
+
+        self.graph_page.status_message.connect(self.statusBar().showMessage)
+        self.statusBar().showMessage(self.graph_page.status_text)
+        self.pages.currentChanged.connect(self._page_changed)
+        self._restore_settings()
+        self._page_changed(self.pages.currentIndex())
+
+    # ----- building -------------------------------------------------------------------------
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.setObjectName("fileMenu")
+        export_menu = file_menu.addMenu("&Export…")
+        export_menu.setObjectName("exportMenu")
+        self.export_png_action = export_menu.addAction("PNG image (2× scale)…", self.export_png)
+        self.export_png_action.setObjectName("exportPngAction")
+        self.export_svg_action = export_menu.addAction("SVG drawing (text stays text)…", self.export_svg)
+        self.export_svg_action.setObjectName("exportSvgAction")
+        file_menu.addSeparator()
+        self.quit_action = file_menu.addAction("&Quit", self.close)
+        self.quit_action.setObjectName("quitAction")
+        self.quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")])
+
+        view_menu = bar.addMenu("&View")
+        view_menu.setObjectName("viewMenu")
+        view_menu.addActions(self.graph_page.zoom_actions)
+        view_menu.addSeparator()
+        view_menu.addActions(self.graph_page.playback_actions)
+        view_menu.addSeparator()
+        self.graph_tab_action = self._page_action("&Graph page", "Ctrl+1", 0)
+        self.training_tab_action = self._page_action("&Training page", "Ctrl+2", 1)
+        view_menu.addActions([self.graph_tab_action, self.training_tab_action])
+        self.full_screen_action = view_menu.addAction("F&ull screen", self._toggle_full_screen)
+        self.full_screen_action.setObjectName("fullScreenAction")
+        self.full_screen_action.setCheckable(True)
+        self.full_screen_action.setShortcuts(
+            QKeySequence.keyBindings(QKeySequence.StandardKey.FullScreen) or [QKeySequence("F11")])
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.setObjectName("helpMenu")
+        self.shortcuts_action = help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        self.shortcuts_action.setObjectName("shortcutsAction")
+        self.shortcuts_action.setShortcut(QKeySequence("F1"))
+        self.about_action = help_menu.addAction(f"&About {APPLICATION}", self.show_about)
+        self.about_action.setObjectName("aboutAction")
+
+    def _toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.full_screen_action.setChecked(self.isFullScreen())
+
+    def _page_action(self, text: str, key: str, index: int) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda: self.pages.setCurrentIndex(index))
+        return action
+
+    def _make_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setObjectName("statusBar")
+        self.keys_hint = QLabel("Space play/pause · ←/→ step · Home/End · F1 keys")
+        self.keys_hint.setObjectName("keysHint")
+        self.keys_hint.setStyleSheet("color: #555; padding-right: 8px;")
+        status.addPermanentWidget(self.keys_hint)
+
+    def set_training_page(self, page: QWidget) -> None:
+        """Replace the Training placeholder with the real page."""
+        index = self.pages.indexOf(self.training_page)
+        self.pages.removeTab(index)
+        self.training_page.deleteLater()
+        self.training_page = page
+        self.pages.insertTab(index, page, "Training")
+
+    # ----- menu commands --------------------------------------------------------------------
+
+    def export_png(self, path: str | None = None) -> str | None:
+        """Save the graph as a PNG at twice the screen scale; ask where unless `path` is given."""
+        return self._export("png", "PNG image (*.png)", path, lambda p: self.graph_page.view.export_png(p, scale=2.0))
+
+    def export_svg(self, path: str | None = None) -> str | None:
+        """Save the graph as an SVG drawing; ask where unless `path` is given."""
+        return self._export("svg", "SVG drawing (*.svg)", path, self.graph_page.view.export_svg)
+
+    def _export(self, suffix: str, filter_text: str, path: str | None, write) -> str | None:
+        if not path:
+            folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+            suggestion = str(Path(folder or Path.home()) / f"computation-graph.{suffix}")
+            path, _ = QFileDialog.getSaveFileName(self, f"Export the graph as {suffix.upper()}", suggestion, filter_text)
+            if not path:
+                return None
+        if not path.lower().endswith(f".{suffix}"):
+            path += f".{suffix}"
+        try:
+            write(path)
+        except (OSError, ValueError) as error:
+            self.statusBar().showMessage(f"Could not export to {path}: {error}")
+            self._show_dialog("Export failed", f"<p>Could not write {escape(path)}:</p><p>{escape(str(error))}</p>")
+            return None
+        self.statusBar().showMessage(f"Exported the graph to {path}", 8000)
+        return path
+
+    def show_shortcuts(self) -> None:
+        """List the keyboard shortcuts in a small window."""
+        rows = "".join(f"<tr><td><b>{key}</b></td><td style='padding-left: 14px'>{what}</td></tr>" for key, what in KEYS_HELP)
+        self._show_dialog("Keyboard shortcuts", f"<table>{rows}</table><p>While you type a formula, "
+                          "Space and the arrow keys edit the text; click the graph to step again.</p>")
+
+    def show_about(self) -> None:
+        """Say what Backprop Studio is."""
+        self._show_dialog(
+            f"About {APPLICATION}",
+            f"<h3>{APPLICATION}</h3><p>See how backpropagation works: type a formula, watch its "
+            "computation graph, and step through the forward and backward passes while the caption "
+            "spells out the chain rule with numbers.</p>",
+        )
+
+    def _show_dialog(self, title: str, html: str) -> None:
+        # open(), not exec(): the window keeps running (and tests are never blocked by a modal loop)
+        if self._dialog is None:
+            self._dialog = QMessageBox(self)
+            self._dialog.setObjectName("infoDialog")
+            self._dialog.setStandardButtons(QMessageBox.StandardButton.Close)
+            self._dialog.setTextFormat(Qt.TextFormat.RichText)
+        self._dialog.setWindowTitle(title)
+        self._dialog.setText(html)
+        self._dialog.open()
+
+    # ----- pages and settings ---------------------------------------------------------------
+
+    def _page_changed(self, index: int) -> None:
+        on_graph = self.pages.widget(index) is self.graph_page
+        for action in self.graph_page.playback_actions + self.graph_page.zoom_actions:
+            action.setEnabled(on_graph)  # Space on the training page must not play the graph
+        self.export_png_action.setEnabled(on_graph)
+        self.export_svg_action.setEnabled(on_graph)
+        self.keys_hint.setVisible(on_graph)
+
+    def _restore_settings(self) -> None:
+        settings = window_settings()
+        geometry = settings.value("window/geometry")
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.resize(*DEFAULT_SIZE)
+        splitter = settings.value("graph/splitter")
+        if isinstance(splitter, QByteArray):
+            self.graph_page.splitter.restoreState(splitter)
+        self.graph_page.set_side_panel_visible(settings.value("graph/sidePanel", "true") != "false")
+        page = settings.value("window/page", 0)
+        try:
+            self.pages.setCurrentIndex(int(page))
+        except (TypeError, ValueError):
+            pass
+
+    def save_settings(self) -> None:
+        """Remember the geometry, the splitter and the page shown, for the next start."""
+        settings = window_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("graph/splitter", self.graph_page.splitter.saveState())
+        settings.setValue("window/page", self.pages.currentIndex())
+        settings.setValue("graph/sidePanel", "true" if self.graph_page.side_panel_visible() else "false")
+        settings.sync()
+
+    def closeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """Save the settings and stop every timer before the window goes."""
+        self.save_settings()
+        self.graph_page.shutdown()
+        self.statusBar().clearMessage()  # a timed message keeps a QTimer running
+        if self._dialog is not None:
+            self._dialog.close()
+        super().closeEvent(event)
+
+
+def window_settings() -> QSettings:
+    """The user's settings file (INI on every platform, so tests can point it at a folder)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+
+
+def _placeholder(text: str) -> QWidget:
+    label = QLabel(text)
+    label.setObjectName("trainingPlaceholder")
+    label.setAccessibleName("Training page (coming soon)")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setMargin(48)
+    font = label.font()
+    font.setPointSize(18)
+    label.setFont(font)
+    label.setStyleSheet("color: #555;")
+    return label

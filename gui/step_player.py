@@ -1,0 +1,109 @@
+"""The animation clock: an index into the schedule, advanced by a QTimer on the GUI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+DEFAULT_STEPS_PER_SECOND = 1.0
+
+
+class StepPlayer(QObject):
+    """Which step of the schedule is shown (0 .. count), and whether it advances by itself."""
+
+    step_changed = Signal(int)  # the new step index, 0 .. count
+    count_changed = Signal(int)  # the number of steps in the schedule now shown
+    playing_changed = Signal(bool)  # True when playback starts, False when it stops
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._step = 0
+        self._count = 0
+        self._steps_per_second = DEFAULT_STEPS_PER_SECOND
+        self.timer = QTimer(self)
+        self.timer.setObjectName("playTimer")
+        self.timer.setInterval(self._interval())
+        self.timer.timeout.connect(self._advance)
+
+    @property
+    def step(self) -> int:
+        """The step shown: 0 is the start, count is the end."""
+        return self._step
+
+    @property
+    def count(self) -> int:
+        """The number of steps in the schedule."""
+        return self._count
+
+    @property
+    def playing(self) -> bool:
+        """Whether the timer is advancing the step."""
+        return self.timer.isActive()
+
+    @property
+    def steps_per_second(self) -> float:
+        """The playback speed."""
+        return self._steps_per_second
+
+    def set_count(self, count: int) -> None:
+        """Use a schedule of `count` steps; the index is clamped, staying at the end if it was there."""
+        at_end = self._count > 0 and self._step >= self._count
+        if count != self._count:
+            self._count = max(0, count)
+            self.count_changed.emit(self._count)
+        self.go_to(self._count if at_end else self._step)
+
+    def go_to(self, step: int) -> None:
+        """Show step `step` (clamped to 0 .. count)."""
+        step = max(0, min(step, self._count))
+        if step != self._step:
+            self._step = step
+            self.step_changed.emit(step)
+
+    def next(self) -> None:
+        """One step forward."""
+        self.go_to(self._step + 1)
+
+    def previous(self) -> None:
+        """One step back."""
+        self.go_to(self._step - 1)
+
+    def to_start(self) -> None:
+        """Back to step 0, where only the inputs are known."""
+        self.go_to(0)
+
+    def to_end(self) -> None:
+        """Jump to the last step, with every value and gradient shown; playback stops."""
+        self.pause()
+        self.go_to(self._count)
+
+    def play(self) -> None:
+        """Advance by itself; from the end, start again at step 0."""
+        if self.playing or self._count == 0:
+            return
+        if self._step >= self._count:
+            self.go_to(0)
+        self.timer.start(self._interval())
+        self.playing_changed.emit(True)
+
+    def pause(self) -> None:
+        """Stop advancing (the timer stops, so nothing keeps running)."""
+        if self.playing:
+            self.timer.stop()
+            self.playing_changed.emit(False)
+
+    def toggle(self) -> None:
+        """Play if paused, pause if playing."""
+        self.pause() if self.playing else self.play()
+
+    def set_speed(self, steps_per_second: float) -> None:
+        """How many steps playback advances per second."""
+        self._steps_per_second = max(0.05, float(steps_per_second))
+        self.timer.setInterval(self._interval())
+
+    def _interval(self) -> int:
+        return max(1, round(1000 / self._steps_per_second))
+
+    def _advance(self) -> None:
+        self.next()
+        if self._step >= self._count:
+            self.pause()
