@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(
         prog="backprop-studio",
         description="Backprop Studio: see how backpropagation and PyTorch's autograd work.",
-        epilog="Without a command the desktop window opens.",
+        epilog="Without a command the desktop window opens: backprop-studio [SESSION.json] "
+        "[--quit-after-first-paint] (see backprop-studio --window-help).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ArgumentParser)
@@ -42,14 +43,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+HEADLESS_COMMANDS = ("graph", "train")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command; return the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or (argv[0] not in HEADLESS_COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        return _open_window(argv)  # the window takes its own options: a session file, ...
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "graph":
         return cli_graph.run(args, exporter=_export_graph)
-    if args.command == "train":
-        return cli_train.run(args)
+    return cli_train.run(args)
+
+
+def _open_window(argv: list[str]) -> int:
     from gui.app import run as run_window  # Qt loads only when a window is wanted
 
     return run_window(argv)

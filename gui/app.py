@@ -9,6 +9,7 @@ Nothing here imports Qt at module level, so the check itself costs no start-up t
 
 from __future__ import annotations
 
+import argparse
 import ctypes.util
 import os
 import subprocess
@@ -134,8 +135,24 @@ def failure_message(problem: str) -> str:
     return f"Backprop Studio cannot open its window.\n\n{problem}\n\n{HEADLESS_HINT}\n"
 
 
+def parse_window_arguments(argv: list[str]) -> argparse.Namespace:
+    """The window's own command line: an optional session file and start-up options."""
+    parser = argparse.ArgumentParser(
+        prog="backprop-studio", description="Open the Backprop Studio window.",
+        epilog="Headless commands: backprop-studio graph --help, backprop-studio train --help.",
+    )
+    parser.add_argument("session", nargs="?", metavar="SESSION.json", help="a saved session to open")
+    parser.add_argument(
+        "--quit-after-first-paint", action="store_true",
+        help="open the window, exit right after it is first painted (for start-up benchmarks)",
+    )
+    parser.add_argument("--window-help", action="help", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Open the main window and run until it closes; return the exit status (1 if no display)."""
+    options = parse_window_arguments(list(argv or []))
     problem = display_problem()
     if problem:
         sys.stderr.write(failure_message(problem))
@@ -149,10 +166,29 @@ def run(argv: list[str] | None = None) -> int:
     if problem:
         sys.stderr.write(failure_message(problem))
         return 1
-    app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
+    app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     window = MainWindow()
+    if options.session and hasattr(window, "open_session"):
+        window.open_session(options.session)
+    if options.quit_after_first_paint:
+        _quit_after_first_paint(app, window)
     window.show()
     return app.exec()
+
+
+def _quit_after_first_paint(app, window) -> None:
+    """Leave the event loop as soon as the window has painted once (nothing is skipped)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, app.quit)  # after this paint completes
+            return False
+
+    window._first_paint_filter = FirstPaint(window)  # kept alive with the window
+    window.installEventFilter(window._first_paint_filter)
