@@ -1,6 +1,6 @@
 """Backprop Studio: entry point and command line.
 
-`python main.py` opens the window; `python main.py graph ...` and `python main.py train ...`
+`python main.py` opens the window; `python main.py graph ...`, `train ...` and `trace ...`
 run headless. Each command lives in core/, so this file only parses and dispatches.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core import cli_graph, cli_train
+from core import cli_graph, cli_trace, cli_train
 
 __version__ = "0.1.0"
 
@@ -40,10 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
         "train", help="train the four linear-regression variants side by side"
     )
     cli_train.add_arguments(train)
+    trace = commands.add_parser(
+        "trace", help="show the graph torch builds for one variant's loss, with torch's gradients"
+    )
+    cli_trace.add_arguments(trace)
     return parser
 
 
-HEADLESS_COMMANDS = ("graph", "train")
+HEADLESS_COMMANDS = ("graph", "train", "trace")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "graph":
         return cli_graph.run(args, exporter=_export_graph)
+    if args.command == "trace":
+        return cli_trace.run(args)
     return cli_train.run(args)
 
 

@@ -22,13 +22,25 @@ EPOCH_LINES_AT_START = 3  # then every 10th epoch, then the last one
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the `train` command's options."""
+    add_training_options(parser)
+    parser.add_argument("--variants", default=ALL_VARIANTS, metavar="NAMES",
+                        help=f"comma-separated variants to train (default: {ALL_VARIANTS})")
+    parser.add_argument("--json", action="store_true", help="print the results as strict JSON")
+
+
+def add_training_options(
+    parser: argparse.ArgumentParser,
+    epochs_default: int = 100,
+    epochs_help: str = "full-batch epochs (default: 100)",
+) -> None:
+    """Declare the data and training options that `train` and `trace` share."""
     parser.add_argument("--data", type=Path, default=BUNDLED_DATA, metavar="CSV",
                         help="CSV file with an optional unnamed index column first "
                              "(default: the bundled data/linreg-data.csv)")
     parser.add_argument("--features", default="x1,x2", metavar="NAMES",
                         help="comma-separated feature columns (default: x1,x2)")
     parser.add_argument("--target", default="y", metavar="NAME", help="target column (default: y)")
-    parser.add_argument("--epochs", type=int, default=100, help="full-batch epochs (default: 100)")
+    parser.add_argument("--epochs", type=int, default=epochs_default, help=epochs_help)
     parser.add_argument("--lr", type=float, default=0.05, help="learning rate (default: 0.05)")
     parser.add_argument("--seed", type=int, default=123,
                         help="seed for the shuffle and the initial weights (default: 123)")
@@ -47,33 +59,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--manual-as-notebook", action="store_true",
                         help="train the manual variant as the notebook wrote it, without the "
                              "ReLU's derivative: reproduces its printed numbers exactly")
-    parser.add_argument("--variants", default=ALL_VARIANTS, metavar="NAMES",
-                        help=f"comma-separated variants to train (default: {ALL_VARIANTS})")
-    parser.add_argument("--json", action="store_true", help="print the results as strict JSON")
 
 
 def run(args: argparse.Namespace) -> int:
     """Train as the options ask and print the report; return 0, or 2 for bad data or options."""
-    from core.data import DataError, load_table, prepare
-    from core.training import TrainingConfig, train
+    from core.data import DataError
+    from core.training import train
 
     try:
-        config = TrainingConfig(
-            epochs=args.epochs,
-            lr=args.lr,
-            activation=args.activation,
-            init=args.init,
-            variants=tuple(_name_list(args.variants, "variant")),
-            manual_relu_derivative=not args.manual_as_notebook,
-        )
+        config = config_from_args(args, _name_list(args.variants, "variant"))
         if config.epochs < 1:
             raise ValueError(f"--epochs must be at least 1, not {config.epochs}")
-        features = _name_list(args.features, "feature column")
-        table = load_table(args.data, features, args.target)
-        prepared = prepare(table, args.shift, args.seed, args.test_fraction)
+        table, prepared = data_from_args(args)
     except (DataError, ValueError) as error:
-        message = " ".join(str(error).split())  # exactly one line, whatever the cause
-        print(f"error: {message}", file=sys.stderr)
+        print_error(error)
         return 2
 
     import torch
@@ -87,6 +86,35 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(_report(result, table.source))
     return 0
+
+
+def config_from_args(args: argparse.Namespace, variants: list[str]) -> Any:
+    """The TrainingConfig the shared training options ask for; ValueError if one is bad."""
+    from core.training import TrainingConfig
+
+    return TrainingConfig(
+        epochs=args.epochs,
+        lr=args.lr,
+        activation=args.activation,
+        init=args.init,
+        variants=tuple(variants),
+        manual_relu_derivative=not args.manual_as_notebook,
+    )
+
+
+def data_from_args(args: argparse.Namespace) -> tuple[Any, Any]:
+    """Load and prepare the data the shared options name: (table, prepared); DataError if bad."""
+    from core.data import load_table, prepare
+
+    features = _name_list(args.features, "feature column")
+    table = load_table(args.data, features, args.target)
+    return table, prepare(table, args.shift, args.seed, args.test_fraction)
+
+
+def print_error(error: Exception) -> None:
+    """Print `error: ...` on standard error, as exactly one line whatever the message holds."""
+    message = " ".join(str(error).split())
+    print(f"error: {message}", file=sys.stderr)
 
 
 def _name_list(text: str, what: str) -> list[str]:

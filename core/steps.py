@@ -46,6 +46,13 @@ class State:
 START_CAPTION = "Inputs are set. Step forward to compute each node's value."
 
 
+def start_state(cg: ComputationGraph) -> State:
+    """What is visible before the first step: the values of the inputs and constants."""
+    state = State(0, "start", START_CAPTION)
+    state.values = {n: cg.value(n) for n in cg.nodes if cg.node(n)["kind"] != "op"}
+    return state
+
+
 class Schedule:
     """The steps of forward and backward propagation through an evaluated graph."""
 
@@ -112,9 +119,7 @@ class Schedule:
     def state_at(self, k: int) -> State:
         """What is visible after the first k steps (k is clamped to 0 .. len(steps))."""
         k = max(0, min(k, len(self.steps)))
-        cg = self.graph
-        state = State(0, "start", START_CAPTION)
-        state.values = {n: cg.value(n) for n in cg.nodes if cg.node(n)["kind"] != "op"}
+        state = start_state(self.graph)
         for index, step in enumerate(self.steps[:k], start=1):
             self._apply(state, step)
             state.step = index

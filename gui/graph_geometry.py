@@ -12,10 +12,11 @@ computed here, they are only measured.
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QFontMetricsF, QPainterPath, QPolygonF
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF
+from PySide6.QtGui import QFont, QFontMetricsF, QPainterPath, QPolygonF
 
 from core.graph import ComputationGraph
 from core.layout import Layout
@@ -41,14 +42,38 @@ TAG_PAD = 6.0  # room for the background of the "output" tag
 TIP_INSET = theme.ARROW_LENGTH - 3.0  # lines stop short of the arrow tip so it stays sharp
 
 
+_shared_fonts: dict[tuple[int, bool, bool], tuple[QFont, QFontMetricsF]] = {}
+_shared_fonts_app: list[weakref.ref | None] = [None]  # the application the fonts belong to
+
+
+def shared_font(pixel_size: int, bold: bool = False, italic: bool = False) -> tuple[QFont, QFontMetricsF]:
+    """The drawing's font in one style and its metrics, made once and shared by every label.
+
+    A 1,000-node graph has about 8,000 labels: a font and metrics object each made building its
+    scene measurably slower (more objects for Python's garbage collector to scan).
+    """
+    app = QCoreApplication.instance()
+    remembered = _shared_fonts_app[0]
+    if remembered is None or remembered() is not app:  # a new application: fonts start afresh
+        _shared_fonts.clear()
+        _shared_fonts_app[0] = weakref.ref(app) if app is not None else None
+    key = (pixel_size, bold, italic)
+    if key not in _shared_fonts:
+        font = theme.font(pixel_size, bold)
+        if italic:
+            font.setItalic(True)
+        _shared_fonts[key] = (font, QFontMetricsF(font))
+    return _shared_fonts[key]
+
+
 def text_width(text: str, pixel_size: int, bold: bool = False) -> float:
     """Width in scene pixels of text as drawn (with typographic minus signs)."""
-    return QFontMetricsF(theme.font(pixel_size, bold)).horizontalAdvance(theme.typeset(text))
+    return shared_font(pixel_size, bold)[1].horizontalAdvance(theme.typeset(text))
 
 
 def text_height(pixel_size: int, bold: bool = False) -> float:
     """Line height in scene pixels of the drawing's font at a pixel size."""
-    return QFontMetricsF(theme.font(pixel_size, bold)).height()
+    return shared_font(pixel_size, bold)[1].height()
 
 
 @dataclass(frozen=True)
@@ -304,56 +329,70 @@ def backward_route(route: EdgeRoute) -> tuple[QPainterPath, QPointF, QPointF]:
     """
     full = QPainterPath(route.path)
     full.lineTo(route.tip)
-    points = _resampled_ends([p for polygon in full.toSubpathPolygons() for p in polygon], ARC_SAMPLE, ARC_RAMP)
-    lengths = [0.0]
-    for a, b in zip(points, points[1:]):
-        lengths.append(lengths[-1] + _distance(a, b))
+    # Points are (x, y) floats, not QPointF: a big graph has thousands of arrows, and a Python
+    # object per point made the first paint of 1,000 nodes twice as slow (benchmarks/bench_graph.py).
+    points = _resampled_ends(
+        [(p.x(), p.y()) for polygon in full.toSubpathPolygons() for p in polygon], ARC_SAMPLE, ARC_RAMP
+    )
+    lengths = _lengths(points)
     total = lengths[-1]
+    last = len(points) - 1
     offset_points = []
-    for index, point in enumerate(points):
+    for index, (x, y) in enumerate(points):
         before = points[max(index - 1, 0)]
-        after = points[min(index + 1, len(points) - 1)]
-        dx, dy = after.x() - before.x(), after.y() - before.y()
+        after = points[min(index + 1, last)]
+        dx, dy = after[0] - before[0], after[1] - before[1]
         norm = math.hypot(dx, dy) or 1.0
-        normal = QPointF(-dy / norm, dx / norm)  # points "down" for a left-to-right edge
+        normal_x, normal_y = -dy / norm, dx / norm  # points "down" for a left-to-right edge
         distance = min(lengths[index], total - lengths[index])
         offset = ARC_END_OFFSET + (ARC_OFFSET - ARC_END_OFFSET) * _smoothstep(distance / ARC_RAMP)
-        offset_points.append(point + normal * (route.side * offset))
+        shift = route.side * offset
+        offset_points.append((x + normal_x * shift, y + normal_y * shift))
     offset_points.reverse()
     tip = offset_points[-1]
     back = _point_at_distance_from_end(offset_points, TIP_INSET)
-    direction = tip - back
-    norm = math.hypot(direction.x(), direction.y()) or 1.0
-    direction = direction / norm
-    end = tip - direction * TIP_INSET
+    dx, dy = tip[0] - back[0], tip[1] - back[1]
+    norm = math.hypot(dx, dy) or 1.0
+    dx, dy = dx / norm, dy / norm
+    end = (tip[0] - dx * TIP_INSET, tip[1] - dy * TIP_INSET)
     while len(offset_points) > 2 and _distance(offset_points[-2], tip) <= TIP_INSET:
         offset_points.pop()
     offset_points[-1] = end
     path = QPainterPath()
-    path.addPolygon(QPolygonF(offset_points))
-    return path, tip, direction
+    path.addPolygon(QPolygonF([QPointF(x, y) for x, y in offset_points]))
+    return path, QPointF(*tip), QPointF(dx, dy)
 
 
-def _resampled_ends(points: list[QPointF], spacing: float, reach: float) -> list[QPointF]:
+Point = tuple[float, float]
+
+
+def _lengths(points: list[Point]) -> list[float]:
+    """Distance along the polyline from its first point to each point."""
+    lengths = [0.0]
+    for a, b in zip(points, points[1:]):
+        lengths.append(lengths[-1] + _distance(a, b))
+    return lengths
+
+
+def _resampled_ends(points: list[Point], spacing: float, reach: float) -> list[Point]:
     """The polyline through `points`, with points at most `spacing` apart within `reach` of its ends.
 
     Only the ends need them (that is where the backward arrow bends away from its edge); a long
     edge across a big graph would otherwise cost tens of thousands of points.
     """
-    lengths = [0.0]
-    for a, b in zip(points, points[1:]):
-        lengths.append(lengths[-1] + _distance(a, b))
+    lengths = _lengths(points)
     total = lengths[-1]
     result = [points[0]]
-    for index, point in enumerate(points[1:], start=1):
-        start, begin, end = points[index - 1], lengths[index - 1], lengths[index]
+    for index, (x, y) in enumerate(points[1:], start=1):
+        (start_x, start_y), begin, end = points[index - 1], lengths[index - 1], lengths[index]
         if end - begin < 0.01:
             continue
         at = begin
         while at < end - 0.01:
             fine = at < reach or at >= total - reach - 0.01
             at = min(end, at + spacing if fine else max(total - reach, at + spacing))
-            result.append(start + (point - start) * ((at - begin) / (end - begin)))
+            t = (at - begin) / (end - begin)
+            result.append((start_x + (x - start_x) * t, start_y + (y - start_y) * t))
     return result
 
 
@@ -362,11 +401,11 @@ def _smoothstep(t: float) -> float:
     return t * t * (3 - 2 * t)
 
 
-def _distance(a: QPointF, b: QPointF) -> float:
-    return math.hypot(a.x() - b.x(), a.y() - b.y())
+def _distance(a: Point, b: Point) -> float:
+    return math.hypot(a[0] - b[0], a[1] - b[1])
 
 
-def _point_at_distance_from_end(points: list[QPointF], distance: float) -> QPointF:
+def _point_at_distance_from_end(points: list[Point], distance: float) -> Point:
     tip = points[-1]
     for point in reversed(points[:-1]):
         if _distance(point, tip) >= distance:

@@ -10,12 +10,12 @@ from typing import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
-    QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF,
+    QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF,
 )
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
-from gui.graph_geometry import EdgeRoute, LabelSpot, NodeShape, backward_route, tag_rect
+from gui.graph_geometry import EdgeRoute, LabelSpot, NodeShape, backward_route, shared_font, tag_rect
 
 Run = tuple[str, QColor]
 HALO_PAD = 4.0
@@ -34,8 +34,8 @@ class TextLabel(QGraphicsItem):
 
     def __init__(self, pixel_size: int, bold: bool = False, background: QColor | None = None, parent=None):
         super().__init__(parent)
-        self._font = theme.font(pixel_size, bold)
-        self._metrics = QFontMetricsF(self._font)
+        self._style = (pixel_size, bold)
+        self._font, self._metrics = shared_font(pixel_size, bold)
         self._background = background  # a white halo keeps a label readable over a line
         self._runs: list[Run] = []
         self._vertical = "center"
@@ -69,8 +69,7 @@ class TextLabel(QGraphicsItem):
         """Slant the text (for a sum that is not finished yet)."""
         if italic != self._italic:
             self._italic = italic
-            self._font.setItalic(italic)
-            self._metrics = QFontMetricsF(self._font)
+            self._font, self._metrics = shared_font(*self._style, italic)
             self.prepareGeometryChange()
             self._rect = self._measure()
             self.update()

@@ -19,7 +19,7 @@ from core import explain
 from core.formatting import fmt
 from core.graph import ComputationGraph
 from core.layout import Layout
-from core.steps import Schedule, State
+from core.steps import Schedule, State, start_state
 from gui import graph_text, theme
 from gui.graph_geometry import NodeTexts, scene_geometry, text_width
 from gui.graph_items import EdgeItem, NodeItem
@@ -61,6 +61,9 @@ class GraphView(QGraphicsView):
         )
         self._scene = QGraphicsScene(self)
         self._scene.setBackgroundBrush(theme.BACKGROUND)
+        # No BSP index: labels change size at every step, and the whole graph is usually in view.
+        # Building the index made the first paint of 1,000 nodes grow faster than linearly.
+        self._scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.setScene(self._scene)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
@@ -110,7 +113,8 @@ class GraphView(QGraphicsView):
         }
         self._apply_geometry(cg, layout)
         step = self._state.step if self._state is not None else 0
-        self.show_state(Schedule(cg).state_at(step))  # until the page shows its own state
+        # until the page shows its own state; a new graph starts at step 0, which needs no schedule
+        self.show_state(Schedule(cg).state_at(step) if step else start_state(cg))
         if not same and self._auto_fit:
             self.fit()
 

@@ -1,0 +1,237 @@
+"""The graph page's cost: build, layout, schedule and drawing at 10, 100 and 1,000 nodes; frame time.
+
+Run: `python benchmarks/bench_graph.py [--quick] [--sizes 10,100,1000] [--json]`
+
+For each size a seeded random program (assignments of small formulas over inputs and earlier
+names, with +, -, *, /, functions and constants) goes through every stage the graph page runs
+when a formula changes, each timed on its own:
+  build     core.graph.build_graph (parse included)
+  evaluate  the forward and backward pass
+  layout    core.layout.layout
+  schedule  core.steps.Schedule
+  scene     GraphView.set_graph (items created, measured, routed, fitted)
+  state     GraphView.show_state of the last step (every value, gradient and flow label shown)
+  paint     the first paint of the view (QWidget.grab of a 1200 x 800 view, offscreen)
+Target: total at 1,000 nodes within 10x the 100-node total (near-linear).
+
+Animation: on a 40-node graph shown in a 1200 x 800 view, one frame is what the page does per
+step: Schedule.state_at(k), GraphView.show_state, and a synchronous repaint of the viewport.
+Frames step forward through the whole schedule and back again. Target: >= 60 frames per second
+(mean frame <= 16.7 ms); p95 and max are reported too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import clock, fmt_ms, median, percentile, qt_application, table  # noqa: E402
+
+SIZES = (10, 100, 1000)
+ANIMATION_NODES = 40
+VIEW_SIZE = (1200, 800)
+LINEAR_TARGET = 10.0  # 1,000-node total / 100-node total
+FPS_TARGET = 60.0
+STAGES = ("build", "evaluate", "layout", "schedule", "scene", "state", "paint")
+FUNCTIONS = ("relu", "sigmoid", "tanh", "exp", "abs")
+
+
+def random_program(nodes: int, seed: int = 1) -> str:
+    """A program whose graph has about `nodes` nodes (inputs, constants and operations).
+
+    Each statement combines a recent name (so the graph grows deep, as derivations do) with any
+    earlier name or input (so there are long edges, shared uses and accumulation steps).
+    """
+    rng = random.Random(seed)
+    inputs = [f"x{i}" for i in range(1, max(2, nodes // 12) + 1)]
+    names = list(inputs)
+    used: set[str] = set()
+    lines, count = [], 0
+
+    def pick(recent: bool) -> str:
+        name = rng.choice(names[-6:] if recent else names)
+        nonlocal count
+        if name in inputs and name not in used:
+            used.add(name)
+            count += 1
+        return name
+
+    while count < nodes:
+        kind = rng.random()
+        if kind < 0.2:
+            expr = f"{rng.choice(FUNCTIONS)}({pick(True)})"
+            count += 1
+        elif kind < 0.3:
+            expr = f"{pick(True)} * {rng.randint(2, 9)}"
+            count += 2
+        elif kind < 0.4:
+            expr = f"({pick(True)} + {pick(False)}) * {pick(False)}"
+            count += 2
+        else:
+            expr = f"{pick(True)} {rng.choice('+-*/')} {pick(False)}"
+            count += 1
+        name = f"t{len(lines) + 1}"
+        lines.append(f"{name} = {expr}")
+        names.append(name)
+    return "\n".join(lines)
+
+
+def input_values(cg, seed: int = 1) -> dict[str, float]:
+    """A value for every input, seeded, in a range where most operations stay finite."""
+    rng = random.Random(seed)
+    return {name: round(rng.uniform(-2.0, 2.0), 2) for name in cg.inputs}
+
+
+def measure_build(nodes: int, seed: int = 1) -> dict[str, float]:
+    """Seconds per stage for one graph of about `nodes` nodes, drawn by a fresh GraphView."""
+    from core.graph import build_graph
+    from core.layout import layout
+    from core.steps import Schedule
+    from gui.graph_view import GraphView
+
+    source = random_program(nodes, seed)
+    times: dict[str, float] = {}
+
+    def stage(name, function):
+        started = clock()
+        result = function()
+        times[name] = clock() - started
+        return result
+
+    gc.collect()
+    cg = stage("build", lambda: build_graph(source))
+    stage("evaluate", lambda: cg.evaluate(input_values(cg, seed)))
+    placed = stage("layout", lambda: layout(cg))
+    schedule = stage("schedule", lambda: Schedule(cg))
+    view = GraphView()
+    view.resize(*VIEW_SIZE)
+    stage("scene", lambda: view.set_graph(cg, placed))
+    stage("state", lambda: view.show_state(schedule.state_at(len(schedule))))
+    stage("paint", lambda: view.grab())
+    times["total"] = sum(times[name] for name in STAGES)
+    times["nodes"] = cg.graph.number_of_nodes()
+    times["edges"] = cg.graph.number_of_edges()
+    times["layers"] = placed.layers
+    times["bends"] = sum(len(points) for points in placed.bends.values())
+    times["steps"] = len(schedule)
+    _dispose(view)
+    return times
+
+
+def _dispose(view) -> None:
+    """Delete a view and its scene now, so the next measurement starts from the same heap."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    gc.collect()
+
+
+def measure_animation(frames: int, nodes: int = ANIMATION_NODES, seed: int = 1) -> dict[str, float]:
+    """Frame times on a shown view: state_at(k) + show_state + a synchronous viewport repaint."""
+    from PySide6.QtWidgets import QApplication
+
+    from core.graph import build_graph
+    from core.layout import layout
+    from core.steps import Schedule
+    from gui.graph_view import GraphView
+
+    cg = build_graph(random_program(nodes, seed))
+    cg.evaluate(input_values(cg, seed))
+    schedule = Schedule(cg)
+    view = GraphView()
+    view.resize(*VIEW_SIZE)
+    view.set_graph(cg, layout(cg))
+    view.show()
+    QApplication.processEvents()
+    steps = len(schedule)
+    sweep = list(range(steps + 1)) + list(range(steps - 1, 0, -1))  # forward, then back
+    order = (sweep * (frames // len(sweep) + 1))[:frames]
+    times = []
+    gc.collect()
+    for k in order:
+        started = clock()
+        view.show_state(schedule.state_at(k))
+        view.viewport().repaint()
+        times.append(clock() - started)
+    view.close()
+    _dispose(view)
+    mean = sum(times) / len(times)
+    return {
+        "animation_nodes": cg.graph.number_of_nodes(),
+        "animation_steps": steps,
+        "animation_frames": len(times),
+        "frame_mean_s": mean,
+        "frame_p50_s": median(times),
+        "frame_p95_s": percentile(times, 95),
+        "frame_max_s": max(times),
+        "fps": 1.0 / mean,
+        "fps_target": FPS_TARGET,
+    }
+
+
+def run(quick: bool = False, sizes: list[int] | tuple[int, ...] = SIZES, repeats: int | None = None,
+        frames: int | None = None) -> dict[str, object]:
+    """Median stage times per size (over `repeats` seeds), the scaling ratio, and frame times."""
+    qt_application()
+    repeats = repeats or (1 if quick else 3)
+    frames = frames or (150 if quick else 600)
+    measure_build(10, seed=99)  # warm-up: fonts, glyph caches, first-use imports
+    result: dict[str, object] = {"repeats": repeats}
+    for nodes in sizes:
+        runs = [measure_build(nodes, seed) for seed in range(1, repeats + 1)]
+        for key in (*STAGES, "total"):
+            result[f"graph_{nodes}_{key}_s"] = median(run[key] for run in runs)
+        for key in ("nodes", "edges", "layers", "bends", "steps"):
+            result[f"graph_{nodes}_{key}"] = runs[0][key]
+    if 100 in sizes and 1000 in sizes:
+        result["graph_1000_over_100"] = result["graph_1000_total_s"] / result["graph_100_total_s"]
+        result["graph_linear_target"] = LINEAR_TARGET
+    result.update(measure_animation(frames))
+    return result
+
+
+def report(result: dict) -> str:
+    """Stage times per size, the scaling ratio and the frame times, as text."""
+    sizes = sorted({int(key.split("_")[1]) for key in result if key.startswith("graph_") and key.endswith("_total_s")})
+    header = ("stage", *(f"{result[f'graph_{n}_nodes']} nodes" for n in sizes))
+    rows = [(stage, *(fmt_ms(result[f"graph_{n}_{stage}_s"]) for n in sizes)) for stage in (*STAGES, "total")]
+    rows.append(("(edges, layers, bends)", *(
+        f"{result[f'graph_{n}_edges']}, {result[f'graph_{n}_layers']}, {result[f'graph_{n}_bends']}" for n in sizes)))
+    lines = [f"Graph build + layout + schedule + drawing, median of {result['repeats']} seeded programs",
+             table(rows, header)]
+    if "graph_1000_over_100" in result:
+        ratio = result["graph_1000_over_100"]
+        lines.append(f"1,000 nodes / 100 nodes: {ratio:.1f}x (target <= {LINEAR_TARGET:.0f}x: "
+                     f"{'ok' if ratio <= LINEAR_TARGET else 'MISSED'})")
+    lines.append(
+        f"Animation, {result['animation_nodes']} nodes, {result['animation_frames']} frames: "
+        f"mean {fmt_ms(result['frame_mean_s'])} = {result['fps']:.0f} fps "
+        f"(target >= {FPS_TARGET:.0f}: {'ok' if result['fps'] >= FPS_TARGET else 'MISSED'}), "
+        f"p50 {fmt_ms(result['frame_p50_s'])}, p95 {fmt_ms(result['frame_p95_s'])}, max {fmt_ms(result['frame_max_s'])}"
+    )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one program per size, fewer frames")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="node counts, comma-separated")
+    parser.add_argument("--repeats", type=int, help="seeded programs per size (default 3, quick 1)")
+    parser.add_argument("--frames", type=int, help="animation frames (default 600, quick 150)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    result = run(quick=args.quick, sizes=sizes, repeats=args.repeats, frames=args.frames)
+    print(json.dumps(result, indent=2) if args.json else report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

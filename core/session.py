@@ -1,0 +1,307 @@
+"""Sessions: what the user was doing, saved as JSON with a schema version, written atomically.
+
+A save writes a temp file in the target's own folder, flushes and fsyncs it, then renames it over
+the target with os.replace, so a crash at any moment leaves either the old file or the new one,
+never half of one. If the save fails, the temp file is removed. Only a hard kill (SIGKILL, power
+loss) between creating and renaming the temp file can leave one behind; it is invisible to loading
+(its name starts with a dot and ends in .tmp), and the next save to the same file removes leftovers
+older than STALE_TEMP_SECONDS (younger ones may belong to a save still running in another window).
+
+Loading reads the JSON with the json module only (nothing is evaluated or unpickled) and refuses
+with a `SessionError` that says what is wrong: a missing file, broken or truncated JSON, a file
+of another program, a session from a newer version, or a field of the wrong type.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from core.formatting import json_safe
+
+APP_MARKER = "backprop-studio"
+SCHEMA_VERSION = 1
+MAX_SESSION_BYTES = 16 * 1024 * 1024  # sessions are a few KB; anything this big is not one
+STALE_TEMP_SECONDS = 60.0
+UI_SCALE_RANGE = (1.0, 3.0)
+AUTOSAVE_NAME = "autosave.json"
+CLEAN_EXIT_NAME = "clean-exit"
+NEW_FILE_MODE = 0o644
+
+
+class SessionError(ValueError):
+    """A session that cannot be loaded or saved, with a message for the user."""
+
+
+@dataclass
+class Session:
+    """Everything needed to bring the window back: formula, values, step, lesson, look, training."""
+
+    formula: str = ""
+    values: dict[str, float] = field(default_factory=dict)  # input name -> value
+    step: int = 0  # the animation step shown (Schedule.state_at(step))
+    lesson: str | None = None  # a key of core.lessons.BY_KEY, if a lesson is open
+    theme: str = "light"
+    ui_scale: float = 1.0
+    training: dict[str, Any] = field(default_factory=dict)  # JSON-ready training settings
+    dataset: str | None = None  # path of the training data set, if one was chosen
+    schema_version: int = SCHEMA_VERSION  # the schema the data was read from; saves write the current one
+
+    def to_dict(self) -> dict[str, Any]:
+        """The session as a JSON-ready dict, marked with the app and the current schema version."""
+        data = {"app": APP_MARKER, "schema": SCHEMA_VERSION}
+        data.update({f.name: getattr(self, f.name) for f in fields(self) if f.name != "schema_version"})
+        data["values"] = {name: _json_float(value) for name, value in self.values.items()} \
+            if isinstance(self.values, dict) else self.values
+        try:
+            data["training"] = json_safe(self.training) if isinstance(self.training, dict) else self.training
+        except TypeError as error:
+            raise SessionError(f"field 'training' holds something JSON cannot store: {error}") from None
+        _check_fields(data)  # never write a file that load_session would refuse
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Session":
+        """Read a session dict (as loaded from JSON), or raise SessionError saying what is wrong."""
+        if not isinstance(data, dict):
+            raise SessionError(f"not a session file: expected a JSON object, found {_json_kind(data)}")
+        app = data.get("app")
+        if app != APP_MARKER:
+            if app is None:
+                raise SessionError("not a Backprop Studio session: the file has no \"app\" marker")
+            raise SessionError(f"not a Backprop Studio session: it was written by {str(app)[:60]!r}")
+        schema = data.get("schema")
+        if isinstance(schema, bool) or not isinstance(schema, int):
+            raise SessionError(
+                "the session has no valid schema version (field 'schema' should be a whole number)")
+        if schema > SCHEMA_VERSION:
+            raise SessionError(
+                f"written by a newer Backprop Studio (schema {schema}; this version reads up to "
+                f"{SCHEMA_VERSION}): update the app to open it"
+            )
+        if schema < 1:
+            raise SessionError(f"unknown schema version {schema}")
+        _check_fields(data)
+        known = {f.name for f in fields(cls)} - {"schema_version"}
+        session = cls(**{name: data[name] for name in known if name in data}, schema_version=schema)
+        # float() turns the strings "inf", "-inf" and "nan" that json_safe writes back into numbers
+        session.values = {name: float(value) for name, value in session.values.items()}
+        session.ui_scale = float(session.ui_scale)
+        return session
+
+
+def _check_fields(data: dict[str, Any]) -> None:
+    """Raise SessionError naming the first field whose type or range is wrong."""
+    expect = {
+        "formula": (lambda v: isinstance(v, str), "text"),
+        "values": (_is_value_map, "an object mapping input names to numbers"),
+        "step": (lambda v: _is_int(v) and v >= 0, "a whole number >= 0"),
+        "lesson": (lambda v: v is None or isinstance(v, str), "text or null"),
+        "theme": (lambda v: isinstance(v, str) and v != "", "a theme name"),
+        "ui_scale": (lambda v: _is_number(v) and UI_SCALE_RANGE[0] <= v <= UI_SCALE_RANGE[1],
+                     f"a number from {UI_SCALE_RANGE[0]:g} to {UI_SCALE_RANGE[1]:g}"),
+        "training": (lambda v: isinstance(v, dict) and all(isinstance(k, str) for k in v), "an object"),
+        "dataset": (lambda v: v is None or isinstance(v, str), "a file path or null"),
+    }
+    for name, (valid, wanted) in expect.items():
+        if name in data and not valid(data[name]):
+            raise SessionError(f"field '{name}' should be {wanted}, not {_shown(data[name])}")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_value_map(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    return all(isinstance(k, str) and (_is_number(v) or v in ("inf", "-inf", "nan")
+                                       or (isinstance(v, float) and not _is_number(v)))
+               for k, v in value.items())
+
+
+def _json_float(value: Any) -> Any:
+    return json_safe(float(value)) if _is_number(value) or isinstance(value, float) else value
+
+
+def _json_kind(value: Any) -> str:
+    kinds = {list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return kinds.get(type(value), "a number")
+
+
+def _shown(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not JSON at all: a Python object handed to save_session
+        text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# ----- files -----------------------------------------------------------------------------------
+
+def save_session(path: str | Path, session: Session) -> None:
+    """Write the session to `path` atomically; raise SessionError if it cannot be written."""
+    text = json.dumps(session.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    atomic_write_text(path, text)
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Replace `path` with `text` in one step: a same-folder temp file, fsync, then os.replace."""
+    target = Path(os.path.realpath(path))  # through a symlink: replace the file, not the link
+    folder = target.parent
+    if target.is_dir():
+        raise SessionError(f"cannot save to '{path}': it is a folder")
+    if not folder.is_dir():
+        raise SessionError(f"cannot save to '{path}': the folder '{folder}' does not exist")
+    remove_stale_temp_files(target)
+    try:
+        mode = target.stat().st_mode & 0o777  # keep the permissions of the file being replaced
+    except OSError:
+        mode = NEW_FILE_MODE
+    data = text.encode("utf-8")
+    try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise SessionError(f"cannot save to '{path}': {error.strerror or error}") from error
+    try:
+        try:
+            _write_all(fd, data)
+            if hasattr(os, "fchmod"):  # mkstemp makes the file private (0600)
+                os.fchmod(fd, mode)
+            os.fsync(fd)  # the bytes are on disk before the rename makes them the file
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+    except BaseException as error:  # also KeyboardInterrupt: never leave the temp file behind
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(error, OSError):
+            raise SessionError(f"cannot save to '{path}': {error.strerror or error}") from error
+        raise
+    _sync_folder(folder)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view[:1 << 20])
+        view = view[written:]
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); where folders cannot be opened this is skipped."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def temp_files_of(path: str | Path) -> list[Path]:
+    """Leftover temp files of saves to `path` (normally none)."""
+    target = Path(os.path.realpath(path))
+    return sorted(target.parent.glob(f".{_glob_escape(target.name)}.*.tmp"))
+
+
+def remove_stale_temp_files(path: str | Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Delete temp files that killed saves to `path` left behind; return the ones removed."""
+    removed = []
+    now = time.time()
+    for temp in temp_files_of(path):
+        try:
+            if now - temp.stat().st_mtime >= older_than:
+                temp.unlink()
+                removed.append(temp)
+        except OSError:
+            pass  # gone already, or not ours to remove: leave it
+    return removed
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def load_session(path: str | Path) -> Session:
+    """Read a session file, or raise SessionError with a message that says what is wrong."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise SessionError(f"cannot open '{path}': it is a folder, not a session file")
+        if size > MAX_SESSION_BYTES:
+            raise SessionError(
+                f"cannot open '{path.name}': at {size:,} bytes it is too large to be a session")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SessionError(f"no session file at '{path}'") from None
+    except OSError as error:
+        raise SessionError(f"cannot read '{path}': {error.strerror or error}") from None
+    if not raw.strip():
+        raise SessionError(f"'{path.name}' is empty: it is not a session (or its save was cut off)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SessionError(f"'{path.name}' is not a session file: it is not text") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        stripped = text.strip()
+        cut_off = stripped.startswith(("{", "[")) and (
+            error.pos >= len(stripped) or not stripped.endswith(("}", "]")))
+        ending = "it ends too early (truncated?)" if cut_off else \
+            f"the JSON is broken at line {error.lineno}, column {error.colno}"
+        raise SessionError(f"'{path.name}' is not a valid session file: {ending}") from None
+    except (ValueError, RecursionError) as error:  # e.g. a number with thousands of digits
+        reason = "it is nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise SessionError(f"'{path.name}' is not a valid session file: {reason}") from None
+    try:
+        return Session.from_dict(data)
+    except SessionError as error:
+        raise SessionError(f"'{path.name}': {error}") from None
+
+
+# ----- autosave and crash recovery -------------------------------------------------------------
+
+def autosave_path(folder: str | Path) -> Path:
+    """Where the autosave lives under `folder` (the folder is created if needed)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / AUTOSAVE_NAME
+
+
+def mark_clean_exit(folder: str | Path) -> None:
+    """Record that the app closed normally (call after the last autosave, or when the user
+    declines a restore), so the next start does not offer to restore."""
+    atomic_write_text(Path(folder) / CLEAN_EXIT_NAME, f"{time.time():.3f}\n")
+
+
+def autosave_to_restore(folder: str | Path) -> Path | None:
+    """The autosave to offer after a crash: one written after the last clean exit, else None."""
+    autosave = Path(folder) / AUTOSAVE_NAME
+    marker = Path(folder) / CLEAN_EXIT_NAME
+    try:
+        saved = autosave.stat().st_mtime_ns
+    except OSError:
+        return None
+    try:
+        exited = marker.stat().st_mtime_ns
+    except OSError:
+        return autosave  # never exited cleanly since this autosave was written
+    return autosave if saved > exited else None

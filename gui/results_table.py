@@ -1,0 +1,100 @@
+"""Where each variant ended up, next to the closed-form least-squares optimum."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from core.formatting import fmt
+from gui import training_theme as theme
+
+COLUMNS = ["variant", "status", "train MSE", "test MSE", "weights", "bias", "epochs",
+           "epochs/s", "wall time"]
+HEADERS = {"train MSE": "train\nMSE", "test MSE": "test\nMSE", "epochs/s": "epochs\nper s",
+           "wall time": "wall\ntime"}  # two lines: the table fits beside the overlay plot
+TIPS = {
+    "epochs/s": "Epochs per second of this variant's own update steps (the variants take "
+                "turns, one epoch each, in one process)",
+    "wall time": "Seconds this variant spent in its update steps",
+    "train MSE": "Mean squared error on the training rows after the last epoch",
+    "test MSE": "Mean squared error on the held-out test rows",
+}
+MSE_DIGITS = 8  # 371.61038: as many digits as the notebook printed
+PARAMETER_DIGITS = 6
+WEIGHT_DIGITS = 5
+CLOSED_FORM = "closed form"
+
+
+class ResultsTable(QTableWidget):
+    """One row per variant that ran, then the closed-form row; filled when a run ends."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(0, len(COLUMNS), parent)
+        self.setObjectName("resultsTable")
+        self.setAccessibleName("Results per variant")
+        self.setFont(theme.font(theme.TABLE_POINT_SIZE))
+        self.setHorizontalHeaderLabels([HEADERS.get(name, name) for name in COLUMNS])
+        for index, name in enumerate(COLUMNS):
+            if name in TIPS:
+                self.horizontalHeaderItem(index).setToolTip(TIPS[name])
+        self.horizontalHeader().setFont(theme.font(theme.TABLE_POINT_SIZE - 1, bold=True))
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(False)
+        self.verticalHeader().hide()
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+
+    def clear_results(self) -> None:
+        """No rows: nothing has finished yet."""
+        self.setRowCount(0)
+
+    def show_result(self, result: dict) -> None:
+        """Fill the table from a finished run (the training process's plain-data result)."""
+        variants = result["variants"]
+        self.setRowCount(len(variants) + 1)
+        for row, (name, outcome) in enumerate(variants.items()):
+            seconds = outcome["step_seconds"]
+            epochs = outcome["epochs_run"]
+            self._fill(row, [
+                theme.VARIANT_TITLES.get(name, name),
+                outcome["status"],
+                fmt(outcome["train_mse"], MSE_DIGITS),
+                fmt(outcome["test_mse"], MSE_DIGITS),
+                ", ".join(fmt(w, WEIGHT_DIGITS) for w in outcome["weights"]),
+                fmt(outcome["bias"], PARAMETER_DIGITS),
+                str(epochs),
+                fmt(round(epochs / seconds), 6) if seconds > 0 and epochs else "–",
+                f"{fmt(seconds, 3)} s",
+            ], color=theme.VARIANT_COLORS.get(name))
+        reference = result["closed_form"]
+        self._fill(len(variants), [
+            CLOSED_FORM, "optimum",
+            fmt(reference["train_mse"], MSE_DIGITS),
+            fmt(reference["test_mse"], MSE_DIGITS),
+            ", ".join(fmt(w, WEIGHT_DIGITS) for w in reference["weights"]),
+            fmt(reference["bias"], PARAMETER_DIGITS),
+            "–", "–", "–",
+        ], color=theme.OPTIMUM_COLOR)
+        self.resizeColumnsToContents()
+
+    def _fill(self, row: int, cells: list[str], color: str | None) -> None:
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if column >= 2:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column == 0 and color:
+                item.setForeground(QColor(color))
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            self.setItem(row, column, item)
+
+    def cell_text(self, variant_title: str, column: str) -> str:
+        """The text in one cell, by the row's first cell and the column's name (for tests)."""
+        index = COLUMNS.index(column)
+        for row in range(self.rowCount()):
+            if self.item(row, 0) is not None and self.item(row, 0).text() == variant_title:
+                return self.item(row, index).text()
+        raise KeyError(variant_title)

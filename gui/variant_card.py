@@ -1,0 +1,185 @@
+"""One variant on the training page: its name, what it does, its live loss curve and numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+)
+
+from core.formatting import fmt
+from core.training import VariantInfo
+from gui import training_theme as theme
+
+CURVE_MIN_HEIGHT = 150
+
+
+class VariantCard(QFrame):
+    """A card: title and status badge, description, loss plot, live weights/bias, explanation."""
+
+    code_requested = Signal(str)  # the variant's name: the user wants to read its source
+
+    def __init__(self, info: VariantInfo, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.info = info
+        self.name = info.name
+        self.setObjectName(f"variantCard_{info.name}")
+        self.setAccessibleName(f"{theme.VARIANT_TITLES[info.name]} variant")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        color = theme.VARIANT_COLORS[info.name]
+        self.setStyleSheet(
+            f"#variantCard_{info.name} {{ background: #FFFFFF; border: 1px solid #B8B8B8;"
+            f" border-top: 6px solid {color}; border-radius: 4px; }}"
+        )
+
+        self.title = QLabel(theme.VARIANT_TITLES[info.name])
+        self.title.setObjectName(f"variantTitle_{info.name}")
+        self.title.setFont(theme.font(theme.TITLE_POINT_SIZE, bold=True))
+        self.title.setStyleSheet(f"color: {color};")
+        self.badge = QLabel()
+        self.badge.setObjectName(f"statusBadge_{info.name}")
+        self.badge.setAccessibleName(f"{theme.VARIANT_TITLES[info.name]} status")
+        self.badge.setFont(theme.font(theme.BADGE_POINT_SIZE, bold=True))
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.description = QLabel(info.description)
+        self.description.setObjectName(f"variantDescription_{info.name}")
+        self.description.setWordWrap(True)
+        self.description.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
+        self.description.setStyleSheet(f"color: {theme.MUTED_TEXT};")
+
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName(f"lossPlot_{info.name}")
+        self.plot.setAccessibleName(f"{theme.VARIANT_TITLES[info.name]} loss per epoch")
+        self.plot.setMinimumHeight(CURVE_MIN_HEIGHT)
+        theme.style_plot(self.plot, "train MSE")
+        # The loss curve is the plot's first data item, created once and fed with setData.
+        self.curve = self.plot.plot(pen=theme.variant_pen(info.name, theme.CARD_CURVE_WIDTH),
+                                    name="train MSE")
+        self.curve.setClipToView(True)
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.optimum = pg.InfiniteLine(angle=0, movable=False, pen=theme.optimum_pen())
+        self.optimum.setZValue(10)  # over the curve: it converges onto the line
+        self.plot.addItem(self.optimum, ignoreBounds=True)
+
+        self.epoch_label = self._number(f"epochLabel_{info.name}")
+        self.mse_label = self._number(f"mseLabel_{info.name}")
+        self.weights_label = self._number(f"weightsLabel_{info.name}")
+        # Many features make a long line: it may be cut, never widen the window (full text: tip).
+        self.weights_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.bias_label = self._number(f"biasLabel_{info.name}")
+        self.explanation = QLabel()
+        self.explanation.setObjectName(f"statusExplanation_{info.name}")
+        self.explanation.setWordWrap(True)
+        self.explanation.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
+        self.explanation.setTextFormat(Qt.TextFormat.PlainText)
+        self.explanation.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.log_scale = QCheckBox("log scale")
+        self.log_scale.setObjectName(f"logScale_{info.name}")
+        self.log_scale.setToolTip("Show the loss on a logarithmic axis: small changes late in "
+                                  "training become visible")
+        self.code_button = QPushButton("View code")
+        self.code_button.setObjectName(f"viewCode_{info.name}")
+        self.code_button.setToolTip(f"Read the {info.class_name} class: the code that trains "
+                                    "this variant")
+        self._build_layout()
+
+        self._optimum_value: float | None = None
+        self.log_scale.toggled.connect(self._log_scale_toggled)
+        self.code_button.clicked.connect(lambda: self.code_requested.emit(self.name))
+        self.reset(None)
+
+    def _build_layout(self) -> None:
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.badge)
+        footer = QHBoxLayout()
+        footer.addWidget(self.log_scale)
+        footer.addStretch(1)
+        footer.addWidget(self.code_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(10, 8, 10, 8)
+        column.setSpacing(4)
+        column.addLayout(header)
+        column.addWidget(self.description)
+        column.addWidget(self.plot, 1)
+        numbers = QGridLayout()
+        numbers.setHorizontalSpacing(14)
+        numbers.setVerticalSpacing(0)
+        numbers.addWidget(self.mse_label, 0, 0)
+        numbers.addWidget(self.epoch_label, 0, 1, Qt.AlignmentFlag.AlignRight)
+        numbers.addWidget(self.weights_label, 1, 0)
+        numbers.addWidget(self.bias_label, 1, 1, Qt.AlignmentFlag.AlignRight)
+        numbers.setColumnStretch(0, 1)
+        column.addLayout(numbers)
+        column.addWidget(self.explanation)
+        column.addLayout(footer)
+
+    def _number(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setFont(theme.font(theme.NUMBER_POINT_SIZE - 1, bold=True))
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        return label
+
+    def numbers_text(self) -> str:
+        """Everything the live numbers say, in one line (for tests and accessibility)."""
+        return " · ".join(label.text() for label in (
+            self.epoch_label, self.mse_label, self.weights_label, self.bias_label))
+
+    # ----- what the page calls --------------------------------------------------------------
+
+    def reset(self, status: str | None = "ready", explanation: str = "") -> None:
+        """Empty the curve and numbers for a new run (or for a variant that will not run)."""
+        self.curve.setData(np.empty(0), np.empty(0))
+        self.set_optimum(None)
+        self.epoch_label.setText("epoch –")
+        self.mse_label.setText("MSE –")
+        self.weights_label.setText("w –")
+        self.weights_label.setToolTip("")
+        self.bias_label.setText("b –")
+        self.set_status(status or "ready", explanation)
+
+    def set_optimum(self, train_mse: float | None) -> None:
+        """Draw the closed-form least-squares loss as a dashed horizontal line (None hides it)."""
+        self._optimum_value = train_mse
+        place_optimum(self.optimum, train_mse, self.log_scale.isChecked())
+
+    def _log_scale_toggled(self, on: bool) -> None:
+        self.plot.setLogMode(False, on)
+        place_optimum(self.optimum, self._optimum_value, on)
+
+    def show_curve(self, epochs: np.ndarray, losses: np.ndarray) -> None:
+        """Hand the loss curve its data (called by the page's one plot timer)."""
+        self.curve.setData(epochs, losses)
+
+    def show_numbers(self, epoch: int, total: int, loss: float, weights: list[float],
+                     bias: float) -> None:
+        """The latest epoch, loss, weights and bias."""
+        self.epoch_label.setText(f"epoch {epoch}")
+        self.epoch_label.setToolTip(f"epoch {epoch} of {total}")
+        self.mse_label.setText(f"MSE {fmt(loss, 6)}")
+        self.weights_label.setText("w " + ", ".join(fmt(value, 4) for value in weights))
+        self.weights_label.setToolTip("weights: " + ", ".join(fmt(value, 8) for value in weights))
+        self.bias_label.setText(f"b {fmt(bias, 5)}")
+
+    def set_status(self, status: str, explanation: str = "") -> None:
+        """Show a status badge (running, finished, diverged, dead, ...) and what it means."""
+        self.status = status
+        self.badge.setText(f"  {status}  ")
+        color = theme.BADGE_COLORS.get(status, "#5F5F5F")
+        self.badge.setStyleSheet(f"background: {color}; color: white; border-radius: 4px;"
+                                 " padding: 2px 4px;")
+        self.explanation.setText(explanation)
+        self.explanation.setVisible(bool(explanation))
+
+
+def place_optimum(line: pg.InfiniteLine, value: float | None, log_scale: bool) -> None:
+    """Put a horizontal line at `value` (in log10 on a log axis); hide it for None or <= 0 on log."""
+    if value is None or not np.isfinite(value) or (log_scale and value <= 0):
+        line.setVisible(False)
+        return
+    line.setValue(float(np.log10(value)) if log_scale else value)
+    line.setVisible(True)
