@@ -130,7 +130,10 @@ def derivation(cg: ComputationGraph, input_name: str) -> str:
     symbolic, numeric = [], []
     for path in paths:  # each path runs from the input to the output; write it output first
         edges = list(reversed(path))
-        symbolic.append(_product([partial(symbol(cg, t), symbol(cg, s)) for s, t, _ in edges]))
+        factors = [partial(symbol(cg, t), symbol(cg, s)) for s, t, _ in edges]
+        if len(edges) == 1 and len(paths) > 1:  # the local ∂f/∂x, not the total it is part of
+            factors = [f"{factors[0]} (direct edge)"]
+        symbolic.append(_product(factors))
         numeric.append(_product([factor(cg.edge(e)["local_grad"]) for e in edges]))
     if len(paths) == 1 and len(paths[0]) == 1:
         return f"{head} = {grad} (one edge: just the local derivative)"

@@ -51,13 +51,21 @@ class ComputationGraph:
 
     def in_edges(self, node_id: int) -> list[tuple[int, int, int]]:
         """Edges into `node_id`, in operand order."""
-        edges = self.graph.in_edges(node_id, keys=True, data="operand")
-        return [(u, v, k) for u, v, k, _ in sorted(edges, key=lambda edge: edge[3])]
+        # Cached like the other structural facts below: the engine, the layout, the captions and
+        # the drawing ask for the same edges thousands of times (a quarter of showing a state).
+        cache = self.graph.graph.setdefault("in_edges", {})
+        if node_id not in cache:
+            edges = self.graph.in_edges(node_id, keys=True, data="operand")
+            cache[node_id] = [(u, v, k) for u, v, k, _ in sorted(edges, key=lambda edge: edge[3])]
+        return list(cache[node_id])
 
     def out_edges(self, node_id: int) -> list[tuple[int, int, int]]:
         """Edges out of `node_id`, in the order the backward pass visits them (latest first)."""
-        edges = self.graph.out_edges(node_id, keys=True, data="operand")
-        return [(u, v, k) for u, v, k, _ in sorted(edges, key=lambda e: (-e[1], e[3]))]
+        cache = self.graph.graph.setdefault("out_edges", {})
+        if node_id not in cache:
+            edges = self.graph.out_edges(node_id, keys=True, data="operand")
+            cache[node_id] = [(u, v, k) for u, v, k, _ in sorted(edges, key=lambda e: (-e[1], e[3]))]
+        return list(cache[node_id])
 
     def edge(self, edge: tuple[int, int, int]) -> dict:
         return self.graph.edges[edge]

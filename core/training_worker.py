@@ -217,7 +217,11 @@ class _Run:
             for record in batch:
                 self.collect(record)
             now = time.monotonic()
-            if now - self.last_sent >= SEND_INTERVAL_SECONDS:
+            pace = self.worker.pace()
+            # Coalesce only when epochs come faster than frames; a slow epoch goes out at once
+            # (otherwise it would wait for the next one, a whole second at 1 epoch/s).
+            slow = pace is not None and pace * SEND_INTERVAL_SECONDS <= 1.0
+            if slow or now - self.last_sent >= SEND_INTERVAL_SECONDS:
                 self.flush(now)
             if now - self.last_predicted >= PREDICTION_INTERVAL_SECONDS:
                 self.send_predictions(self.run.epoch)

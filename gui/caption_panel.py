@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.steps import State
+from gui import theme
 
 CAPTION_POINT_SIZE = 24
 DETAIL_POINT_SIZE = 14
@@ -41,6 +42,8 @@ class CaptionPanel(QWidget):
         self.detail.setAccessibleName("Step rule")
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setWordWrap(True)
+        self._look = theme.LOOKS[theme.DEFAULT_LOOK]
+        self._phase = "start"
         self._style()
 
         header = QHBoxLayout()
@@ -64,26 +67,50 @@ class CaptionPanel(QWidget):
         caption_font = self.caption.font()
         caption_font.setWeight(caption_font.Weight.DemiBold)
         self.caption.setFont(caption_font)
-        lines = self.caption.fontMetrics().lineSpacing() * 2 + 4
-        self.caption.setMinimumHeight(lines)  # room for two lines, so the graph does not jump
+        self._fit_heights()
         self.caption.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        # Two lines for the detail too: a panel that changed height from step to step would
-        # resize the view, and the graph would re-fit (jump) while the animation plays.
-        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 2 + 2)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.detail.setStyleSheet("color: #4a4a4a;")
-        self.indicator.setStyleSheet("color: #4a4a4a;")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet("#captionPanel { background: #fbfbf7; border-top: 1px solid #d8d8d0; }")
+        self.apply_look(self._look)
 
-    def show_state(self, state: State, count: int) -> None:
-        """Show what `state` says, as step `state.step` of `count`."""
-        words, colour = PHASES.get(state.phase, (state.phase.title(), "#5f6b7a"))
+    def _fit_heights(self) -> None:
+        # Two lines each: a panel that changed height from step to step would resize the view,
+        # and the graph would re-fit (jump) while the animation plays.
+        self.caption.setMinimumHeight(self.caption.fontMetrics().lineSpacing() * 2 + 4)
+        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 2 + 2)
+
+    def apply_look(self, look: theme.Look) -> None:
+        """Colour the panel for a theme (light, dark, projector); re-measure after a text size change."""
+        self._look = look
+        self._fit_heights()
+        soft = f"color: {look.soft_text};"
+        self.detail.setStyleSheet(soft)
+        self.indicator.setStyleSheet(soft)
+        text = f" color: {look.window_text};" if look.window_text else ""
+        self.caption.setStyleSheet(text)
+        self.setStyleSheet(f"#captionPanel {{ background: {look.caption_background}; "
+                           f"border-top: 1px solid {look.caption_border}; }}")
+        self._colour_phase()
+
+    def _colour_phase(self) -> None:
+        words, colour = PHASES.get(self._phase, (self._phase.title(), "#5f6b7a"))
+        colour = self._look.phase_colours.get(self._phase, colour)
         self.phase.setText(f" {words} ")
         self.phase.setStyleSheet(
             f"color: white; background: {colour}; border-radius: 4px; padding: 1px 6px; font-weight: 600;"
         )
+
+    def show_state(self, state: State, count: int) -> None:
+        """Show what `state` says, as step `state.step` of `count`."""
+        self._phase = state.phase
+        self._colour_phase()
         self.indicator.setText(f"step {state.step} / {count}")
         self.caption.setText(state.caption)
         self.detail.setText(state.detail)
+
+    def show_masked(self, caption: str, detail: str | None = None) -> None:
+        """Replace the caption (and optionally the detail) with words that give no answer away."""
+        self.caption.setText(caption)
+        if detail is not None:
+            self.detail.setText(detail)

@@ -30,6 +30,7 @@ class CardGrid(QWidget):
             self.grid.removeWidget(card)
         for index, card in enumerate(self.cards):
             self.grid.addWidget(card, index // columns, index % columns)
+            card.set_wide(columns == 2)
         for column in range(4):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
         for row in range(4):

@@ -83,7 +83,7 @@ class DataView(QWidget):
         residuals = self.mode.currentData() == "residuals"
         item = self.plot.getPlotItem()
         item.setLabel("left", "prediction − target" if residuals else "prediction",
-                      color=theme.AXIS_COLOR)
+                      color=theme.AXIS_COLOR, **{"font-size": f"{theme.AXIS_POINT_SIZE}pt"})
         self.perfect.setAngle(0 if residuals else 45)
         predicted = self.predictions.get(name)
         if predicted is None or len(predicted) != len(self.targets) or not len(predicted):

@@ -42,7 +42,7 @@ TAG_PAD = 6.0  # room for the background of the "output" tag
 TIP_INSET = theme.ARROW_LENGTH - 3.0  # lines stop short of the arrow tip so it stays sharp
 
 
-_shared_fonts: dict[tuple[int, bool, bool], tuple[QFont, QFontMetricsF]] = {}
+_shared_fonts: dict[tuple[str, int, bool, bool], tuple[QFont, QFontMetricsF]] = {}
 _shared_fonts_app: list[weakref.ref | None] = [None]  # the application the fonts belong to
 
 
@@ -57,7 +57,7 @@ def shared_font(pixel_size: int, bold: bool = False, italic: bool = False) -> tu
     if remembered is None or remembered() is not app:  # a new application: fonts start afresh
         _shared_fonts.clear()
         _shared_fonts_app[0] = weakref.ref(app) if app is not None else None
-    key = (pixel_size, bold, italic)
+    key = (theme.FONT_FAMILY, pixel_size, bold, italic)
     if key not in _shared_fonts:
         font = theme.font(pixel_size, bold)
         if italic:

@@ -7,10 +7,12 @@ and keeps the step index when values change, so a lecturer can wiggle an input m
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
-    QComboBox, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+    QComboBox, QLabel, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget,
 )
 
 from core.graph import ComputationGraph, GraphError, build_graph
@@ -18,6 +20,7 @@ from core.layout import Layout, layout
 from core.parse import ParseError
 from core.presets import BY_KEY, PRESETS
 from core.steps import Schedule, State
+from gui import theme
 from gui.caption_panel import CaptionPanel
 from gui.details_panel import DetailsPanel
 from gui.formula_editor import FormulaEditor
@@ -28,12 +31,16 @@ from gui.value_panel import ValuePanel
 
 SIDE_POINT_SIZE = 13
 SIDE_WIDTH = 340
+NOTES_WIDTH = 360
+DETAILS_HIDDEN = "Quiz mode: the details would give answers away. Click a ? in the graph and answer below it."
 
 
 class GraphPage(QWidget):
     """Formula editor, preset picker and input values on the left; the animated graph on the right."""
 
     status_message = Signal(str)  # a short sentence for the window's status bar
+    graph_changed = Signal(object)  # the ComputationGraph now shown, evaluated (new text or values)
+    state_shown = Signal(object)  # the core.steps.State just drawn and captioned
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -41,11 +48,16 @@ class GraphPage(QWidget):
         self.setAccessibleName("Computation graph page")
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click on the background leaves the editor
         self.cg: ComputationGraph | None = None  # the last good graph, evaluated
+        self.source = ""  # the formula text that graph was built from
         self.schedule: Schedule | None = None
         self.state: State | None = None
         self._layout: Layout | None = None
         self._selection: tuple[str, object] | None = None  # ("node", id) or ("edge", (u, v, k))
         self._reset_values = True  # the next graph takes every value from its text
+        self._drawn_look = (theme.current_look, theme.current_scale)  # what the view's items show
+        self._details_hidden = False
+        self._panel_widths: dict[int, int] = {}  # splitter index -> width, for panels while hidden  # quiz mode: the details panel would give answers away
+        self._presenting_restore: bool | None = None  # while presenting: was the side panel shown?
         self.status_text = ""  # the last status_message, for a window that connects late
 
         self.player = StepPlayer(self)
@@ -145,6 +157,7 @@ class GraphPage(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([SIDE_WIDTH, 4 * SIDE_WIDTH])
+        self._stage_stack = stack
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
@@ -159,11 +172,11 @@ class GraphPage(QWidget):
         self.start_action = self._action("startAction", "Back to the &start", [Qt.Key.Key_Home],
                                          player.to_start)
         self.end_action = self._action("endAction", "Jump to the &end", [Qt.Key.Key_End], player.to_end)
-        self.zoom_in_action = self._action("zoomInAction", "Zoom &in",
-                                           [QKeySequence.StandardKey.ZoomIn, "Ctrl+="], self.view.zoom_in)
-        self.zoom_out_action = self._action("zoomOutAction", "Zoom &out",
-                                            [QKeySequence.StandardKey.ZoomOut], self.view.zoom_out)
-        self.fit_action = self._action("fitAction", "&Fit to window", ["Ctrl+0"], self.view.fit)
+        # Plain keys: Ctrl+= / Ctrl+- / Ctrl+0 size the whole window's text (View → Text size).
+        # Text fields claim printable keys first, so typing "+" or "0" in a formula still types.
+        self.zoom_in_action = self._action("zoomInAction", "Zoom &in", ["+", "="], self.view.zoom_in)
+        self.zoom_out_action = self._action("zoomOutAction", "Zoom &out", ["-"], self.view.zoom_out)
+        self.fit_action = self._action("fitAction", "&Fit to window", ["0"], self.view.fit)
         self.side_panel_action = self._action("sidePanelAction", "Show the &formula panel", ["Ctrl+B"],
                                               self._side_panel_toggled)
         self.side_panel_action.setCheckable(True)
@@ -218,9 +231,106 @@ class GraphPage(QWidget):
         self.editor.set_formula(preset.source)
         self.player.to_start()
 
+    def load_source(self, text: str, values: dict[str, float] | None = None, step: int = 0) -> bool:
+        """Show a formula program with its own values (then `values` over them) at `step`.
+
+        Returns False, changing nothing, when the text does not make a graph.
+        """
+        try:
+            build_graph(text)
+        except (ParseError, GraphError):
+            return False
+        self.player.pause()
+        self._reset_values = True
+        self.editor.set_formula(text)  # settles at once: the graph is built before this returns
+        if not self.error_label.isHidden():
+            return False
+        for name, value in (values or {}).items():
+            if name in self.values.names() and value != self.values.values()[name] and math.isfinite(value):
+                self.values.box(name).setValue(value)  # as if typed: the graph re-evaluates
+        self.player.go_to(step)
+        return True
+
     def formula(self) -> str:
         """The text in the editor."""
         return self.editor.toPlainText()
+
+    def refresh(self) -> None:
+        """Draw and caption the current step again (e.g. after a quiz uncovered a number)."""
+        self._show_step()
+
+    def restyle(self, look: theme.Look) -> None:
+        """Redraw everything in gui.theme's current look and sizes."""
+        _tint(self.preset_about, look.soft_text)
+        _tint(self.error_label, look.error_text)
+        self.caption.apply_look(look)
+        drawn = (theme.current_look, theme.current_scale)
+        if drawn == self._drawn_look:
+            return  # the drawing already has this look: no need to rebuild it
+        self._drawn_look = drawn
+        self.view.restyle()
+        if self.cg is not None and self._layout is not None:
+            self.view.set_graph(self.cg, self._layout)
+            self._show_step()
+
+    def scale_panels(self, factor: float) -> None:
+        """Widen the side panels by `factor` (the text grew by as much), each at most a third."""
+        sizes = self.splitter.sizes()
+        total = sum(sizes) or self.splitter.width()
+        panels = [i for i in range(self.splitter.count()) if i != 1]
+        for i in panels:
+            hidden = self.splitter.widget(i).isHidden()
+            # A hidden panel reports 0, and a 0 given back would keep it collapsed when shown.
+            width = self._panel_widths.get(i, SIDE_WIDTH if i == 0 else NOTES_WIDTH) if hidden else sizes[i]
+            sizes[i] = min(round(width * factor), max(1, total // 3))
+            self._panel_widths[i] = sizes[i]
+        sizes[1] = max(1, total - sum(sizes[i] for i in panels))
+        self.splitter.setSizes(sizes)
+
+    def add_above_caption(self, widget: QWidget) -> None:
+        """Put a bar (the quiz panel) between the graph and its caption."""
+        self._stage_stack.insertWidget(self._stage_stack.indexOf(self.caption), widget)
+
+    def add_notes_panel(self, widget: QWidget) -> None:
+        """Put a panel (the lesson notes) right of the graph; it shows when the widget does."""
+        self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(self.splitter.count() - 1, 0)
+        sizes = self.splitter.sizes()
+        sizes[-1] = NOTES_WIDTH
+        self.splitter.setSizes(sizes)
+
+    def set_details_hidden(self, hidden: bool) -> None:
+        """Hide what the details panel would say (quiz mode), or show it again."""
+        self._details_hidden = hidden
+        if hidden:
+            self.details.setText(DETAILS_HIDDEN)
+        else:
+            self.details.clear_selection()
+            self._show_selection()
+
+    def presenting(self) -> bool:
+        """Whether presentation mode has reduced the page to graph, caption and controls."""
+        return self._presenting_restore is not None
+
+    def set_presenting(self, presenting: bool) -> None:
+        """Presentation mode: only the graph, its caption and the playback controls stay."""
+        panel_button = self.findChild(QToolButton, "sidePanelActionButton")
+        notes = [self.splitter.widget(i) for i in range(2, self.splitter.count())]
+        if presenting and self._presenting_restore is None:
+            self._presenting_restore = self.side_panel_visible()
+            self.set_side_panel_visible(False)
+            for widget in notes:
+                widget.setProperty("shownBeforePresenting", not widget.isHidden())
+                widget.hide()
+        elif not presenting and self._presenting_restore is not None:
+            side, self._presenting_restore = self._presenting_restore, None
+            self.set_side_panel_visible(side)
+            for widget in notes:
+                widget.setVisible(bool(widget.property("shownBeforePresenting")))
+        if panel_button is not None:
+            panel_button.setVisible(not presenting)
+        self.side_panel_action.setEnabled(not presenting)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def shutdown(self) -> None:
         """Stop playback and the typing timer (the window is closing)."""
@@ -249,6 +359,7 @@ class GraphPage(QWidget):
         self.values.set_inputs(cg.inputs, cg.defaults, reset=self._reset_values)
         self._reset_values = False
         self.cg, self._layout, self._selection = cg, layout(cg), None
+        self.source = text  # the text of the graph shown (the editor may hold a broken one)
         self.details.clear_selection()
         self._follow_preset(text)
         self._evaluate()
@@ -266,6 +377,7 @@ class GraphPage(QWidget):
             return
         self.schedule = Schedule(cg)
         self.view.set_graph(cg, self._layout)
+        self.graph_changed.emit(cg)
         self.player.set_count(len(self.schedule))
         self._show_step()
         inputs = ", ".join(cg.inputs) or "none"
@@ -300,6 +412,7 @@ class GraphPage(QWidget):
         self.view.show_state(self.state)
         self.caption.show_state(self.state, len(self.schedule))
         self._show_selection()
+        self.state_shown.emit(self.state)
 
     def _playing_changed(self, playing: bool) -> None:
         self.play_action.setText("&Pause" if playing else "&Play")
@@ -314,7 +427,7 @@ class GraphPage(QWidget):
 
     def _show_selection(self) -> None:
         cg, state, selection = self.cg, self.state, self._selection
-        if cg is None or state is None or selection is None:
+        if cg is None or state is None or selection is None or self._details_hidden:
             return
         kind, item = selection
         if kind == "node" and item in cg.graph.nodes:

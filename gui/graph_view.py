@@ -99,6 +99,11 @@ class GraphView(QGraphicsView):
         """Edge (source, target, key) -> its item."""
         return dict(self._edge_items)
 
+    def restyle(self) -> None:
+        """Take up gui.theme's current look and sizes: the next set_graph rebuilds every item."""
+        self._scene.setBackgroundBrush(theme.BACKGROUND)
+        self._structure = None
+
     def set_graph(self, cg: ComputationGraph, layout: Layout) -> None:
         """Show an evaluated graph; items are kept when only its values changed."""
         structure = graph_structure(cg)

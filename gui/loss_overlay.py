@@ -7,11 +7,12 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.formatting import fmt
 from core.training import VARIANT_NAMES
 from gui import training_theme as theme
+from gui.plot_range import RangeKeeper
 from gui.variant_card import place_optimum
 
 IDENTICAL_BELOW = 1e-5  # a relative difference this small is float32 rounding, not a difference
@@ -26,7 +27,13 @@ class LossOverlay(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("overlayPlot")
         self.plot.setAccessibleName("All variants' loss per epoch, with the least-squares optimum")
-        theme.style_plot(self.plot, "train MSE")
+        theme.style_plot(self.plot, "train MSE", grid=False)
+        self.ranges = RangeKeeper(self.plot)
+        self._extent = (0, 1, math.inf, -math.inf)  # epochs done, epochs asked, lowest, highest
+        # Top right is where a falling loss curve never is.
+        legend = self.plot.addLegend(offset=(-8, 8), labelTextSize=f"{theme.AXIS_POINT_SIZE}pt",
+                                     labelTextColor=theme.AXIS_COLOR, verSpacing=-4,
+                                     brush=pg.mkBrush(255, 255, 255, 235), pen=pg.mkPen("#B8B8B8"))
         self.curves = {}
         # Widest first, so each narrower stripe lies on top of the wider ones.
         for name in sorted(VARIANT_NAMES, key=lambda n: -theme.OVERLAY_WIDTHS[n]):
@@ -38,6 +45,7 @@ class LossOverlay(QWidget):
         self.optimum = pg.InfiniteLine(angle=0, movable=False, pen=theme.optimum_pen())
         self.optimum.setZValue(10)  # over the curves: they converge onto it
         self.plot.addItem(self.optimum, ignoreBounds=True)
+        legend.addItem(pg.PlotDataItem(pen=theme.optimum_pen()), "least squares")
         self._optimum_value: float | None = None
         place_optimum(self.optimum, None, False)
 
@@ -45,38 +53,50 @@ class LossOverlay(QWidget):
         self.readout.setObjectName("differenceReadout")
         self.readout.setAccessibleName("Largest difference between variants")
         self.readout.setFont(theme.font(theme.NUMBER_POINT_SIZE - 1, bold=True))
-        self.readout.setWordWrap(True)
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
-        # The legend is a line of text above the plot: it never covers a curve.
-        self.legend = QLabel(legend_html())
-        self.legend.setObjectName("overlayLegend")
-        self.legend.setFont(theme.font(theme.PAGE_POINT_SIZE))
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setWordWrap(True)
+        self.readout.setWordWrap(True)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.readout.setFixedHeight(2 * self.readout.fontMetrics().lineSpacing() + 2)
+        self.readout.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+        self.readout_note = QLabel()  # what the number means: rounding, or a real difference
+        self.readout_note.setObjectName("differenceNote")
+        self.readout_note.setFont(theme.font(theme.PAGE_POINT_SIZE))
+        self.readout_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.readout_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.readout_note.setWordWrap(True)
+        self.readout_note.setFixedHeight(2 * self.readout_note.fontMetrics().lineSpacing() + 2)
+        self.readout_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.log_scale = QCheckBox("log scale")
         self.log_scale.setObjectName("logScale_overlay")
         self.log_scale.toggled.connect(self._log_scale_toggled)
-        keys = QHBoxLayout()
-        keys.addWidget(self.legend, 1)
-        keys.addWidget(self.log_scale)
+        top = QHBoxLayout()
+        top.addWidget(self.readout, 1)
+        top.addWidget(self.log_scale, 0, Qt.AlignmentFlag.AlignBottom)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(self.readout)
-        column.addLayout(keys)
+        column.addLayout(top)
+        column.addWidget(self.readout_note)
         column.addWidget(self.plot, 1)
         self.show_difference(None)
 
-    def reset(self) -> None:
-        """Empty every curve and hide the optimum, for a new run."""
+    def reset(self, epochs: int = 100) -> None:
+        """Empty every curve and hide the optimum, for a new run of `epochs`."""
         for curve in self.curves.values():
             curve.setData(np.empty(0), np.empty(0))
+        self.ranges.reset(epochs)
+        self._extent = (0, epochs, math.inf, -math.inf)
         self.set_optimum(None)
         self.show_difference(None)
 
     def show_curve(self, name: str, epochs: np.ndarray, losses: np.ndarray) -> None:
         """Hand one variant's curve its data (called by the page's one plot timer)."""
         self.curves[name].setData(epochs, losses)
+
+    def fit(self, count: int, total: int, low: float, high: float) -> None:
+        """Fit the axes to the curves: `count` of `total` epochs, losses in [low, high]."""
+        self._extent = (count, total, low, high)
+        self.ranges.follow(count, total, low, high, self.log_scale.isChecked())
 
     def set_optimum(self, train_mse: float | None) -> None:
         """Draw the closed-form optimum's loss (None hides it)."""
@@ -86,32 +106,25 @@ class LossOverlay(QWidget):
     def _log_scale_toggled(self, on: bool) -> None:
         self.plot.setLogMode(False, on)
         place_optimum(self.optimum, self._optimum_value, on)
+        self.ranges.forget_y()
+        self.ranges.follow(*self._extent, on)
 
     def show_difference(self, difference: float | None, relative: float = 0.0,
                         variants: int = 4) -> None:
         """The live readout: the largest loss difference between any two variants so far."""
+        note = ""
         if difference is None:
-            text = "largest difference between variants: – (press Start)"
+            value, note = "–", "Press Start: the four curves are drawn on top of each other here."
         elif variants < 2:
-            text = "largest difference between variants: – (only one variant runs)"
+            value, note = "–", "Only one variant runs: nothing to compare."
         elif math.isinf(difference):
-            text = "largest difference between variants: inf (a loss overflowed)"
+            value, note = "inf", "A loss overflowed."
         elif relative < IDENTICAL_BELOW:
-            text = (f"largest difference between variants: {fmt(difference, 3)}"
-                    " — the same up to float32 rounding")
+            value, note = fmt(difference, 3), "The same up to float32 rounding: one computation, four ways."
         else:
-            text = (f"largest difference between variants: {fmt(difference, 4)}"
-                    f" ({fmt(100 * relative, 3)} % of the loss)")
-        self.readout.setText(text)
-
-
-def legend_html() -> str:
-    """A key to the nested stripes: each variant's colour at its overlay width, then the optimum."""
-    keys = []
-    for name in VARIANT_NAMES:
-        height = max(3, round(theme.OVERLAY_WIDTHS[name]))
-        swatch = (f"<span style='background:{theme.VARIANT_COLORS[name]}; font-size:{height}px'>"
-                  "&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;</span>")
-        keys.append(f"{swatch}&nbsp;{theme.VARIANT_TITLES[name]}")
-    keys.append(f"<span style='color:{theme.OPTIMUM_COLOR}'><b>– – –</b></span>&nbsp;least squares")
-    return " &nbsp; ".join(keys)
+            value = fmt(difference, 4)
+            note = f"{fmt(100 * relative, 3)} % of the loss: the variants really differ."
+        self.readout.setText(f"largest difference between variants: {value}")
+        self.readout.setToolTip(self.readout.text())
+        self.readout_note.setText(note)
+        self.readout_note.setToolTip(note)

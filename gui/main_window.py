@@ -1,4 +1,9 @@
-"""The main window: the Graph and Training pages, the menus, the status bar, remembered geometry."""
+"""The main window: the Graph and Training pages, the menus, the status bar, remembered settings.
+
+The window builds the pages and wires the controllers that own each feature: appearance (theme,
+text size), presentation mode, lessons, quiz mode and sessions. It keeps only the menus, the
+exports and the settings that belong to the window itself.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,43 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QStandardPaths, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget,
 )
 
+from core.handout import DEFAULT_TITLE, write_handout
+from core.lessons import BY_KEY as LESSONS_BY_KEY
+from gui import theme
 from gui.app import APPLICATION, ORGANIZATION
+from gui.appearance_controller import AppearanceController
 from gui.graph_page import GraphPage
+from gui.lesson_controller import LessonController
+from gui.lesson_panel import LessonPanel
+from gui.presentation_controller import PresentationController
+from gui.quiz_controller import QuizController
+from gui.quiz_panel import QuizPanel
+from gui.session_controller import SessionController
 
 DEFAULT_SIZE = (1280, 800)
 TAB_POINT_SIZE = 13
+ICON_PATH = Path(__file__).resolve().parents[1] / "data" / "backprop-studio.svg"
 KEYS_HELP = [
     ("Space", "play / pause"),
     ("Right, Page Down", "next step (presenter clickers send Page Down)"),
     ("Left, Page Up", "previous step"),
     ("Home / End", "first step / last step"),
-    ("Ctrl + +  /  Ctrl + -", "zoom in / zoom out"),
-    ("Ctrl + 0", "fit the graph to the window"),
+    ("+  /  -", "zoom the graph in / out"),
+    ("0", "fit the graph to the window"),
+    ("Ctrl + =  /  Ctrl + -  /  Ctrl + 0", "bigger / smaller / normal text, everywhere (1× to 3×)"),
     ("Ctrl + B", "show or hide the formula panel (the graph gets the whole width)"),
+    ("F5, Esc", "presentation mode for a projector, and leaving it"),
+    ("B", "blank the screen in presentation mode (any key brings it back)"),
+    ("F6", "quiz mode: numbers become ?, click one and type its value"),
+    ("F7", "predict the next gradient before each backward step"),
+    ("Ctrl + N", "a new exercise, in quiz mode"),
+    ("Ctrl + Page Down / Up", "next / previous lesson"),
+    ("Ctrl + O, Ctrl + S", "open / save a session"),
     ("F11", "full screen"),
     ("Mouse wheel, drag", "zoom and pan the graph"),
     ("Click a node or arrow", "show its formula, value, local derivative and gradient"),
@@ -55,15 +79,41 @@ class MainWindow(QMainWindow):
         self.pages.addTab(self.graph_page, "Graph")
         self.pages.addTab(self.training_page, "Training")
         self.setCentralWidget(self.pages)
+        if ICON_PATH.exists():
+            self.setWindowIcon(QIcon(str(ICON_PATH)))
         self._dialog: QMessageBox | None = None
+        self._settings = window_settings()
+        self._font_scale = 1.0  # the text size the panels are sized for
+        self._make_controllers()
         self._make_menus()
         self._make_status_bar()
 
         self.graph_page.status_message.connect(self.statusBar().showMessage)
+        for controller in (self.quiz, self.lessons):
+            controller.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.lessons.training_requested.connect(lambda: self.pages.setCurrentWidget(self.training_page))
+        self.sessions.session_opened.connect(self._show_file_in_title)
+        self.sessions.session_saved.connect(self._show_file_in_title)
         self.statusBar().showMessage(self.graph_page.status_text)
         self.pages.currentChanged.connect(self._page_changed)
         self._restore_settings()
+        self.appearance.apply()
         self._page_changed(self.pages.currentIndex())
+        self.sessions.start()
+
+    def _make_controllers(self) -> None:
+        page = self.graph_page
+        self.quiz_panel = QuizPanel()
+        page.add_above_caption(self.quiz_panel)
+        self.lesson_panel = LessonPanel()
+        page.add_notes_panel(self.lesson_panel)
+        self.appearance = AppearanceController(self, self._restyle, self._settings, self)
+        self.quiz = QuizController(page, self.quiz_panel, self)
+        self.lessons = LessonController(page, self.lesson_panel, self.quiz, self)
+        self.presentation = PresentationController(self, page, self.appearance, self)
+        self.sessions = SessionController(self, self._settings, self)
+        for controller in (self.appearance, self.quiz, self.lessons, self.presentation, self.sessions):
+            self.addActions(controller.actions)  # their keys work even with the menu bar hidden
 
     # ----- building -------------------------------------------------------------------------
 
@@ -71,12 +121,25 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.setObjectName("fileMenu")
+        file_menu.addAction(self.sessions.open_action)
+        file_menu.addMenu(self.sessions.recent_menu)
+        file_menu.addAction(self.sessions.save_action)
+        file_menu.addAction(self.sessions.save_as_action)
+        file_menu.addSeparator()
         export_menu = file_menu.addMenu("&Export…")
         export_menu.setObjectName("exportMenu")
         self.export_png_action = export_menu.addAction("PNG image (2× scale)…", self.export_png)
         self.export_png_action.setObjectName("exportPngAction")
         self.export_svg_action = export_menu.addAction("SVG drawing (text stays text)…", self.export_svg)
         self.export_svg_action.setObjectName("exportSvgAction")
+        handout_menu = file_menu.addMenu("Export &handout…")
+        handout_menu.setObjectName("handoutMenu")
+        self.handout_action = handout_menu.addAction(
+            "&Solution (with every answer), Markdown or LaTeX…", lambda: self.export_handout(with_answers=True))
+        self.handout_action.setObjectName("exportHandoutAction")
+        self.problem_sheet_action = handout_menu.addAction(
+            "&Problem sheet (gaps to fill), Markdown or LaTeX…", lambda: self.export_handout(with_answers=False))
+        self.problem_sheet_action.setObjectName("exportProblemSheetAction")
         file_menu.addSeparator()
         self.quit_action = file_menu.addAction("&Quit", self.close)
         self.quit_action.setObjectName("quitAction")
@@ -96,6 +159,27 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setCheckable(True)
         self.full_screen_action.setShortcuts(
             QKeySequence.keyBindings(QKeySequence.StandardKey.FullScreen) or [QKeySequence("F11")])
+        view_menu.addAction(self.presentation.action)
+        view_menu.addAction(self.presentation.blank_action)
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("T&heme")
+        theme_menu.setObjectName("themeMenu")
+        theme_menu.addActions(list(self.appearance.theme_actions.values()))
+        view_menu.addActions(self.appearance.actions)
+
+        learn_menu = bar.addMenu("&Learn")
+        learn_menu.setObjectName("learnMenu")
+        lessons_menu = learn_menu.addMenu("&Lessons")
+        lessons_menu.setObjectName("lessonsMenu")
+        lessons_menu.addActions(list(self.lessons.lesson_actions.values()))
+        learn_menu.addActions([self.lessons.next_action, self.lessons.previous_action, self.lessons.close_action])
+        learn_menu.addSeparator()
+        learn_menu.addAction(self.quiz.quiz_action)
+        learn_menu.addActions(list(self.quiz.hide_actions.values()))
+        learn_menu.addAction(self.quiz.predict_action)
+        learn_menu.addSeparator()
+        learn_menu.addAction(self.quiz.exercise_action)
+        learn_menu.addActions(list(self.quiz.difficulty_actions.values()))
 
         help_menu = bar.addMenu("&Help")
         help_menu.setObjectName("helpMenu")
@@ -121,9 +205,8 @@ class MainWindow(QMainWindow):
     def _make_status_bar(self) -> None:
         status = self.statusBar()
         status.setObjectName("statusBar")
-        self.keys_hint = QLabel("Space play/pause · ←/→ step · Home/End · F1 keys")
+        self.keys_hint = QLabel("Space play/pause · ←/→ step · F5 present · F6 quiz · F1 keys")
         self.keys_hint.setObjectName("keysHint")
-        self.keys_hint.setStyleSheet("color: #555; padding-right: 8px;")
         status.addPermanentWidget(self.keys_hint)
 
     def set_training_page(self, page: QWidget) -> None:
@@ -133,6 +216,32 @@ class MainWindow(QMainWindow):
         self.training_page.deleteLater()
         self.training_page = page
         self.pages.insertTab(index, page, "Training")
+        self.appearance.refresh_fonts()
+
+    def _restyle(self, look: theme.Look, font_scale: float) -> None:
+        """Called by the appearance controller once the palette and fonts changed."""
+        scale = self.appearance.scale  # not the presentation boost: the panels are hidden then
+        if scale != self._font_scale:
+            self.graph_page.scale_panels(scale / self._font_scale)  # room for the larger text
+            self._font_scale = scale
+        self.graph_page.restyle(look)
+        self.quiz_panel.apply_look(look)
+        self.keys_hint.setStyleSheet(f"color: {look.soft_text}; padding-right: 8px;")
+        if isinstance(self.training_page, QLabel):
+            self.training_page.setStyleSheet(f"color: {look.soft_text};")
+
+    # ----- sessions -------------------------------------------------------------------------
+
+    def save_session(self, path: str) -> bool:
+        """Save formula, values, step, lesson, look and training settings to `path` (File → Save)."""
+        return self.sessions.save_session(path)
+
+    def open_session(self, path: str) -> bool:
+        """Open a saved session (File → Open); a bad file is refused and nothing changes."""
+        return self.sessions.open_session(path)
+
+    def _show_file_in_title(self, path: str) -> None:
+        self.setWindowTitle(f"{Path(path).name} — {APPLICATION}")
 
     # ----- menu commands --------------------------------------------------------------------
 
@@ -162,6 +271,33 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Exported the graph to {path}", 8000)
         return path
 
+    def export_handout(self, path: str | None = None, with_answers: bool = True) -> str | None:
+        """Write the graph's derivation as Markdown (.md) or LaTeX (.tex); ask where unless given."""
+        page = self.graph_page
+        if page.cg is None:
+            return None
+        if not path:
+            folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            name = "backprop-solution.md" if with_answers else "backprop-problems.md"
+            what = "solution" if with_answers else "problem sheet"
+            path, chosen = QFileDialog.getSaveFileName(
+                self, f"Export a handout ({what})", str(Path(folder or Path.home()) / name),
+                "Markdown (*.md);;LaTeX (*.tex)")
+            if not path:
+                return None
+            if not Path(path).suffix:
+                path += ".tex" if "tex" in (chosen or "") else ".md"
+        lesson = LESSONS_BY_KEY.get(self.lessons.key or "")
+        title = lesson.title if lesson else DEFAULT_TITLE
+        try:
+            written = write_handout(page.cg, path, source=page.source, title=title, with_answers=with_answers)
+        except ValueError as error:
+            self.statusBar().showMessage(f"Could not export the handout: {error}")
+            self.show_message("Export failed", f"<p>{escape(str(error))}</p>")
+            return None
+        self.statusBar().showMessage(f"Exported the handout to {written}", 8000)
+        return str(written)
+
     def show_shortcuts(self) -> None:
         """List the keyboard shortcuts in a small window."""
         rows = "".join(f"<tr><td><b>{key}</b></td><td style='padding-left: 14px'>{what}</td></tr>" for key, what in KEYS_HELP)
@@ -176,6 +312,10 @@ class MainWindow(QMainWindow):
             "computation graph, and step through the forward and backward passes while the caption "
             "spells out the chain rule with numbers.</p>",
         )
+
+    def show_message(self, title: str, html: str) -> None:
+        """Tell the user something in a small window that does not block (a message box, opened)."""
+        self._show_dialog(title, html)
 
     def _show_dialog(self, title: str, html: str) -> None:
         # open(), not exec(): the window keeps running (and tests are never blocked by a modal loop)
@@ -197,6 +337,8 @@ class MainWindow(QMainWindow):
         self.export_png_action.setEnabled(on_graph)
         self.export_svg_action.setEnabled(on_graph)
         self.keys_hint.setVisible(on_graph)
+        self.quiz.quiz_action.setEnabled(on_graph)
+        self.quiz.predict_action.setEnabled(on_graph)
 
     def _restore_settings(self) -> None:
         settings = window_settings()
@@ -207,6 +349,9 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.graph_page.splitter.restoreState(splitter)
         self.graph_page.set_side_panel_visible(settings.value("graph/sidePanel", "true") != "false")
+        formula = settings.value("graph/formula")
+        if isinstance(formula, str) and formula.strip() and formula != self.graph_page.formula():
+            self.graph_page.load_source(formula)  # the last formula, if it still makes a graph
         page = settings.value("window/page", 0)
         try:
             self.pages.setCurrentIndex(int(page))
@@ -220,15 +365,19 @@ class MainWindow(QMainWindow):
         settings.setValue("graph/splitter", self.graph_page.splitter.saveState())
         settings.setValue("window/page", self.pages.currentIndex())
         settings.setValue("graph/sidePanel", "true" if self.graph_page.side_panel_visible() else "false")
+        settings.setValue("graph/formula", self.graph_page.source)
         settings.sync()
 
     def closeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
-        """Save the settings and stop every timer before the window goes."""
+        """Leave presentation mode, autosave, save the settings and stop every timer."""
+        self.presentation.set_presenting(False)
+        self.sessions.shutdown()
         self.save_settings()
         self.graph_page.shutdown()
         self.statusBar().clearMessage()  # a timed message keeps a QTimer running
         if self._dialog is not None:
             self._dialog.close()
+        self.appearance.reset_application()  # the app's palette and the drawing's look, as found
         super().closeEvent(event)
 
 

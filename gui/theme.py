@@ -1,14 +1,21 @@
-"""Colours, fonts and sizes of the graph drawing, in one place.
+"""Colours, fonts and sizes of the graph drawing and the window, in one place.
 
 Sized for a projector: sizes are scene pixels at zoom 1, and text is large enough to read from the
 back of a lecture hall when the graph is fitted to a window. Colours come from the Okabe-Ito
 palette, which stays distinct under the common forms of colour blindness: forward values in blue,
-gradients in vermillion, never red against green.
+gradients in vermillion/orange, never red against green.
+
+The module-level names below are the look in use. `apply(look, scale)` switches them all at once
+(light, dark or projector colours; text and lines 1× to 3×); views then rebuild their items, which
+read these names when they are created and painted. The values written here are the light look at
+1×, so code that never calls `apply` draws exactly as before.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QColor, QFont, QPalette
 
 FONT_FAMILY = "DejaVu Sans"  # ships with most Linux systems; Qt falls back to a sans font elsewhere
 
@@ -52,6 +59,163 @@ OP_RADIUS = 34.0  # the operation circle; wider symbols get a stadium of the sam
 CONNECTOR = 26.0  # the short arrow from an operation circle to its result box
 LABEL_GAP = 6.0  # between a node and its value or gradient label
 INPUT_VALUE_RESERVE = "0.0"  # input boxes leave room for a value this wide, so typing does not shift the graph
+
+TEXT_SIZES = ("NODE_TEXT_PX", "VALUE_TEXT_PX", "GRAD_TEXT_PX", "EDGE_TEXT_PX", "TAG_TEXT_PX")
+NUMBER_SIZES = ("VALUE_TEXT_PX", "GRAD_TEXT_PX")  # the numbers a projector look makes larger still
+LINE_WIDTHS = ("OUTLINE_WIDTH", "OUTPUT_OUTLINE_WIDTH", "EDGE_WIDTH", "ACTIVE_EDGE_WIDTH", "BACKWARD_WIDTH")
+LENGTHS = ("ARROW_LENGTH", "ARROW_HALF_WIDTH", "BOX_PADDING_X", "BOX_HEIGHT", "CONST_HEIGHT",
+           "OP_RADIUS", "CONNECTOR", "LABEL_GAP")
+BASE_SIZES = {name: globals()[name] for name in TEXT_SIZES + LINE_WIDTHS + LENGTHS}
+SCALE_RANGE = (1.0, 3.0)  # the UI scale, as core.session.UI_SCALE_RANGE
+
+
+@dataclass(frozen=True)
+class Look:
+    """One colour theme of the drawing and the window, with how thick and big it draws."""
+
+    name: str
+    title: str  # for the View → Theme menu
+    forward: str
+    backward: str
+    ink: str
+    muted: str
+    pending_edge: str
+    background: str
+    fills: dict[str, str]
+    label_halo_alpha: int = 225
+    highlight_alpha: int = 60
+    line_scale: float = 1.0  # projectors wash thin lines out
+    number_scale: float = 1.0  # values and gradients, relative to the other text
+    edge_scale: float = 1.0  # the labels on edges (local derivatives, gradients flowing back)
+    window: str = ""  # widget colours; "" keeps the platform's own palette
+    window_text: str = ""
+    base: str = ""
+    alternate_base: str = ""
+    button: str = ""
+    highlight: str = ""
+    highlighted_text: str = ""
+    soft_text: str = "#4a4a4a"  # secondary text: a caption's rule line, hints
+    error_text: str = "#b00000"
+    caption_background: str = "#fbfbf7"
+    caption_border: str = "#d8d8d0"
+    phase_colours: dict[str, str] = field(default_factory=dict)  # caption chip backgrounds (white text)
+    correct: str = "#0072B2"  # quiz feedback: blue-ish for right ...
+    wrong: str = "#B34700"  # ... and orange-ish for wrong, always with ✓ / ✗ as well
+
+    @property
+    def dark(self) -> bool:
+        """Whether the background is dark (text is light)."""
+        return QColor(self.background).lightness() < 128
+
+
+LIGHT_PHASES = {"start": "#5f6b7a", "forward": "#0072B2", "backward": "#B34700", "done": "#1A1A1A"}
+
+LOOKS: dict[str, Look] = {
+    "light": Look(
+        "light", "&Light", forward="#0072B2", backward="#D55E00", ink="#1A1A1A", muted="#8C8C8C",
+        pending_edge="#4D4D4D", background="#FFFFFF",
+        fills={"input": "#BFE6D5", "const": "#DEDEDE", "op": "#FFFFFF", "variable": "#F9EBA8",
+               "output": "#EBC6DC"},
+        phase_colours=LIGHT_PHASES,
+    ),
+    "dark": Look(
+        "dark", "&Dark", forward="#6CC0EE", backward="#E69F00", ink="#F0F0F0", muted="#8C8C8C",
+        pending_edge="#A8A8A8", background="#101418",
+        fills={"input": "#0C221D", "const": "#2A2D33", "op": "#101418", "variable": "#33300F",
+               "output": "#3A2035"},
+        label_halo_alpha=235, highlight_alpha=90, line_scale=1.2,
+        window="#1B1F24", window_text="#F0F0F0", base="#101418", alternate_base="#22272E",
+        button="#2A2F36", highlight="#2F6690", highlighted_text="#FFFFFF",
+        soft_text="#C8C8C8", error_text="#FF9B85", caption_background="#15191E",
+        caption_border="#3A3F46",
+        phase_colours={"start": "#4A5563", "forward": "#1A5580", "backward": "#8A3F00", "done": "#000000"},
+        correct="#6CC0EE", wrong="#E69F00",
+    ),
+    "projector": Look(
+        "projector", "&Projector (high contrast)", forward="#004C85", backward="#963800", ink="#000000",
+        muted="#707070", pending_edge="#333333", background="#FFFFFF",
+        fills={"input": "#E2F4EC", "const": "#E6E6E6", "op": "#FFFFFF", "variable": "#FCF1C4",
+               "output": "#F5DDEB"},
+        label_halo_alpha=240, highlight_alpha=70, line_scale=1.6, number_scale=1.2,
+        window="#FFFFFF", window_text="#000000", base="#FFFFFF", alternate_base="#F2F2F2",
+        button="#F0F0F0", highlight="#004C85", highlighted_text="#FFFFFF",
+        soft_text="#222222", error_text="#8A0000", caption_background="#FFFFFF",
+        caption_border="#000000",
+        phase_colours={"start": "#3D4652", "forward": "#004C85", "backward": "#963800", "done": "#000000"},
+        correct="#004C85", wrong="#963800",
+    ),
+}
+DEFAULT_LOOK = "light"
+
+current_look: Look = LOOKS[DEFAULT_LOOK]
+current_scale: float = 1.0
+
+
+def apply(look: str | Look = DEFAULT_LOOK, scale: float = 1.0) -> Look:
+    """Make `look` at `scale` (1 = as designed) the drawing's colours and sizes; returns the look applied."""
+    global current_look, current_scale, FORWARD, BACKWARD, INK, MUTED, PENDING_EDGE, BACKGROUND
+    global HIGHLIGHT_FORWARD, HIGHLIGHT_BACKWARD, LABEL_HALO, FILL
+    chosen = LOOKS.get(look, LOOKS[DEFAULT_LOOK]) if isinstance(look, str) else look
+    scale = max(0.25, float(scale))  # presentation mode may go beyond the UI scale's 3x
+    current_look, current_scale = chosen, scale
+    FORWARD, BACKWARD, INK = QColor(chosen.forward), QColor(chosen.backward), QColor(chosen.ink)
+    MUTED, PENDING_EDGE, BACKGROUND = QColor(chosen.muted), QColor(chosen.pending_edge), QColor(chosen.background)
+    HIGHLIGHT_FORWARD = _with_alpha(chosen.forward, chosen.highlight_alpha)
+    HIGHLIGHT_BACKWARD = _with_alpha(chosen.backward, chosen.highlight_alpha)
+    LABEL_HALO = _with_alpha(chosen.background, chosen.label_halo_alpha)
+    FILL = {kind: QColor(colour) for kind, colour in chosen.fills.items()}
+    module = globals()
+    for name in TEXT_SIZES:
+        boost = chosen.number_scale if name in NUMBER_SIZES else 1.0
+        boost = chosen.edge_scale if name == "EDGE_TEXT_PX" else boost
+        module[name] = max(1, round(BASE_SIZES[name] * scale * boost))
+    for name in LINE_WIDTHS:
+        module[name] = BASE_SIZES[name] * scale * chosen.line_scale
+    for name in LENGTHS:
+        module[name] = BASE_SIZES[name] * scale
+    return chosen
+
+
+def clamp_scale(scale: float) -> float:
+    """A UI scale kept within 1× to 3×."""
+    try:
+        scale = float(scale)
+    except (TypeError, ValueError):
+        return 1.0
+    if scale != scale:  # nan
+        return 1.0
+    return max(SCALE_RANGE[0], min(SCALE_RANGE[1], scale))
+
+
+def _with_alpha(colour: str, alpha: int) -> QColor:
+    result = QColor(colour)
+    result.setAlpha(alpha)
+    return result
+
+
+def widget_palette(look: Look, default: QPalette) -> QPalette:
+    """The window's palette for `look`: `default` with the look's widget colours laid over it."""
+    palette = QPalette(default)
+    roles = QPalette.ColorRole
+    pairs = [
+        (roles.Window, look.window), (roles.WindowText, look.window_text), (roles.Base, look.base),
+        (roles.AlternateBase, look.alternate_base), (roles.Text, look.window_text),
+        (roles.Button, look.button), (roles.ButtonText, look.window_text),
+        (roles.Highlight, look.highlight), (roles.HighlightedText, look.highlighted_text),
+        (roles.ToolTipBase, look.base), (roles.ToolTipText, look.window_text),
+        (roles.PlaceholderText, look.soft_text if look.window else ""),
+    ]
+    for role, colour in pairs:
+        if colour:
+            palette.setColor(QPalette.ColorGroup.Active, role, QColor(colour))
+            palette.setColor(QPalette.ColorGroup.Inactive, role, QColor(colour))
+    if look.window:
+        disabled = QColor(look.muted)
+        for role in (roles.WindowText, roles.Text, roles.ButtonText):
+            palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+        for role in (roles.Window, roles.Base, roles.Button):
+            palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(dict(pairs)[role]))
+    return palette
 
 
 def font(pixel_size: int, bold: bool = False) -> QFont:

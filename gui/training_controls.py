@@ -45,7 +45,7 @@ class TrainingControls(QWidget):
         self.pace_slider.setPageStep(1)
         self.pace_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.pace_slider.setValue(PACES.index(DEFAULT_PACE))
-        self.pace_slider.setMinimumWidth(180)
+        self.pace_slider.setMinimumWidth(110)
         self.pace_label = QLabel()
         self.pace_label.setObjectName("paceLabel")
         self.pace_label.setFont(theme.font(theme.PAGE_POINT_SIZE + 1))

@@ -24,6 +24,7 @@ class VariantHistory:
         self.mse = np.zeros(capacity)
         self.weights = np.zeros((capacity, features))
         self.bias = np.zeros(capacity)
+        self.low, self.high = math.inf, -math.inf  # smallest and largest finite loss so far
         self.status = "ok"  # the latest record's: "ok", "dead" (no active unit) or "diverged"
         self.active: float | None = None  # share of training rows whose ReLU is active
 
@@ -37,6 +38,11 @@ class VariantHistory:
         self.weights[start:end] = columns["weights"]
         self.bias[start:end] = columns["bias"]
         self.count = end
+        chunk = self.mse[start:end]
+        finite = chunk[np.isfinite(chunk)]
+        if finite.size:
+            self.low = min(self.low, float(finite.min()))
+            self.high = max(self.high, float(finite.max()))
         self.status = columns["status"]
         self.active = columns["active"]
 
@@ -104,6 +110,12 @@ class TrainingHistory:
             self.largest_difference = float(spread[at])
             scale = float(np.abs(window[:, at]).max())
             self.largest_relative = self.largest_difference / scale if scale > 0 else 0.0
+
+    def loss_bounds(self) -> tuple[float, float]:
+        """Smallest and largest finite loss of any variant so far (inf, -inf before any)."""
+        lows = [h.low for h in self.variants.values()]
+        highs = [h.high for h in self.variants.values()]
+        return min(lows, default=math.inf), max(highs, default=-math.inf)
 
     @property
     def epochs_done(self) -> int:

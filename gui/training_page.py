@@ -28,6 +28,7 @@ from gui.code_dialog import CodeDialog
 from gui.data_view import DataView
 from gui.dataset_dialog import DatasetChoice, DatasetDialog, read_preview
 from gui.loss_overlay import LossOverlay
+from gui.plot_export import export_plot
 from gui.results_table import ResultsTable
 from gui.training_client import TrainingClient
 from gui.training_controls import TrainingControls
@@ -65,6 +66,7 @@ class TrainingPage(QWidget):
         self.result: dict | None = None  # the last finished run's result
         self.closed_form: dict | None = None
         self._dirty = self._predictions_dirty = False
+        self._final: dict | None = None  # a finished run's result, for the next frame to show
         self._code_dialogs: dict[str, CodeDialog] = {}
         self._shown = False
         self.dataset_dialog: DatasetDialog | None = None
@@ -89,7 +91,7 @@ class TrainingPage(QWidget):
         self.progress.setFont(theme.font(theme.NUMBER_POINT_SIZE, bold=True))
         # Long messages must not widen the window: the label takes what is left.
         self.progress.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.progress.setMinimumWidth(160)
+        self.progress.setMinimumWidth(120)
         self.export_csv_button = QPushButton("Export CSV…")
         self.export_csv_button.setObjectName("exportHistoryButton")
         self.export_csv_button.setToolTip("Save every epoch's loss, weights and bias as a CSV file")
@@ -125,7 +127,7 @@ class TrainingPage(QWidget):
 
         self._set_state("idle")
         self._say("Loading torch in the training process…" if not self.client.is_ready()
-                  else "Ready: press Start.")
+                  else "Ready: press Start")
         self.client.start_process()  # in the background now, so the first Start is instant
 
     # ----- building -------------------------------------------------------------------------
@@ -160,9 +162,9 @@ class TrainingPage(QWidget):
         lower.setObjectName("trainingLowerSplitter")
         lower.addWidget(self.overlay)
         lower.addWidget(self.lower_tabs)
-        lower.setStretchFactor(0, 2)
-        lower.setStretchFactor(1, 3)
-        lower.setSizes([420, 580])
+        lower.setStretchFactor(0, 40)
+        lower.setStretchFactor(1, 60)
+        lower.setSizes([400, 600])
         lower.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("trainingSplitter")
@@ -195,18 +197,19 @@ class TrainingPage(QWidget):
         except ValueError as error:  # the widgets prevent this; a message if they ever do not
             self._show_message(f"Cannot start: {error}")
             return
-        self.config, self.result, self.closed_form = config, None, None
+        self.config, self.result, self.closed_form, self._final = config, None, None, None
         self._hide_message()
         chosen = tuple(config["variants"])
         self.history.reset(chosen, config["epochs"], list(self.settings.dataset.features))
         self.results.clear_results()
-        self.overlay.reset()
+        epochs = config["epochs"]
+        self.overlay.reset(epochs)
         self.data_view.reset(None, chosen)
         for name, card in self.cards.items():
             if name in chosen:
-                card.reset("waiting")
+                card.reset("waiting", epochs=epochs)
             else:
-                card.reset("not run", "Not chosen for this run (see 'Variants to run').")
+                card.reset("not run", "Not chosen for this run (see 'Variants to run').", epochs)
         self.client.start_run(data, config, self.controls.pace())
         self.lower_tabs.setCurrentWidget(self.data_view)
         self._set_state("running")
@@ -236,7 +239,7 @@ class TrainingPage(QWidget):
         self.client.stop_and_wait()
         self.plot_timer.stop()
         self.history.reset((), 0, [])
-        self.result = self.closed_form = None
+        self.result = self.closed_form = self._final = None
         self.results.clear_results()
         self.overlay.reset()
         self.data_view.reset()
@@ -244,7 +247,7 @@ class TrainingPage(QWidget):
             card.reset("ready")
         self._hide_message()
         self._set_state("idle")
-        self._say("Ready: press Start." if self.client.is_ready() or not self.client.is_alive()
+        self._say("Ready: press Start" if self.client.is_ready() or not self.client.is_alive()
                   else "Loading torch in the training process…")
 
     def shutdown(self) -> None:
@@ -313,39 +316,23 @@ class TrainingPage(QWidget):
 
     def export_plot(self, path: str | Path | None = None) -> str | None:
         """Save the overlay plot as PNG (2× size) or SVG, by the file name's suffix."""
-        import pyqtgraph.exporters as exporters
-
         path = path or self._ask_save_path("training-loss.png",
                                            "PNG image (*.png);;SVG drawing (*.svg)")
         if not path:
             return None
-        path = str(path)
-        suffix = Path(path).suffix.lower()
-        if suffix not in (".png", ".svg"):
-            self._show_message(f"Cannot export to {path}: the name must end in .png or .svg")
-            return None
-        item = self.overlay.plot.getPlotItem()
         try:
-            if suffix == ".png":
-                exporter = exporters.ImageExporter(item)
-                exporter.parameters()["width"] = int(2 * max(item.sceneBoundingRect().width(), 400))
-            else:
-                exporter = exporters.SVGExporter(item)
-            exporter.export(path)
-        except OSError as error:
-            self._show_message(f"Could not write {path}: {error}")
-            return None
-        if not Path(path).exists():
-            self._show_message(f"Could not write {path}")
+            export_plot(self.overlay.plot, path, "Training loss of the four variants")
+        except (OSError, ValueError) as error:
+            self._show_message(f"Could not export the plot: {error}")
             return None
         self._say(f"Saved the plot to {path}")
-        return path
+        return str(path)
 
     # ----- messages from the training process -----------------------------------------------
 
     def _ready(self, seconds: float) -> None:
         if self.state == "idle":
-            self._say(f"Ready: press Start (torch loaded in {fmt(seconds, 2)} s).")
+            self._say("Ready: press Start")
 
     def _run_started(self, info: dict) -> None:
         self.closed_form = info["closed_form"]
@@ -366,36 +353,43 @@ class TrainingPage(QWidget):
         self._predictions_dirty = True
 
     def _finished(self, result: dict) -> None:
+        # Shown by the plot timer's next frame, right after the last records it draws.
+        self._final = result
+        self._dirty = True
+        if not self.plot_timer.isActive():
+            self.plot_timer.start()
+
+    def _show_final(self, result: dict) -> None:
         self.result = result
         self.closed_form = result["closed_form"]
         self.results.show_result(result)
         optimum = self.closed_form["train_mse"]
         epochs = self.config["epochs"] if self.config else result["epochs"]
         for name, outcome in result["variants"].items():
-            self.cards[name].set_status(*texts.final_status(
-                outcome, result["stopped_early"], epochs, optimum))
+            status, explanation = texts.final_status(outcome, result["stopped_early"], epochs,
+                                                     optimum)
+            self.cards[name].set_status(status, explanation, outcome["detail"])
         self.lower_tabs.setCurrentWidget(self.results)
         stopped = result["stopped_early"]
         self._set_state("stopped" if stopped else "finished")
         done = result["epochs"]
-        self._say(f"{'Stopped' if stopped else 'Finished'}: {len(result['variants'])} variants × "
-                  f"{done} epochs in {fmt(result['wall_seconds'], 3)} s.")
-        self._dirty = self._predictions_dirty = True
-        self.plot_timer.start()  # one last frame, then the timer stops itself
+        self._say(f"{'Stopped' if stopped else 'Finished'}: {done} epochs in "
+                  f"{fmt(result['wall_seconds'], 2)} s")
+        self._predictions_dirty = True
 
     def _failed(self, kind: str, message: str) -> None:
         what = {"data": "The data could not be used", "config": "The settings were refused",
                 "crash": "Training failed"}[kind] if kind in ("data", "config", "crash") else kind
         self._show_message(f"{what}: {message}")
-        self._interrupt_cards("Training did not finish: see the message above.")
         self._set_state("failed")
+        self._interrupt_cards("Training did not finish: see the message above.")
         self._say(f"{what}.")
 
     def _died(self, message: str) -> None:
         self._show_message(f"{message} Press Start to train again: a fresh training process "
                            "starts.")
-        self._interrupt_cards("The training process ended before this variant finished.")
         self._set_state("failed")
+        self._interrupt_cards("The training process ended before this variant finished.")
         self._say("The training process died.")
 
     # ----- drawing --------------------------------------------------------------------------
@@ -408,11 +402,12 @@ class TrainingPage(QWidget):
             for name, history in self.history.variants.items():
                 epochs, losses = history.curve()
                 card = self.cards[name]
-                card.show_curve(epochs, losses)
+                card.show_curve(epochs, losses, total, history.low, history.high)
                 self.overlay.show_curve(name, epochs, losses)
                 latest = history.latest()
                 if latest is not None:
                     card.show_numbers(history.count, total, *latest)
+            self.overlay.fit(self.history.epochs_done, total, *self.history.loss_bounds())
             self._mark_cards()
             variants = len(self.history.variants)
             if self.history.epochs_done:
@@ -421,10 +416,13 @@ class TrainingPage(QWidget):
             if self.state in ("running", "paused", "stopping"):
                 self._say(f"Epoch {self.history.epochs_done} of {total}"
                           + (" · paused" if self.state == "paused" else ""))
+        if self._final is not None:
+            final, self._final = self._final, None
+            self._show_final(final)
         if self._predictions_dirty:
             self._predictions_dirty = False
             self.data_view.redraw()
-        if not self.client.is_running():
+        if not self.client.is_running() and self._final is None:
             self.plot_timer.stop()
 
     def _mark_cards(self) -> None:

@@ -54,7 +54,7 @@ TITLE_POINT_SIZE = 17  # a card's variant name
 NUMBER_POINT_SIZE = 16  # live numbers on the cards
 BADGE_POINT_SIZE = 13
 AXIS_POINT_SIZE = 12
-TABLE_POINT_SIZE = 13
+TABLE_POINT_SIZE = 12
 
 
 def font(point_size: int, bold: bool = False, monospace: bool = False) -> QFont:
@@ -70,7 +70,7 @@ def font(point_size: int, bold: bool = False, monospace: bool = False) -> QFont:
 def variant_pen(name: str, width: float) -> QPen:
     """An opaque solid pen in the variant's colour."""
     pen = pg.mkPen(QColor(VARIANT_COLORS[name]), width=width)
-    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)  # segments join smoothly at the steep start
     return pen
 
 
@@ -79,8 +79,12 @@ def optimum_pen() -> QPen:
     return pg.mkPen(QColor(OPTIMUM_COLOR), width=2, style=Qt.PenStyle.DashLine)
 
 
-def style_plot(plot: pg.PlotWidget, left: str, bottom: str = "epoch") -> None:
-    """White background, dark axes with readable labels, a light grid."""
+def style_plot(plot: pg.PlotWidget, left: str, bottom: str = "epoch", grid: bool = True) -> None:
+    """White background, dark axes with readable labels, a light grid if asked for.
+
+    pyqtgraph draws the grid as part of the axes, so a curve growing over a grid repaints both
+    axes (text included) on every frame: the live loss plots go without one.
+    """
     plot.setBackground(PLOT_BACKGROUND)
     item = plot.getPlotItem()
     item.setMenuEnabled(False)
@@ -92,4 +96,6 @@ def style_plot(plot: pg.PlotWidget, left: str, bottom: str = "epoch") -> None:
         axis.setTextPen(pg.mkPen(AXIS_COLOR))
         axis.setTickFont(axis_font)
         axis.setLabel(text, color=AXIS_COLOR, **{"font-size": f"{AXIS_POINT_SIZE}pt"})
-    item.showGrid(x=True, y=True, alpha=0.18)
+
+    if grid:
+        item.showGrid(x=True, y=True, alpha=0.18)

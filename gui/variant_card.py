@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QBoxLayout, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from core.formatting import fmt
 from core.training import VariantInfo
 from gui import training_theme as theme
+from gui.plot_range import RangeKeeper
 
-CURVE_MIN_HEIGHT = 150
+CURVE_MIN_HEIGHT = 120
+EXPLANATION_LINES_TALL = 4  # cards in one row: narrow, so more lines
+EXPLANATION_LINES_WIDE = 3
 
 
 class VariantCard(QFrame):
@@ -53,7 +58,9 @@ class VariantCard(QFrame):
         self.plot.setObjectName(f"lossPlot_{info.name}")
         self.plot.setAccessibleName(f"{theme.VARIANT_TITLES[info.name]} loss per epoch")
         self.plot.setMinimumHeight(CURVE_MIN_HEIGHT)
-        theme.style_plot(self.plot, "train MSE")
+        theme.style_plot(self.plot, "train MSE", grid=False)
+        self.ranges = RangeKeeper(self.plot)
+        self._extent = (0, 1, math.inf, -math.inf)  # epochs done, epochs asked, lowest, highest
         # The loss curve is the plot's first data item, created once and fed with setData.
         self.curve = self.plot.plot(pen=theme.variant_pen(info.name, theme.CARD_CURVE_WIDTH),
                                     name="train MSE")
@@ -74,7 +81,10 @@ class VariantCard(QFrame):
         self.explanation.setWordWrap(True)
         self.explanation.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
         self.explanation.setTextFormat(Qt.TextFormat.PlainText)
-        self.explanation.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # A fixed height, reserved even when empty: the plot never jumps when a status arrives,
+        # and the layout's minimum is honest (word-wrapped labels under-report their height).
+        self.explanation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.log_scale = QCheckBox("log scale")
         self.log_scale.setObjectName(f"logScale_{info.name}")
         self.log_scale.setToolTip("Show the loss on a logarithmic axis: small changes late in "
@@ -99,23 +109,57 @@ class VariantCard(QFrame):
         footer.addWidget(self.log_scale)
         footer.addStretch(1)
         footer.addWidget(self.code_button)
+        self.numbers = QGridLayout()
+        self.numbers.setHorizontalSpacing(14)
+        self.numbers.setVerticalSpacing(0)
+        info = QVBoxLayout()
+        info.setContentsMargins(0, 0, 0, 0)
+        info.setSpacing(4)
+        info.addLayout(self.numbers)
+        info.addStretch(1)
+        info.addLayout(footer)
+        # Tall (one row of four): the numbers under the plot. Wide (2×2): beside it.
+        self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.body.setSpacing(6)
+        self.body.addWidget(self.plot, 1)
+        self.body.addLayout(info)
         column = QVBoxLayout(self)
         column.setContentsMargins(10, 8, 10, 8)
         column.setSpacing(4)
         column.addLayout(header)
         column.addWidget(self.description)
-        column.addWidget(self.plot, 1)
-        numbers = QGridLayout()
-        numbers.setHorizontalSpacing(14)
-        numbers.setVerticalSpacing(0)
-        numbers.addWidget(self.mse_label, 0, 0)
-        numbers.addWidget(self.epoch_label, 0, 1, Qt.AlignmentFlag.AlignRight)
-        numbers.addWidget(self.weights_label, 1, 0)
-        numbers.addWidget(self.bias_label, 1, 1, Qt.AlignmentFlag.AlignRight)
-        numbers.setColumnStretch(0, 1)
-        column.addLayout(numbers)
+        column.addLayout(self.body, 1)
+        column.addSpacing(4)
         column.addWidget(self.explanation)
-        column.addLayout(footer)
+        self.wide = None
+        self.set_wide(False)
+
+    def set_wide(self, wide: bool) -> None:
+        """Numbers under the plot (False), or beside it in one column (True, for a 2×2 grid)."""
+        if wide == self.wide:
+            return
+        self.wide = wide
+        lines = EXPLANATION_LINES_WIDE if wide else EXPLANATION_LINES_TALL
+        self.explanation.setFixedHeight(lines * self.explanation.fontMetrics().lineSpacing() + 2)
+        for label in (self.mse_label, self.epoch_label, self.weights_label, self.bias_label):
+            self.numbers.removeWidget(label)
+        right = Qt.AlignmentFlag.AlignRight
+        if wide:
+            self.body.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.body.setStretch(0, 3)
+            self.body.setStretch(1, 2)
+            for row, label in enumerate((self.mse_label, self.epoch_label, self.weights_label,
+                                         self.bias_label)):
+                self.numbers.addWidget(label, row, 0)
+        else:
+            self.body.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.body.setStretch(0, 1)
+            self.body.setStretch(1, 0)
+            self.numbers.addWidget(self.mse_label, 0, 0)
+            self.numbers.addWidget(self.epoch_label, 0, 1, right)
+            self.numbers.addWidget(self.weights_label, 1, 0)
+            self.numbers.addWidget(self.bias_label, 1, 1, right)
+        self.numbers.setColumnStretch(0, 1)
 
     def _number(self, name: str) -> QLabel:
         label = QLabel()
@@ -131,9 +175,11 @@ class VariantCard(QFrame):
 
     # ----- what the page calls --------------------------------------------------------------
 
-    def reset(self, status: str | None = "ready", explanation: str = "") -> None:
+    def reset(self, status: str | None = "ready", explanation: str = "", epochs: int = 100) -> None:
         """Empty the curve and numbers for a new run (or for a variant that will not run)."""
         self.curve.setData(np.empty(0), np.empty(0))
+        self.ranges.reset(epochs)
+        self._extent = (0, epochs, math.inf, -math.inf)
         self.set_optimum(None)
         self.epoch_label.setText("epoch –")
         self.mse_label.setText("MSE –")
@@ -150,10 +196,18 @@ class VariantCard(QFrame):
     def _log_scale_toggled(self, on: bool) -> None:
         self.plot.setLogMode(False, on)
         place_optimum(self.optimum, self._optimum_value, on)
+        self.ranges.forget_y()
+        self.ranges.follow(*self._extent, on)
 
-    def show_curve(self, epochs: np.ndarray, losses: np.ndarray) -> None:
-        """Hand the loss curve its data (called by the page's one plot timer)."""
+    def show_curve(self, epochs: np.ndarray, losses: np.ndarray, total: int, low: float,
+                   high: float) -> None:
+        """Hand the loss curve its data and fit the axes (called by the page's one plot timer).
+
+        `total` is the number of epochs asked for; `low` and `high` bound the finite losses.
+        """
         self.curve.setData(epochs, losses)
+        self._extent = (len(losses), total, low, high)
+        self.ranges.follow(len(losses), total, low, high, self.log_scale.isChecked())
 
     def show_numbers(self, epoch: int, total: int, loss: float, weights: list[float],
                      bias: float) -> None:
@@ -165,15 +219,16 @@ class VariantCard(QFrame):
         self.weights_label.setToolTip("weights: " + ", ".join(fmt(value, 8) for value in weights))
         self.bias_label.setText(f"b {fmt(bias, 5)}")
 
-    def set_status(self, status: str, explanation: str = "") -> None:
+    def set_status(self, status: str, explanation: str = "", details: str = "") -> None:
         """Show a status badge (running, finished, diverged, dead, ...) and what it means."""
         self.status = status
+        self.badge.setToolTip(details or explanation)
         self.badge.setText(f"  {status}  ")
         color = theme.BADGE_COLORS.get(status, "#5F5F5F")
         self.badge.setStyleSheet(f"background: {color}; color: white; border-radius: 4px;"
                                  " padding: 2px 4px;")
         self.explanation.setText(explanation)
-        self.explanation.setVisible(bool(explanation))
+        self.explanation.setToolTip(details or explanation)
 
 
 def place_optimum(line: pg.InfiniteLine, value: float | None, log_scale: bool) -> None:

@@ -10,10 +10,11 @@ from PySide6.QtWidgets import QWidget  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def settings_folder(tmp_path):
-    """Point the user's INI settings at a temporary folder, so tests never touch real ones."""
+def settings_folder(tmp_path, monkeypatch):
+    """Point the user's INI settings and data (autosaves) at temporary folders, never real ones."""
     folder = tmp_path / "settings"
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     return folder
 
 

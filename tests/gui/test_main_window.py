@@ -29,7 +29,7 @@ def window(qtbot):
 
 
 def test_window_has_pages_menus_and_status_bar(window):
-    assert [action.text().replace("&", "") for action in window.menuBar().actions()] == ["File", "View", "Help"]
+    assert [action.text().replace("&", "") for action in window.menuBar().actions()] == ["File", "View", "Learn", "Help"]
     pages = window.findChild(QTabWidget, "pages")
     assert [pages.tabText(i) for i in range(pages.count())] == ["Graph", "Training"]
     assert "soon" in window.findChild(QLabel, "trainingPlaceholder").text()
@@ -205,7 +205,8 @@ def test_run_opens_the_window_and_returns_when_it_closes(tmp_path):
         "print(qt.organizationName(), '|', qt.applicationName(), '|', qt.topLevelWidgets()[0].objectName())\n"
         "sys.exit(status)\n"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}  # settings land here
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path)}  # settings and the autosave land here
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr

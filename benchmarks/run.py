@@ -1,0 +1,240 @@
+"""Run every benchmark and print one table of figures (or JSON), with the machine they came from.
+
+Run: `python benchmarks/run.py [--quick] [--json]`   (--quick finishes in well under 30 s)
+
+Each benchmark runs in a fresh Python process (benchmarks.common.run_isolated), one after
+another so they never compete for the two cores, and reports its own peak memory (ru_maxrss):
+  startup        bench_startup.run: first paint of the window against importing the heavy stack
+  graph          bench_graph.run: build + layout + schedule + drawing at 10/100/1,000 nodes; frames
+  training       training_overhead below: bench_training's engine against plain loops
+  training_page  bench_training_page.run, once that file exists (the training page's own
+                 benchmark: event-loop lateness during a full-speed four-variant run); until then
+                 its row says "n/a (training page not yet built)"
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import fmt_ms, run_isolated, table  # noqa: E402
+
+PARTS = ("startup", "graph", "training", "training_page")
+TRAINING_PAGE_MODULE = "bench_training_page"
+NOT_BUILT = "n/a (training page not yet built)"
+TRAINING_TARGET = 1.10
+
+
+def machine() -> dict[str, object]:
+    """Where the figures come from: cores, CPU model, and the versions that matter."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for package in ("torch", "PySide6-Essentials", "pyqtgraph", "networkx", "pandas", "numpy"):
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    try:
+        load = [round(value, 2) for value in os.getloadavg()]  # other work on the machine skews figures
+    except OSError:
+        load = []
+    return {
+        "cpus": os.cpu_count(),
+        "load_average_1_5_15_min": load,
+        "cpu_model": model,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        **versions,
+    }
+
+
+def training_overhead(quick: bool = False, epochs: int | None = None) -> dict[str, float]:
+    """bench_training's comparison: median µs per epoch of plain loops and the engine, per variant."""
+    import torch
+
+    from benchmarks import bench_training
+
+    torch.set_num_threads(1)  # as bench_training, the command line and the training process do
+    epochs = epochs or (300 if quick else 3000)
+    prepared = bench_training.load_prepared(bench_training.BUNDLED)
+    result: dict[str, float] = {"epochs": epochs, "training_target": TRAINING_TARGET}
+    for name in bench_training.VARIANT_NAMES:
+        seconds = bench_training.median_epoch_seconds(name, prepared, epochs)
+        for loop, value in seconds.items():
+            result[f"{name}_{loop}_us"] = value * 1e6
+        result[f"{name}_engine_over_bare"] = seconds["engine"] / seconds["bare"]
+        result[f"{name}_engine_over_notebook"] = seconds["engine"] / seconds["notebook"]
+    return result
+
+
+def training_page_available() -> bool:
+    """Whether the training page's benchmark exists yet (it is picked up by name when it does)."""
+    return importlib.util.find_spec(f"benchmarks.{TRAINING_PAGE_MODULE}") is not None
+
+
+def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | None = None,
+            sizes: list[int] | None = None, frames: int | None = None, epochs: int | None = None,
+            ) -> dict[str, object]:
+    """Every benchmark in `parts`, each in its own process; one dict of dicts."""
+    started = time.perf_counter()
+    results: dict[str, object] = {"quick": quick, "machine": machine()}
+    if "startup" in parts:
+        results["startup"] = run_isolated("bench_startup", {"quick": quick, "runs": startup_runs})
+    if "graph" in parts:
+        options: dict[str, object] = {"quick": quick, "frames": frames}
+        if sizes:
+            options["sizes"] = sizes
+        results["graph"] = run_isolated("bench_graph", options)
+    if "training" in parts:
+        results["training"] = run_isolated("run", {"quick": quick, "epochs": epochs}, function="training_overhead")
+    if "training_page" in parts:
+        if training_page_available():
+            results["training_page"] = run_isolated(TRAINING_PAGE_MODULE, {"quick": quick})
+        else:
+            results["training_page"] = {"status": NOT_BUILT}
+    results["seconds"] = time.perf_counter() - started
+    return results
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.1 else fmt_ms(seconds)
+
+
+def _startup_rows(startup: dict) -> list[tuple[str, ...]]:
+    imports = [name for name in ("torch", "pandas") if startup[f"window_imports_{name}"]]
+    return [
+        ("Start-up: first paint / import baseline",
+         f"{startup['startup_ratio']:.2f}x ({_ms(startup['window_first_paint_s'])} / "
+         f"{_ms(startup['baseline_imports_s'])}, medians of {startup['runs']})",
+         f"<= {startup['startup_target']:.2f}x", _verdict(startup["startup_ratio"] <= startup["startup_target"])),
+        ("Start-up: window imports torch or pandas", ", ".join(imports) or "neither", "neither",
+         _verdict(not imports)),
+    ]
+
+
+def _graph_rows(graph: dict) -> list[tuple[str, ...]]:
+    rows = []
+    sizes = sorted({int(key.split("_")[1]) for key in graph if key.startswith("graph_") and key.endswith("_total_s")})
+    for size in sizes:
+        figure = _ms(graph[f"graph_{size}_total_s"])
+        target, verdict = "", ""
+        if size == 1000 and "graph_1000_over_100" in graph:
+            figure += f" ({graph['graph_1000_over_100']:.1f}x the 100-node time)"
+            target = f"<= {graph['graph_linear_target']:.0f}x"
+            verdict = _verdict(graph["graph_1000_over_100"] <= graph["graph_linear_target"])
+        rows.append((f"Graph build+layout+draw, {graph[f'graph_{size}_nodes']} nodes", figure, target, verdict))
+    rows.append((
+        f"Animation frame, {graph['animation_nodes']} nodes",
+        f"{fmt_ms(graph['frame_mean_s'])} mean = {graph['fps']:.0f} fps (p95 {fmt_ms(graph['frame_p95_s'])}, "
+        f"max {fmt_ms(graph['frame_max_s'])})",
+        f">= {graph['fps_target']:.0f} fps", _verdict(graph["fps"] >= graph["fps_target"]),
+    ))
+    return rows
+
+
+def _training_rows(training: dict) -> list[tuple[str, ...]]:
+    suffix = "_engine_over_bare"
+    ratios = {key[: -len(suffix)]: value for key, value in training.items() if key.endswith(suffix)}
+    text = ", ".join(f"{name} {ratio:.2f}x" for name, ratio in ratios.items())
+    return [(f"Training overhead: engine / plain loop ({training['epochs']} epochs)", text,
+             f"<= {training['training_target']:.2f}x",
+             _verdict(all(ratio <= training["training_target"] for ratio in ratios.values())))]
+
+
+LATENESS_KEYS = ("lateness_p50_ms", "lateness_p99_ms", "lateness_max_ms")
+
+
+def _training_page_rows(page: dict) -> list[tuple[str, ...]]:
+    if "status" in page:
+        return [("Event-loop lateness p50/p99/max, four variants", page["status"], "", "")]
+    if all(key in page for key in LATENESS_KEYS):
+        text = " / ".join(f"{page[key]:.1f}" for key in LATENESS_KEYS) + " ms"
+    else:  # a shape run.py does not know yet: show every number it gave
+        text = ", ".join(f"{key} {value:.4g}" for key, value in page.items()
+                         if isinstance(value, (int, float)) and not isinstance(value, bool) and key != "peak_rss_mb")
+    return [("Event-loop lateness p50/p99/max, four variants", text, "", "")]
+
+
+def _memory_row(results: dict) -> tuple[str, ...]:
+    parts = []
+    startup = results.get("startup", {})
+    if "window_peak_rss_mb" in startup:
+        parts.append(f"window {startup['window_peak_rss_mb']:.0f} MB")
+    for key, label in (("graph", "graph bench"), ("training", "training bench"), ("training_page", "training page")):
+        part = results.get(key, {})
+        if "peak_rss_mb" in part:
+            parts.append(f"{label} {part['peak_rss_mb']:.0f} MB")
+        elif part.get("status") == NOT_BUILT:
+            parts.append("training page n/a")
+    return ("Peak memory (ru_maxrss per process)", ", ".join(parts), "", "")
+
+
+def report(results: dict) -> str:
+    """One table: every figure, its target and whether it was met; the machine underneath."""
+    rows: list[tuple[str, ...]] = []
+    for key, make_rows in (("startup", _startup_rows), ("graph", _graph_rows), ("training", _training_rows),
+                           ("training_page", _training_page_rows)):
+        part = results.get(key)
+        if part is None:
+            continue
+        if "error" in part:
+            rows.append((key, f"error: {part['error']}", "", "FAILED"))
+            continue
+        rows += make_rows(part)
+    rows.append(_memory_row(results))
+    m = results["machine"]
+    return "\n".join([
+        f"Backprop Studio benchmarks{' (quick)' if results['quick'] else ''}",
+        table(rows, ("figure", "measured", "target", "")),
+        f"Machine: {m['cpus']} CPUs, {m['cpu_model']}, {m['system']}; Python {m['python']}, torch {m['torch']}, "
+        f"PySide6 {m['PySide6-Essentials']}, pyqtgraph {m['pyqtgraph']}; load average at the start "
+        f"{'/'.join(map(str, m.get('load_average_1_5_15_min', []))) or 'unknown'}; took {results['seconds']:.0f} s",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and epochs: well under 30 s")
+    parser.add_argument("--json", action="store_true", help="print every figure as JSON")
+    parser.add_argument("--only", help=f"comma-separated parts to run (of {', '.join(PARTS)})")
+    parser.add_argument("--startup-runs", type=int, help="alternating start-up rounds")
+    parser.add_argument("--sizes", help="graph sizes in nodes, comma-separated (default 10,100,1000)")
+    parser.add_argument("--frames", type=int, help="animation frames")
+    parser.add_argument("--epochs", type=int, help="epochs per loop in the training comparison")
+    args = parser.parse_args(argv)
+    parts = tuple(part.strip() for part in args.only.split(",")) if args.only else PARTS
+    unknown = [part for part in parts if part not in PARTS]
+    if unknown:
+        parser.error(f"unknown part {', '.join(unknown)} (known: {', '.join(PARTS)})")
+    sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else None
+    results = run_all(args.quick, parts, args.startup_runs, sizes, args.frames, args.epochs)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(report(results))
+    failed = [key for key in PARTS if isinstance(results.get(key), dict) and "error" in results[key]]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

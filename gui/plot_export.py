@@ -1,0 +1,58 @@
+"""Save a pyqtgraph plot as PNG (pyqtgraph's ImageExporter) or SVG (Qt's own SVG generator).
+
+pyqtgraph 0.14's SVGExporter fails on Qt 6.11: Qt now ends the view box's clip path with 'Z',
+which its coordinate rewriting cannot parse (ValueError: not enough values to unpack). Qt's
+QSvgGenerator draws the same scene as vectors, with text kept as text.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, QSize
+from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgGenerator
+
+PNG_SCALE = 2  # a PNG at twice the screen size stays sharp on slides
+
+
+def export_plot(plot: pg.PlotWidget, path: str | Path, title: str) -> None:
+    """Write `plot` to `path` as PNG or SVG by its suffix; ValueError or OSError on failure."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        import pyqtgraph.exporters as exporters
+
+        item = plot.getPlotItem()
+        exporter = exporters.ImageExporter(item)
+        exporter.parameters()["width"] = int(PNG_SCALE * max(item.sceneBoundingRect().width(), 1))
+        exporter.export(str(path))
+    elif suffix == ".svg":
+        _export_svg(plot, path, title)
+    else:
+        raise ValueError(f"cannot export to {path}: the name must end in .png or .svg")
+    if not path.exists():
+        raise OSError(f"cannot write {path}")
+
+
+def _export_svg(plot: pg.PlotWidget, path: Path, title: str) -> None:
+    source = plot.getPlotItem().sceneBoundingRect()
+    size = QSize(max(1, math.ceil(source.width())), max(1, math.ceil(source.height())))
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(size)
+    generator.setResolution(96)  # one screen pixel is one CSS pixel
+    generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+    generator.setTitle(title)
+    generator.setDescription("Drawn by Backprop Studio")
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise OSError(f"cannot write {path}")
+    try:
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        painter.fillRect(QRectF(0, 0, size.width(), size.height()), plot.backgroundBrush())
+        plot.scene().render(painter, QRectF(0, 0, size.width(), size.height()), source)
+    finally:
+        painter.end()
