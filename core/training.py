@@ -274,6 +274,7 @@ class VariantInfo:
     class_name: str
     description: str
     source: str
+    first_line: int = 1  # the line of core/variants.py the class starts on (source's line 1)
 
 
 def variant_catalog() -> list[VariantInfo]:
@@ -298,7 +299,7 @@ def variant_catalog() -> list[VariantInfo]:
             and any(isinstance(t, ast.Name) and t.id == "description" for t in statement.targets)
         )
         source = ast.get_source_segment(text, node) or ""
-        catalog.append(VariantInfo(key.value, node.name, description, source))
+        catalog.append(VariantInfo(key.value, node.name, description, source, node.lineno))
     return catalog
 
 

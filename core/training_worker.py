@@ -1,15 +1,16 @@
 """The training process: it owns torch, trains the variants in lockstep, and talks over a pipe.
 
 The GUI starts `serve` in a `multiprocessing` spawn-context process at launch. The process
-imports torch (the slow part, ~1.7 s), says "ready", then waits for commands. Everything that
-crosses the pipe is plain data (tuples, dicts, lists, floats, strings), so the GUI process never
-needs torch to read it.
+imports torch (the slow part, ~1.7 s) and warms it up, says "ready", then waits for commands.
+Each variant trains in its own core.training.TrainingRun, and the runs advance in lockstep
+rounds (see _Run). Everything that crosses the pipe is plain data (tuples, dicts, lists,
+floats, strings), so the GUI process never needs torch to read it.
 
 Commands, GUI -> training process, each a tuple `(name, payload)`:
     ("start", request)  request: run (an id), data {path, features, target, shift, seed,
                         test_fraction}, config (TrainingConfig's fields), pace (epochs/s or None)
     ("pause", None) · ("resume", None) · ("pace", epochs per second, None = full speed)
-    ("stop", None)      end the current run after the epoch in progress (its results still come)
+    ("stop", None)      end the current run after the round in progress (its results still come)
     ("quit", None)      stop and exit; so does the pipe closing (the GUI went away)
 
 Messages, training process -> GUI, each a tuple `(name, payload)`:
@@ -17,6 +18,7 @@ Messages, training process -> GUI, each a tuple `(name, payload)`:
     ("started", {run, closed_form, sample_targets, train_rows, test_rows, feature_names, ...})
     ("records", {run, variants: {name: {epoch, mse, weights, bias, status, active}}})
                        every epoch since the last message, coalesced: at most one per ~16 ms
+                       when epochs come faster than that, otherwise one per epoch
     ("predictions", {run, epoch, variants: {name: predictions on the sample rows}})  ~10 per s
     ("finished", {run, stopped_early, wall_seconds, closed_form, variants: {name: {...}}})
     ("failed", {run, kind, message})  kind: "data" (a DataError), "config" (a bad option) or
@@ -35,6 +37,9 @@ SEND_INTERVAL_SECONDS = 0.016  # coalesce epochs: the GUI redraws at most ~60 ti
 PREDICTION_INTERVAL_SECONDS = 0.1  # the data view needs far fewer updates than the loss curves
 PREDICTION_SAMPLE_ROWS = 400  # training rows shown in the data view (evenly spaced, no RNG)
 TRACEBACK_LINES = 12  # how much of a crash's traceback reaches the user
+ROUND_SECONDS = 0.025  # at full speed, a lockstep round of all variants lasts about 1.5 frames
+MAX_ROUND_EPOCHS = 256
+PAUSED_POLL_SECONDS = 0.25  # while paused, wake up this often (a command wakes it at once)
 
 
 def serve(conn: Any) -> None:
@@ -161,28 +166,39 @@ class _Worker:
             message = f"training crashed: {type(error).__name__}: {error}\n\n{summary}"
             self.conn.send(("failed", {"run": run_id, "kind": "crash", "message": message}))
 
-    def pace(self) -> float | None:
-        """Epochs per second right now: 0 while paused (TrainingRun then waits for a stop)."""
-        return 0.0 if self.paused else self.rate
-
 
 class _Run:
-    """One run: the TrainingRun, its timers, and the buffers of records not yet sent."""
+    """One run: a TrainingRun per variant, advanced in lockstep rounds, and its unsent records.
+
+    Rounds: every variant trains the same number of epochs, then the next round starts. When
+    paced, a round is one epoch and waits for its turn. At full speed a round is as many
+    epochs as fit in about one frame (ROUND_SECONDS): the variants never drift more than a
+    frame apart, and each model keeps the processor's caches to itself for a while (training
+    the four one epoch at a time made every epoch ~20 % slower than training them one after
+    another; measured with benchmarks/bench_training_page.py).
+    """
 
     def __init__(self, worker: _Worker, run_id: int, prepared: Any, config: Any) -> None:
+        from dataclasses import replace
+
         from core.training import TrainingRun
 
         self.worker, self.conn, self.run_id = worker, worker.conn, run_id
         self.prepared, self.config = prepared, config
-        self.run = TrainingRun(prepared, config)
-        self.step_seconds = {name: 0.0 for name in self.run.variants}
-        for name, variant in self.run.variants.items():
+        # One TrainingRun per variant: each draws its start exactly as the combined run would
+        # (shared, default and notebook init all rebuild from the same generator state).
+        self.runs = {name: TrainingRun(prepared, replace(config, variants=(name,)))
+                     for name in config.variants}
+        self.variants = {name: run.variants[name] for name, run in self.runs.items()}
+        self.step_seconds = {name: 0.0 for name in self.runs}
+        for name, variant in self.variants.items():
             variant.step = self._timed(name, variant.step)  # per-variant time, without core changes
         rows = prepared.y_train.size(0)
         stride = max(1, -(-rows // PREDICTION_SAMPLE_ROWS))  # ceil: at most PREDICTION_SAMPLE_ROWS
         self.sample = slice(0, rows, stride)
         self.pending: dict[str, dict[str, list]] = {}
         self.last_sent = self.last_predicted = time.monotonic()
+        self.epoch = 0  # epochs every live variant has finished
 
     def _timed(self, name: str, step: Any) -> Any:
         clock, seconds = time.perf_counter, self.step_seconds
@@ -196,7 +212,7 @@ class _Run:
         return timed_step
 
     def train(self) -> None:
-        """Announce the run, train it in lockstep while streaming records, then send the result."""
+        """Announce the run, train it in lockstep rounds while streaming records, send the result."""
         from core.training import closed_form
 
         reference = closed_form(self.prepared)
@@ -209,57 +225,91 @@ class _Run:
             "feature_names": list(self.prepared.feature_names),
             "target_name": self.prepared.target_name,
             "initial": {name: {"weights": v.weights, "bias": v.bias}
-                        for name, v in self.run.variants.items()},
+                        for name, v in self.variants.items()},
         }))
         self.send_predictions(0)
+        never = lambda: False  # noqa: E731  (stops happen between rounds, below)
+        live = {name: run.epochs(never, None) for name, run in self.runs.items()}
         began = time.perf_counter()
-        for batch in self.run.epochs(self.should_stop, self.worker.pace):
-            for record in batch:
-                self.collect(record)
+        chunk, last_round = 1, None
+        while live and self.epoch < self.config.epochs:
+            if not self.wait_for_turn(last_round):
+                break
+            last_round = time.monotonic()
+            rate = self.worker.rate
+            size = min(chunk if rate is None else 1, self.config.epochs - self.epoch)
+            for name in list(live):
+                epochs = live[name]
+                for _ in range(size):
+                    batch = next(epochs, None)
+                    if batch is None:  # diverged: this variant's training ends here
+                        del live[name]
+                        break
+                    self.collect(batch[0])
+            self.epoch = max(run.epoch for run in self.runs.values())
             now = time.monotonic()
-            pace = self.worker.pace()
-            # Coalesce only when epochs come faster than frames; a slow epoch goes out at once
-            # (otherwise it would wait for the next one, a whole second at 1 epoch/s).
-            slow = pace is not None and pace * SEND_INTERVAL_SECONDS <= 1.0
+            if rate is None:  # full speed: aim the next round at ROUND_SECONDS
+                spent = max(now - last_round, 1e-6)
+                chunk = max(1, min(MAX_ROUND_EPOCHS, round(size * ROUND_SECONDS / spent)))
+            slow = rate is not None and rate * SEND_INTERVAL_SECONDS <= 1.0
             if slow or now - self.last_sent >= SEND_INTERVAL_SECONDS:
                 self.flush(now)
             if now - self.last_predicted >= PREDICTION_INTERVAL_SECONDS:
-                self.send_predictions(self.run.epoch)
+                self.send_predictions(self.epoch)
         wall = time.perf_counter() - began
         self.flush(time.monotonic())
-        self.send_predictions(self.run.epoch)
-        result = self.run.result()
+        self.send_predictions(self.epoch)
+        self.send_result(reference, wall)
+
+    def wait_for_turn(self, last_round: float | None) -> bool:
+        """Obey commands; wait while paused or until the pace allows a round. False: stop."""
+        worker = self.worker
+        while True:
+            worker.poll_commands()
+            if worker.stop_requested:
+                return False
+            if worker.paused:
+                self.flush(time.monotonic())  # what was trained reaches the screen now
+                timeout = PAUSED_POLL_SECONDS
+            elif worker.rate is None or last_round is None:
+                return True
+            else:
+                timeout = last_round + 1.0 / worker.rate - time.monotonic()
+                if timeout <= 0:
+                    return True
+            try:
+                self.conn.poll(timeout)  # wakes at once for a command (resume, pace, stop)
+            except (EOFError, OSError):
+                worker.quitting = worker.stop_requested = True
+
+    def send_result(self, reference: Any, wall: float) -> None:
+        """Every variant's final numbers, as plain data."""
+        variants = {}
+        for name, run in self.runs.items():
+            outcome = run.result().variants[name]
+            variants[name] = {
+                "status": outcome.status,
+                "detail": outcome.detail,
+                "epochs_run": outcome.epochs_run,
+                "train_mse": outcome.train_mse,
+                "test_mse": outcome.test_mse,
+                "weights": list(outcome.weights),
+                "bias": outcome.bias,
+                "initial_weights": list(outcome.initial_weights),
+                "initial_bias": outcome.initial_bias,
+                "active_fraction": outcome.active_fraction,
+                "step_seconds": self.step_seconds[name],
+            }
+        finished = all(v["status"] == "diverged" or v["epochs_run"] == self.config.epochs
+                       for v in variants.values())
         self.conn.send(("finished", {
             "run": self.run_id,
-            "stopped_early": result.stopped_early,
+            "stopped_early": not finished,
             "wall_seconds": wall,
-            "epochs": self.run.epoch,
-            "closed_form": _closed_form_data(result.closed_form),
-            "variants": {
-                name: {
-                    "status": outcome.status,
-                    "detail": outcome.detail,
-                    "epochs_run": outcome.epochs_run,
-                    "train_mse": outcome.train_mse,
-                    "test_mse": outcome.test_mse,
-                    "weights": list(outcome.weights),
-                    "bias": outcome.bias,
-                    "initial_weights": list(outcome.initial_weights),
-                    "initial_bias": outcome.initial_bias,
-                    "active_fraction": outcome.active_fraction,
-                    "step_seconds": self.step_seconds[name],
-                }
-                for name, outcome in result.variants.items()
-            },
+            "epochs": max((v["epochs_run"] for v in variants.values()), default=0),
+            "closed_form": _closed_form_data(reference),
+            "variants": variants,
         }))
-
-    def should_stop(self) -> bool:
-        """Polled by TrainingRun before each epoch and while it waits: commands, then flushes."""
-        self.worker.poll_commands()
-        now = time.monotonic()
-        if self.pending and now - self.last_sent >= SEND_INTERVAL_SECONDS:
-            self.flush(now)  # while paused or slow, what was trained still reaches the screen
-        return self.worker.stop_requested
 
     def collect(self, record: Any) -> None:
         """Append one EpochRecord to the columns waiting to be sent."""
@@ -289,7 +339,7 @@ class _Run:
         X = self.prepared.X_train[self.sample]
         with torch.no_grad():
             predictions = {name: variant.predict(X).tolist()
-                           for name, variant in self.run.variants.items()}
+                           for name, variant in self.variants.items()}
         self.conn.send(("predictions", {"run": self.run_id, "epoch": epoch,
                                         "variants": predictions}))
         self.last_predicted = time.monotonic()

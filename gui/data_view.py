@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from core.training import VARIANT_NAMES
 from gui import training_theme as theme
+from gui.plot_range import data_span
 
 MODES = [("predictions", "predictions vs targets"), ("residuals", "residuals")]
 POINT_SIZE = 7
@@ -37,7 +38,11 @@ class DataView(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("dataView")
         self.plot.setAccessibleName("Predictions against targets")
-        theme.style_plot(self.plot, "prediction", "target")
+        theme.style_plot(self.plot, "prediction", "target", grid=False)
+        view = self.plot.getPlotItem().getViewBox()
+        view.disableAutoRange()  # ranges move only when the dots leave them: see _fit
+        view.setMouseEnabled(x=False, y=False)
+        self._ranges: tuple | None = None  # (x range, y range) shown now
         self.points = pg.ScatterPlotItem(size=POINT_SIZE, pen=None)
         self.plot.addItem(self.points)
         self.perfect = pg.InfiniteLine(pos=(0, 0), angle=45, movable=False,
@@ -58,6 +63,7 @@ class DataView(QWidget):
         self.targets = np.empty(0)
         self.predictions: dict[str, np.ndarray] = {}
         self.epoch = 0
+        self._residuals: bool | None = None  # what the axes are labelled for now
         self.mode.currentIndexChanged.connect(self.redraw)
         self.variant.currentIndexChanged.connect(self.redraw)
         self.redraw()
@@ -66,6 +72,7 @@ class DataView(QWidget):
         """A new run: the sample rows' targets, and which variants will send predictions."""
         self.targets = np.asarray(targets if targets is not None else [], dtype=float)
         self.predictions = {}
+        self._ranges = None
         self.epoch = 0
         if variants and self.variant.currentData() not in variants:
             self.variant.setCurrentIndex(self.variant.findData(variants[0]))
@@ -77,14 +84,33 @@ class DataView(QWidget):
         self.predictions = {name: np.asarray(values, dtype=float)
                             for name, values in predictions.items()}
 
+    def _fit(self, x: np.ndarray, y: np.ndarray, residuals: bool) -> None:
+        """Set the axes only when the dots leave them (each change repaints the axes' text)."""
+        if not len(x):
+            return
+        x_range = data_span(float(x.min()), float(x.max()), self._ranges and self._ranges[0])
+        if residuals:  # symmetric around 0, where a perfect prediction sits
+            reach = float(np.abs(y).max()) or 1.0
+            y_range = data_span(-reach, reach, self._ranges and self._ranges[1])
+        else:  # the targets' range too, so the dashed diagonal runs corner to corner
+            y_range = data_span(min(float(y.min()), x_range[0]), max(float(y.max()), x_range[1]),
+                                self._ranges and self._ranges[1])
+        if (x_range, y_range) != self._ranges:
+            self._ranges = (x_range, y_range)
+            self.plot.getPlotItem().getViewBox().setRange(xRange=x_range, yRange=y_range,
+                                                          padding=0)
+
     def redraw(self) -> None:
         """Draw the chosen variant's predictions (or residuals) against the targets."""
         name = self.variant.currentData()
         residuals = self.mode.currentData() == "residuals"
-        item = self.plot.getPlotItem()
-        item.setLabel("left", "prediction − target" if residuals else "prediction",
-                      color=theme.AXIS_COLOR, **{"font-size": f"{theme.AXIS_POINT_SIZE}pt"})
-        self.perfect.setAngle(0 if residuals else 45)
+        if residuals != self._residuals:
+            # another kind of picture: its label, its reference line, its ranges afresh
+            self._residuals, self._ranges = residuals, None
+            self.plot.getPlotItem().setLabel(
+                "left", "residual" if residuals else "prediction",
+                color=theme.AXIS_COLOR, **{"font-size": f"{theme.AXIS_POINT_SIZE}pt"})
+            self.perfect.setAngle(0 if residuals else 45)
         predicted = self.predictions.get(name)
         if predicted is None or len(predicted) != len(self.targets) or not len(predicted):
             self.points.setData([], [])
@@ -94,6 +120,7 @@ class DataView(QWidget):
             return
         shown = np.isfinite(predicted)
         y = predicted - self.targets if residuals else predicted
+        self._fit(self.targets[shown], y[shown], residuals)
         color = QColor(theme.VARIANT_COLORS[name])
         color.setAlpha(150)
         self.points.setData(self.targets[shown], y[shown], brush=pg.mkBrush(color))

@@ -83,6 +83,9 @@ class DatasetDialog(QDialog):
 
         self.preview = QTableWidget(len(rows), len(columns))
         self.preview.setObjectName("datasetPreview")
+        self.preview.setFont(self.font())  # before measuring the columns: not yet a child here
+        self.preview.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.preview.setHorizontalHeaderLabels(columns)
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for r, row in enumerate(rows):
@@ -95,7 +98,7 @@ class DatasetDialog(QDialog):
         self.target.addItems(columns)
         self.features = QListWidget()
         self.features.setObjectName("featureColumnList")
-        self.features.setMaximumHeight(150)
+        self.features.setMaximumHeight(130)
         for column in columns:
             item = QListWidgetItem(column)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -41,6 +41,7 @@ class GraphPage(QWidget):
     status_message = Signal(str)  # a short sentence for the window's status bar
     graph_changed = Signal(object)  # the ComputationGraph now shown, evaluated (new text or values)
     state_shown = Signal(object)  # the core.steps.State just drawn and captioned
+    trace_changed = Signal(object)  # the TensorGraph now shown instead of the formula's, or None (formula again)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -59,6 +60,9 @@ class GraphPage(QWidget):
         self._panel_widths: dict[int, int] = {}  # splitter index -> width, for panels while hidden  # quiz mode: the details panel would give answers away
         self._presenting_restore: bool | None = None  # while presenting: was the side panel shown?
         self.status_text = ""  # the last status_message, for a window that connects late
+        self.trace = None  # a core.trace_graph.TensorGraph shown instead of the formula's graph
+        self._trace_layout: Layout | None = None
+        self._formula_step = 0  # the formula's step when a trace took the stage
 
         self.player = StepPlayer(self)
         self.preset_picker = self._make_preset_picker()
@@ -269,8 +273,9 @@ class GraphPage(QWidget):
             return  # the drawing already has this look: no need to rebuild it
         self._drawn_look = drawn
         self.view.restyle()
-        if self.cg is not None and self._layout is not None:
-            self.view.set_graph(self.cg, self._layout)
+        shown, shown_layout = (self.trace, self._trace_layout) if self.trace is not None else (self.cg, self._layout)
+        if shown is not None and shown_layout is not None:
+            self.view.set_graph(shown, shown_layout)
             self._show_step()
 
     def scale_panels(self, factor: float) -> None:
@@ -290,6 +295,53 @@ class GraphPage(QWidget):
     def add_above_caption(self, widget: QWidget) -> None:
         """Put a bar (the quiz panel) between the graph and its caption."""
         self._stage_stack.insertWidget(self._stage_stack.indexOf(self.caption), widget)
+
+    def add_above_graph(self, widget: QWidget) -> None:
+        """Put a bar (the torch-graph banner) above the graph."""
+        self._stage_stack.insertWidget(0, widget)
+
+    def show_trace(self, tg, schedule) -> None:
+        """Show a traced tensor graph and its core.trace_steps.TraceSchedule instead of the formula's, from step 0.
+
+        The formula, its values and its step are kept; `close_trace` brings them back.
+        """
+        self.player.pause()
+        if self.trace is None:
+            self._formula_step = self.player.step
+        self.trace, self._trace_layout = tg, layout(tg)
+        self.schedule, self._selection = schedule, None
+        self._side_panel_toggled(self.side_panel_visible())
+        self.view.set_graph(tg, self._trace_layout)
+        self.view.fit()
+        self.player.set_count(len(schedule))
+        self.player.to_start()
+        self._show_step()
+        self.trace_changed.emit(tg)
+        self._announce(f"Torch graph of {tg.variant}: {tg.graph.number_of_nodes()} nodes, "
+                       f"{tg.graph.number_of_edges()} edges")
+
+    def close_trace(self) -> None:
+        """Show the formula's graph again, at the step it was left at."""
+        if self.trace is None:
+            return
+        self.player.pause()
+        self._drop_trace()
+        if self.cg is not None:
+            self.schedule = Schedule(self.cg)
+            self.view.set_graph(self.cg, self._layout)
+            self.view.fit()
+            self.player.set_count(len(self.schedule))
+            self.player.go_to(self._formula_step)
+            self._show_step()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _drop_trace(self) -> None:
+        if self.trace is None:
+            return
+        self.trace = self._trace_layout = None
+        self._selection = None
+        self._side_panel_toggled(self.side_panel_visible())
+        self.trace_changed.emit(None)
 
     def add_notes_panel(self, widget: QWidget) -> None:
         """Put a panel (the lesson notes) right of the graph; it shows when the widget does."""
@@ -338,6 +390,7 @@ class GraphPage(QWidget):
         self.editor.stop()
 
     def _side_panel_toggled(self, visible: bool) -> None:
+        visible = visible and self.trace is None  # the formula panel has nothing to say about a trace
         if not visible and self.splitter.widget(0).isAncestorOf(self.focusWidget()):
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # focus must not stay in a hidden editor
         self.splitter.widget(0).setVisible(visible)
@@ -375,6 +428,7 @@ class GraphPage(QWidget):
         except GraphError as error:  # cannot happen while every input has an editor; say so if it does
             self._show_error(str(error), None, None)
             return
+        self._drop_trace()  # a lesson, session or exercise brings a formula: it takes the stage back
         self.schedule = Schedule(cg)
         self.view.set_graph(cg, self._layout)
         self.graph_changed.emit(cg)
@@ -427,8 +481,8 @@ class GraphPage(QWidget):
 
     def _show_selection(self) -> None:
         cg, state, selection = self.cg, self.state, self._selection
-        if cg is None or state is None or selection is None or self._details_hidden:
-            return
+        if cg is None or state is None or selection is None or self._details_hidden or self.trace is not None:
+            return  # (a trace's selection is described beside its code)
         kind, item = selection
         if kind == "node" and item in cg.graph.nodes:
             self.details.show_node(cg, state, item)

@@ -22,6 +22,16 @@ def box_title(cg: ComputationGraph, node_id: int) -> str:
     return f"{data['symbol']} = {data['expr']}"
 
 
+def op_symbol(cg: ComputationGraph, node_id: int) -> str:
+    """What an operation's circle says: its symbol, `·` or `relu`."""
+    return cg.node(node_id)["label"]
+
+
+def name_text(cg: ComputationGraph, node_id: int) -> str:
+    """The name in an input's or a constant's box: `x`, `2`."""
+    return cg.node(node_id)["label"]
+
+
 def value_text(value: float) -> str:
     """A forward value as shown next to a node."""
     return fmt(value)

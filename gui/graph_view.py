@@ -16,11 +16,12 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
 from core import explain
-from core.formatting import fmt
 from core.graph import ComputationGraph
 from core.layout import Layout
 from core.steps import Schedule, State, start_state
-from gui import graph_text, theme
+from core.trace_graph import TensorGraph
+from core.trace_steps import TraceSchedule
+from gui import graph_text, tensor_text, theme
 from gui.graph_geometry import NodeTexts, scene_geometry, text_width
 from gui.graph_items import EdgeItem, NodeItem
 
@@ -33,6 +34,11 @@ PAGE_KEYS = {  # the graph page steps through the schedule with these: never con
     Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
     Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End,
 }
+
+
+def text_module(cg: ComputationGraph):
+    """The module that words a graph's labels: gui.tensor_text for a traced TensorGraph, else gui.graph_text."""
+    return tensor_text if isinstance(cg, TensorGraph) else graph_text
 
 
 def graph_structure(cg: ComputationGraph) -> tuple:
@@ -72,6 +78,7 @@ class GraphView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._cg: ComputationGraph | None = None
+        self._text = graph_text  # what words the labels: text_module(the graph shown)
         self._structure: tuple | None = None
         self._state: State | None = None
         self._node_items: dict[int, NodeItem] = {}
@@ -108,18 +115,19 @@ class GraphView(QGraphicsView):
         """Show an evaluated graph; items are kept when only its values changed."""
         structure = graph_structure(cg)
         same = structure == self._structure
-        self._cg = cg
+        self._cg, self._text = cg, text_module(cg)
         if not same:
             self._create_items(cg)
             self._structure = structure
             self._state = None
         self._flow_texts = {
-            e: graph_text.flow_text(cg, e) for e in self._edge_items if cg.edge(e)["contribution"] is not None
+            e: self._text.flow_text(cg, e) for e in self._edge_items if cg.edge(e)["contribution"] is not None
         }
         self._apply_geometry(cg, layout)
         step = self._state.step if self._state is not None else 0
         # until the page shows its own state; a new graph starts at step 0, which needs no schedule
-        self.show_state(Schedule(cg).state_at(step) if step else start_state(cg))
+        schedule = TraceSchedule if isinstance(cg, TensorGraph) else Schedule
+        self.show_state(schedule(cg).state_at(step) if step else start_state(cg))
         if not same and self._auto_fit:
             self.fit()
 
@@ -133,10 +141,10 @@ class GraphView(QGraphicsView):
             data = cg.node(n)
             item = NodeItem(n, data["kind"], n == cg.output)
             if data["kind"] == "op":
-                item.set_symbol(data["label"])
-                item.set_title([(graph_text.box_title(cg, n), theme.INK)])
+                item.set_symbol(self._text.op_symbol(cg, n))
+                item.set_title([(self._text.box_title(cg, n), theme.INK)])
             elif data["kind"] == "const":
-                item.set_title([(data["label"], theme.INK)])
+                item.set_title([(self._text.name_text(cg, n), theme.INK)])
             self._scene.addItem(item)
             self._node_items[n] = item
         for edge in cg.graph.edges(keys=True):
@@ -154,7 +162,7 @@ class GraphView(QGraphicsView):
         for edge, item in self._edge_items.items():
             width = 0.0
             if not item.from_constant:
-                width = text_width(graph_text.local_text(cg, edge), theme.EDGE_TEXT_PX)
+                width = text_width(self._text.local_text(cg, edge), theme.EDGE_TEXT_PX)
             if edge in self._flow_texts:
                 width = max(width, text_width(self._flow_texts[edge], theme.EDGE_TEXT_PX, bold=True))
             widths[edge] = width
@@ -167,22 +175,23 @@ class GraphView(QGraphicsView):
 
     def _node_texts(self, cg: ComputationGraph, n: int) -> NodeTexts:
         data = cg.node(n)
+        text = self._text
         gradients: tuple[str, ...] = ()
         if data["grad"] is not None:
-            gradients = (graph_text.gradient_text(cg, n, data["grad"]),)
+            gradients = (text.gradient_text(cg, n, data["grad"]),)
             uses = cg.carrying_out_edges(n)
             if len(uses) > 1:
                 contributions = [cg.edge(e)["contribution"] for e in uses]
-                gradients += (graph_text.received_text(cg, n, contributions),)
+                gradients += (text.received_text(cg, n, contributions),)
         tag = "output" if n == cg.output else ""
         if data["kind"] == "input":
-            name = data["label"]
-            return NodeTexts(f"{name} = {fmt(data['value'])}", f"{name} = {theme.INPUT_VALUE_RESERVE}",
+            name = text.name_text(cg, n)
+            return NodeTexts(f"{name} = {text.value_text(data['value'])}", f"{name} = {theme.INPUT_VALUE_RESERVE}",
                              gradients=gradients, tag=tag)
         if data["kind"] == "const":
-            return NodeTexts(data["label"], tag=tag)
-        return NodeTexts(graph_text.box_title(cg, n), symbol=data["label"],
-                         value=graph_text.value_text(data["value"]), gradients=gradients, tag=tag)
+            return NodeTexts(text.name_text(cg, n), tag=tag)
+        return NodeTexts(text.box_title(cg, n), symbol=text.op_symbol(cg, n),
+                         value=text.value_text(data["value"]), gradients=gradients, tag=tag)
 
     def show_state(self, state: State) -> None:
         """Restyle and relabel the items to show what is visible at `state`."""
@@ -191,28 +200,29 @@ class GraphView(QGraphicsView):
             return
         self._state = state
         forward = state.phase == "forward"
+        text = self._text
         for n, item in self._node_items.items():
             data = cg.node(n)
             value = state.values.get(n)
             if data["kind"] == "input":
-                item.set_title([(f"{data['label']} = ", theme.INK), (graph_text.value_text(value), theme.FORWARD)])
+                item.set_title([(f"{text.name_text(cg, n)} = ", theme.INK), (text.value_text(value), theme.FORWARD)])
             elif data["kind"] == "op":
-                item.show_value(None if value is None else graph_text.value_text(value))
+                item.show_value(None if value is None else text.value_text(value))
             if n in state.grads:
-                item.show_gradient(graph_text.gradient_text(cg, n, state.grads[n]))
+                item.show_gradient(text.gradient_text(cg, n, state.grads[n]))
             elif n in state.received:
-                item.show_gradient(graph_text.received_text(cg, n, state.received[n]), partial=True)
+                item.show_gradient(text.received_text(cg, n, state.received[n]), partial=True)
             else:
                 item.show_gradient(None)
             active = n == state.active_node and state.phase in ("forward", "backward")
             item.set_highlight(None if not active else
                                theme.HIGHLIGHT_FORWARD if forward else theme.HIGHLIGHT_BACKWARD)
             known = (value is not None, n in state.grads)
-            item.update_tooltip((cg, known), lambda n=n, known=known: graph_text.node_tooltip(cg, n, *known))
+            item.update_tooltip((cg, known), lambda n=n, known=known: text.node_tooltip(cg, n, *known))
         for edge, item in self._edge_items.items():
             target = edge[1]
             local_known = target in state.values
-            item.show_local(graph_text.local_text(cg, edge) if local_known and not item.from_constant else None)
+            item.show_local(text.local_text(cg, edge) if local_known and not item.from_constant else None)
             if item.from_constant:
                 colour = theme.MUTED
             else:
@@ -222,7 +232,22 @@ class GraphView(QGraphicsView):
             flow_known = edge in state.contributions
             item.show_flow(self._flow_texts.get(edge) if flow_known else None, active=edge == state.active_edge)
             known = (local_known, flow_known)
-            item.update_tooltip((cg, known), lambda edge=edge, known=known: graph_text.edge_tooltip(cg, edge, *known))
+            item.update_tooltip((cg, known), lambda edge=edge, known=known: text.edge_tooltip(cg, edge, *known))
+
+    def highlight(self, nodes: list[int], edges: list[Edge] = ()) -> None:
+        """Select exactly these nodes and edges (e.g. what a line of code made); none clears it."""
+        self._scene.clearSelection()
+        for n in nodes:
+            if n in self._node_items:
+                self._node_items[n].setSelected(True)
+        for edge in edges:
+            if tuple(edge) in self._edge_items:
+                self._edge_items[tuple(edge)].setSelected(True)
+
+    def highlighted(self) -> tuple[list[int], list[Edge]]:
+        """The selected nodes and edges, in graph order."""
+        nodes = [n for n, item in self._node_items.items() if item.isSelected()]
+        return nodes, [e for e, item in self._edge_items.items() if item.isSelected()]
 
     # ----------------------------------------------------------------- zoom and pan
 

@@ -29,23 +29,20 @@ class LossOverlay(QWidget):
         self.plot.setAccessibleName("All variants' loss per epoch, with the least-squares optimum")
         theme.style_plot(self.plot, "train MSE", grid=False)
         self.ranges = RangeKeeper(self.plot)
-        self._extent = (0, 1, math.inf, -math.inf)  # epochs done, epochs asked, lowest, highest
-        # Top right is where a falling loss curve never is.
-        legend = self.plot.addLegend(offset=(-8, 8), labelTextSize=f"{theme.AXIS_POINT_SIZE}pt",
-                                     labelTextColor=theme.AXIS_COLOR, verSpacing=-4,
-                                     brush=pg.mkBrush(255, 255, 255, 235), pen=pg.mkPen("#B8B8B8"))
+        self.ranges.reset(100)
+        self._extent = (0, 100, math.inf, -math.inf)  # epochs done, epochs asked, lowest, highest
         self.curves = {}
         # Widest first, so each narrower stripe lies on top of the wider ones.
         for name in sorted(VARIANT_NAMES, key=lambda n: -theme.OVERLAY_WIDTHS[n]):
             curve = self.plot.plot(pen=theme.variant_pen(name, theme.OVERLAY_WIDTHS[name]),
                                    name=theme.VARIANT_TITLES[name])
             curve.setClipToView(True)
+            curve.curve.setSegmentedLineMode("on")  # wide pens, drawn as segments: cheap
             curve.setDownsampling(auto=True, method="peak")
             self.curves[name] = curve
         self.optimum = pg.InfiniteLine(angle=0, movable=False, pen=theme.optimum_pen())
         self.optimum.setZValue(10)  # over the curves: they converge onto it
         self.plot.addItem(self.optimum, ignoreBounds=True)
-        legend.addItem(pg.PlotDataItem(pen=theme.optimum_pen()), "least squares")
         self._optimum_value: float | None = None
         place_optimum(self.optimum, None, False)
 
@@ -69,6 +66,13 @@ class LossOverlay(QWidget):
         self.log_scale = QCheckBox("log scale")
         self.log_scale.setObjectName("logScale_overlay")
         self.log_scale.toggled.connect(self._log_scale_toggled)
+        # The key is a line of text above the plot: inside, it would hide a curve (a dead
+        # ReLU's flat line runs right where a legend would sit).
+        self.legend = QLabel(legend_html())
+        self.legend.setObjectName("overlayLegend")
+        self.legend.setFont(theme.font(theme.PAGE_POINT_SIZE))
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)
         top.addWidget(self.log_scale, 0, Qt.AlignmentFlag.AlignBottom)
@@ -77,6 +81,7 @@ class LossOverlay(QWidget):
         column.setSpacing(2)
         column.addLayout(top)
         column.addWidget(self.readout_note)
+        column.addWidget(self.legend)
         column.addWidget(self.plot, 1)
         self.show_difference(None)
 
@@ -93,10 +98,15 @@ class LossOverlay(QWidget):
         """Hand one variant's curve its data (called by the page's one plot timer)."""
         self.curves[name].setData(epochs, losses)
 
-    def fit(self, count: int, total: int, low: float, high: float) -> None:
-        """Fit the axes to the curves: `count` of `total` epochs, losses in [low, high]."""
+    def fit(self, count: int, total: int, low: float, high: float, may_rescale: bool = True
+            ) -> bool:
+        """Fit the axes to the curves: `count` of `total` epochs, losses in [low, high].
+
+        Returns True if the axes changed (with `may_rescale` False a needed change waits).
+        """
         self._extent = (count, total, low, high)
-        self.ranges.follow(count, total, low, high, self.log_scale.isChecked())
+        return self.ranges.follow(count, total, low, high, self.log_scale.isChecked(),
+                                  may_rescale)
 
     def set_optimum(self, train_mse: float | None) -> None:
         """Draw the closed-form optimum's loss (None hides it)."""
@@ -128,3 +138,11 @@ class LossOverlay(QWidget):
         self.readout.setToolTip(self.readout.text())
         self.readout_note.setText(note)
         self.readout_note.setToolTip(note)
+
+
+def legend_html() -> str:
+    """The key: a square in each variant's colour and its name, then the optimum's dashes."""
+    keys = [f"<span style='color:{theme.VARIANT_COLORS[name]}'>■</span>&nbsp;"
+            f"{theme.VARIANT_TITLES[name].replace('-', '&#8209;')}" for name in VARIANT_NAMES]
+    keys.append("<b>-&nbsp;-</b>&nbsp;least&nbsp;squares")
+    return " &nbsp; ".join(keys)

@@ -28,6 +28,7 @@ from gui.presentation_controller import PresentationController
 from gui.quiz_controller import QuizController
 from gui.quiz_panel import QuizPanel
 from gui.session_controller import SessionController
+from gui.trace_controller import TraceController
 
 DEFAULT_SIZE = (1280, 800)
 TAB_POINT_SIZE = 13
@@ -89,8 +90,9 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
 
         self.graph_page.status_message.connect(self.statusBar().showMessage)
-        for controller in (self.quiz, self.lessons):
+        for controller in (self.quiz, self.lessons, self.traces):
             controller.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.graph_page.trace_changed.connect(self._trace_changed)
         self.lessons.training_requested.connect(lambda: self.pages.setCurrentWidget(self.training_page))
         self.sessions.session_opened.connect(self._show_file_in_title)
         self.sessions.session_saved.connect(self._show_file_in_title)
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
         self.lessons = LessonController(page, self.lesson_panel, self.quiz, self)
         self.presentation = PresentationController(self, page, self.appearance, self)
         self.sessions = SessionController(self, self._settings, self)
+        self.traces = TraceController(page, self)
         for controller in (self.appearance, self.quiz, self.lessons, self.presentation, self.sessions):
             self.addActions(controller.actions)  # their keys work even with the menu bar hidden
 
@@ -154,6 +157,7 @@ class MainWindow(QMainWindow):
         self.graph_tab_action = self._page_action("&Graph page", "Ctrl+1", 0)
         self.training_tab_action = self._page_action("&Training page", "Ctrl+2", 1)
         view_menu.addActions([self.graph_tab_action, self.training_tab_action])
+        view_menu.addMenu(self.traces.menu)
         self.full_screen_action = view_menu.addAction("F&ull screen", self._toggle_full_screen)
         self.full_screen_action.setObjectName("fullScreenAction")
         self.full_screen_action.setCheckable(True)
@@ -180,6 +184,8 @@ class MainWindow(QMainWindow):
         learn_menu.addSeparator()
         learn_menu.addAction(self.quiz.exercise_action)
         learn_menu.addActions(list(self.quiz.difficulty_actions.values()))
+        learn_menu.addSeparator()
+        learn_menu.addMenu(self.traces.menu)
 
         help_menu = bar.addMenu("&Help")
         help_menu.setObjectName("helpMenu")
@@ -217,6 +223,23 @@ class MainWindow(QMainWindow):
         self.training_page = page
         self.pages.insertTab(index, page, "Training")
         self.appearance.refresh_fonts()
+        requests = getattr(page, "show_graph_requested", None)
+        if requests is not None:
+            requests.connect(self.show_torch_graph)
+
+    def show_torch_graph(self, name: str) -> None:
+        """Open the Graph page on torch's graph of variant `name`, at the Training page's parameters."""
+        settings = getattr(self.training_page, "trace_settings", None)
+        data, config = settings(name) if callable(settings) else (None, None)
+        self.pages.setCurrentWidget(self.graph_page)
+        self.traces.open_trace(name, data, config)
+
+    def _trace_changed(self, trace) -> None:
+        """Quiz and prediction ask about formulas: off while torch's graph is shown."""
+        if trace is not None:
+            self.quiz.predict_action.setChecked(False)
+            self.quiz.set_active(False)
+        self._page_changed(self.pages.currentIndex())
 
     def _restyle(self, look: theme.Look, font_scale: float) -> None:
         """Called by the appearance controller once the palette and fonts changed."""
@@ -337,8 +360,10 @@ class MainWindow(QMainWindow):
         self.export_png_action.setEnabled(on_graph)
         self.export_svg_action.setEnabled(on_graph)
         self.keys_hint.setVisible(on_graph)
-        self.quiz.quiz_action.setEnabled(on_graph)
-        self.quiz.predict_action.setEnabled(on_graph)
+        formula = on_graph and self.graph_page.trace is None  # quizzes ask about formulas, not traces
+        self.graph_page.side_panel_action.setEnabled(formula)  # the formula panel stays hidden under a trace
+        self.quiz.quiz_action.setEnabled(formula)
+        self.quiz.predict_action.setEnabled(formula)
 
     def _restore_settings(self) -> None:
         settings = window_settings()
@@ -372,6 +397,7 @@ class MainWindow(QMainWindow):
         """Leave presentation mode, autosave, save the settings and stop every timer."""
         self.presentation.set_presenting(False)
         self.sessions.shutdown()
+        self.traces.shutdown()
         self.save_settings()
         self.graph_page.shutdown()
         self.statusBar().clearMessage()  # a timed message keeps a QTimer running

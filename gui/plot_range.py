@@ -15,6 +15,9 @@ import pyqtgraph as pg
 WHOLE_RUN_UP_TO = 10_000  # runs up to this many epochs get their full epoch axis at once
 FIRST_SPAN = 1_000  # longer runs start with this span and double it as needed
 HEADROOM = 1.05  # the top of the loss axis sits at least this far above the highest loss
+# Room between the data and the axes: a curve touching an axis (with its pen's width) makes
+# Qt repaint that axis, text and all, with every new point.
+MARGIN = 0.04
 LOG_STEP = 0.5  # on a log axis, bounds move in half decades
 
 
@@ -42,8 +45,8 @@ def loss_span(low: float, high: float, log: bool, current: tuple[float, float] |
               ) -> tuple[float, float] | None:
     """The loss axis's (bottom, top) for data between low and high; None: no data to show.
 
-    Linear: from 0 to a nice bound above the highest loss. Log (in decades): half-decade bounds
-    around the data. A current range is kept while the data still fits it well.
+    Linear: from just below 0 to a nice bound above the highest loss. Log (in decades):
+    half-decade bounds around the data. A current range is kept while the data still fits it.
     """
     if not (math.isfinite(low) and math.isfinite(high)):
         return current
@@ -60,9 +63,9 @@ def loss_span(low: float, high: float, log: bool, current: tuple[float, float] |
             return current
         return wanted
     top = nice_ceiling(high * HEADROOM) if high > 0 else 1.0
-    if current is not None and current[0] == 0.0 and top <= current[1] < 4 * top:
+    if current is not None and current[0] < 0 and top <= current[1] < 4 * top:
         return current  # still fits, and not much too tall
-    return (0.0, top)
+    return (-MARGIN * top, top)
 
 
 class RangeKeeper:
@@ -79,20 +82,40 @@ class RangeKeeper:
         """A new run of `epochs`: show its epoch axis, and a loss axis until data arrives."""
         self.y = None
         self.x = epoch_span(0, epochs)
-        self.view.setRange(xRange=(0, self.x), yRange=(0, 1), padding=0.02)
+        self.view.setRange(xRange=(-MARGIN * self.x, self.x), yRange=(0, 1), padding=0.02)
 
-    def follow(self, count: int, epochs: int, low: float, high: float, log: bool) -> None:
-        """Adjust the ranges to `count` epochs with losses in [low, high], only if needed."""
+    def follow(self, count: int, epochs: int, low: float, high: float, log: bool,
+               may_change: bool = True) -> bool:
+        """Fit the ranges to `count` epochs with losses in [low, high]; True if they changed.
+
+        With `may_change` False a needed change waits (the caller spreads the costly axis
+        repaints of several plots over several frames); the next call makes it.
+        """
         x = epoch_span(count, epochs)
         y = loss_span(low, high, log, self.y)
-        if x == self.x and y == self.y:
-            return
+        if (x == self.x and y == self.y) or not may_change:
+            return False
         self.x, self.y = x, y
         if y is None:
-            self.view.setRange(xRange=(0, x), padding=0.02)
+            self.view.setRange(xRange=(-MARGIN * x, x), padding=0.02)
         else:
-            self.view.setRange(xRange=(0, x), yRange=y, padding=0.02)
+            self.view.setRange(xRange=(-MARGIN * x, x), yRange=y, padding=0.02)
+        return True
 
     def forget_y(self) -> None:
         """The axis changed (log scale toggled): choose the loss range afresh next time."""
         self.y = None
+
+
+def data_span(low: float, high: float, current: tuple[float, float] | None
+              ) -> tuple[float, float] | None:
+    """An axis range holding [low, high] with a margin, kept while the data still fits well."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return current
+    if high <= low:
+        low, high = low - 1.0, high + 1.0
+    if current is not None and current[0] <= low and current[1] >= high \
+            and current[1] - current[0] <= 3 * (high - low):
+        return current
+    margin = (high - low) * 0.15
+    return (low - margin, high + margin)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from core.formatting import fmt
@@ -24,6 +24,9 @@ MSE_DIGITS = 8  # 371.61038: as many digits as the notebook printed
 PARAMETER_DIGITS = 7  # 143.4497: the bias to the 4 decimals the notebook printed
 WEIGHT_DIGITS = 6  # 37.8791 and 0.362312: at least the notebook's 4 decimals
 CLOSED_FORM = "closed form"
+LARGEST_POINT_SIZE = 16  # on a wide window the table grows for the back rows
+SMALLEST_POINT_SIZE = 11  # below this, a horizontal scroll bar rather than smaller type
+CELL_PADDING = 14  # a cell's margins and grid line, in pixels
 
 
 class ResultsTable(QTableWidget):
@@ -80,7 +83,39 @@ class ResultsTable(QTableWidget):
             "–", "–", "–",
         ], color=theme.OPTIMUM_COLOR, tip="The least-squares optimum of the linear model, "
                                           "solved exactly (in float64): the best any variant can do")
+        self._fit_font()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_font()
+
+    def _fit_font(self) -> None:
+        """The largest type (up to LARGEST_POINT_SIZE) at which every column fits the width.
+
+        Widths are measured with font metrics, not by laying the table out at every size.
+        """
+        if not self.rowCount():
+            return
+        available = self.viewport().width() - 2
+        cells = [[self.item(row, column).text() if self.item(row, column) else ""
+                  for row in range(self.rowCount())] for column in range(self.columnCount())]
+        headers = [self.horizontalHeaderItem(column).text().split("\n")
+                   for column in range(self.columnCount())]
+        size = SMALLEST_POINT_SIZE
+        for candidate in range(LARGEST_POINT_SIZE, SMALLEST_POINT_SIZE - 1, -1):
+            body = QFontMetrics(theme.font(candidate, bold=True))  # bold: the variant names
+            head = QFontMetrics(theme.font(candidate - 1, bold=True))
+            needed = sum(CELL_PADDING + max(max(body.horizontalAdvance(text) for text in column),
+                                            max(head.horizontalAdvance(line) for line in lines))
+                         for column, lines in zip(cells, headers))
+            if needed <= available:
+                size = candidate
+                break
+        if size != self.font().pointSize():
+            self.setFont(theme.font(size))
+            self.horizontalHeader().setFont(theme.font(size - 1, bold=True))
         self.resizeColumnsToContents()
+        self.resizeRowsToContents()
 
     def _fill(self, row: int, cells: list[str], color: str | None, tip: str) -> None:
         for column, text in enumerate(cells):

@@ -151,13 +151,19 @@ class TrainingClient(QObject):
         return True
 
     def shutdown(self, timeout: float = QUIT_TIMEOUT_SECONDS) -> None:
-        """End the process: ask it to quit, wait, then terminate and kill. Never leaves an orphan."""
+        """End the process: ask it to quit, wait, then terminate and kill. Never leaves an orphan.
+
+        A process still importing torch reads no commands yet and has nothing to lose: it is
+        terminated at once instead of being waited for (a window closed right after opening
+        must not hang for the import's seconds).
+        """
         self._running = False
         process, conn = self._process, self._conn
         if process is None:
             return
+        ready = self._ready
         self._forget_process()
-        _end_process(process, conn, timeout)
+        _end_process(process, conn, timeout if ready else 0.0)
 
     # ----- incoming -------------------------------------------------------------------------
 
@@ -241,6 +247,10 @@ def _end_process(process: Any, conn: Any, timeout: float) -> int | None:
     Returns its exit code (negative: the signal that ended it).
     """
     exitcode = None
+    if _is_closed(process):  # already ended and released (say, by the exit-time finalizer)
+        if conn is not None:
+            conn.close()
+        return None
     try:
         if conn is not None and not conn.closed:
             try:
@@ -269,6 +279,15 @@ def _end_process(process: Any, conn: Any, timeout: float) -> int | None:
         if not process.is_alive():
             process.close()
     return exitcode
+
+
+def _is_closed(process: Any) -> bool:
+    """Whether multiprocessing has released this process object (close() was called)."""
+    try:
+        process.is_alive()
+    except ValueError:
+        return True
+    return False
 
 
 def _exit_description(exitcode: int | None) -> str:

@@ -8,6 +8,7 @@ torch; pandas loads only when a CSV is opened.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
@@ -37,7 +38,9 @@ from gui.training_settings import TrainingSettings
 from gui.variant_card import VariantCard
 
 FRAME_MS = 17  # the plot timer: at most ~60 redraws a second, however fast records arrive
+NUMBERS_PER_SECOND = 10
 SETTINGS_WIDTH = 300
+LOWER_MIN_HEIGHT = 300  # the overlay plot and the results table stay readable
 MESSAGE_STYLE = ("background: #FFF4CC; color: #1A1A1A; border: 2px solid #B38F00;"
                  " border-radius: 4px; padding: 6px 10px;")
 
@@ -52,6 +55,7 @@ class TrainingPage(QWidget):
 
     status_message = Signal(str)  # a short sentence for the window's status bar
     state_changed = Signal(str)  # "idle", "running", "paused", "stopping", "finished", ...
+    show_graph_requested = Signal(str)  # variant name: a card's "Show graph" (the window opens it)
 
     def __init__(self, parent: QWidget | None = None, client: TrainingClient | None = None):
         super().__init__(parent)
@@ -67,6 +71,9 @@ class TrainingPage(QWidget):
         self.closed_form: dict | None = None
         self._dirty = self._predictions_dirty = False
         self._final: dict | None = None  # a finished run's result, for the next frame to show
+        self._numbers_stale = False  # curves moved on since the numbers were last shown
+        self._numbers_shown_at = 0.0
+        self._pending_tab: QWidget | None = None  # a tab to bring forward on the next frame
         self._code_dialogs: dict[str, CodeDialog] = {}
         self._shown = False
         self.dataset_dialog: DatasetDialog | None = None
@@ -110,20 +117,25 @@ class TrainingPage(QWidget):
         self.controls.pause_clicked.connect(self.toggle_pause)
         self.controls.stop_clicked.connect(self.stop)
         self.controls.reset_clicked.connect(self.reset)
-        self.controls.pace_changed.connect(self.client.set_pace)
         self.settings.open_dataset_requested.connect(lambda: self.open_dataset())
         self.export_csv_button.clicked.connect(lambda: self.export_histories())
         self.export_plot_button.clicked.connect(lambda: self.export_plot())
         for card in self.cards.values():
             card.code_requested.connect(self.show_code)
+            card.show_graph_requested.connect(self.show_graph_requested)
         self.plot_timer.timeout.connect(self._refresh)
-        self.client.ready.connect(self._ready)
-        self.client.run_started.connect(self._run_started)
-        self.client.records_received.connect(self._records)
-        self.client.predictions_received.connect(self._predictions)
-        self.client.finished.connect(self._finished)
-        self.client.failed.connect(self._failed)
-        self.client.died.connect(self._died)
+        self._client_links = [
+            (self.client.ready, self._ready),
+            (self.client.run_started, self._run_started),
+            (self.client.records_received, self._records),
+            (self.client.predictions_received, self._predictions),
+            (self.client.finished, self._finished),
+            (self.client.failed, self._failed),
+            (self.client.died, self._died),
+            (self.controls.pace_changed, self.client.set_pace),
+        ]
+        for signal, slot in self._client_links:
+            signal.connect(slot)
 
         self._set_state("idle")
         self._say("Loading torch in the training process…" if not self.client.is_ready()
@@ -162,9 +174,9 @@ class TrainingPage(QWidget):
         lower.setObjectName("trainingLowerSplitter")
         lower.addWidget(self.overlay)
         lower.addWidget(self.lower_tabs)
-        lower.setStretchFactor(0, 40)
-        lower.setStretchFactor(1, 60)
-        lower.setSizes([400, 600])
+        lower.setStretchFactor(0, 36)
+        lower.setStretchFactor(1, 64)
+        lower.setSizes([360, 640])
         lower.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("trainingSplitter")
@@ -175,11 +187,22 @@ class TrainingPage(QWidget):
         self.splitter.setSizes([600, 400])
         self.splitter.setChildrenCollapsible(False)
 
+        lower.setMinimumHeight(LOWER_MIN_HEIGHT)
+        # Cards, overlay and results need about 950 pixels of height: on a smaller window they
+        # scroll rather than squash (the controls above stay in view).
+        self.plots_scroll = QScrollArea()
+        self.plots_scroll.setObjectName("trainingPlotsScroll")
+        self.plots_scroll.setWidget(self.splitter)
+        self.plots_scroll.setWidgetResizable(True)
+        self.plots_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.plots_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.plots_scroll.setMinimumWidth(self.splitter.minimumSizeHint().width())
+
         main = QVBoxLayout()
         main.setContentsMargins(0, 0, 0, 0)
         main.addLayout(top)
         main.addWidget(self.message)
-        main.addWidget(self.splitter, 1)
+        main.addWidget(self.plots_scroll, 1)
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 8, 10, 8)
         row.addWidget(side)
@@ -205,13 +228,16 @@ class TrainingPage(QWidget):
         epochs = config["epochs"]
         self.overlay.reset(epochs)
         self.data_view.reset(None, chosen)
+        as_notebook = not config["manual_relu_derivative"] and config["activation"] == "relu"
+        self.cards["manual"].set_description_note(
+            "here as the notebook wrote it: without the ReLU's derivative" if as_notebook else "")
         for name, card in self.cards.items():
             if name in chosen:
                 card.reset("waiting", epochs=epochs)
             else:
                 card.reset("not run", "Not chosen for this run (see 'Variants to run').", epochs)
         self.client.start_run(data, config, self.controls.pace())
-        self.lower_tabs.setCurrentWidget(self.data_view)
+        self._pending_tab = self.data_view  # next frame: one big repaint at a time
         self._set_state("running")
         self._say("Training…" if self.client.is_ready()
                   else "Training starts once the training process has loaded torch…")
@@ -239,7 +265,7 @@ class TrainingPage(QWidget):
         self.client.stop_and_wait()
         self.plot_timer.stop()
         self.history.reset((), 0, [])
-        self.result = self.closed_form = self._final = None
+        self.result = self.closed_form = self._final = self._pending_tab = None
         self.results.clear_results()
         self.overlay.reset()
         self.data_view.reset()
@@ -259,12 +285,31 @@ class TrainingPage(QWidget):
             self.dataset_dialog.reject()
         if self._owns_client:
             self.client.shutdown()
-        else:
+        else:  # a client lent to this page outlives it: stop the run, and stop listening
             self.client.stop_and_wait()
+            for signal, slot in self._client_links:
+                try:
+                    signal.disconnect(slot)
+                except (RuntimeError, TypeError):
+                    pass  # already disconnected by an earlier shutdown
+            self._client_links = []
         if self.state in ("running", "paused", "stopping"):
             self._set_state("stopped")
             for name in self.history.variants:
                 self.cards[name].set_status("interrupted", "The window closed during training.")
+
+    def trace_settings(self, name: str) -> tuple[dict, dict]:
+        """(data, config) that rebuild variant `name`'s parameters shown now: its epochs so far.
+
+        The last run's training options (or the settings, before any run) and the data settings;
+        training is deterministic, so `main.py trace` after that many epochs has the same numbers.
+        """
+        data, config = self.settings.request()
+        history = self.history.variants.get(name)
+        if self.config is not None and history is not None:
+            config = dict(self.config)
+        config["epochs"] = history.count if history is not None else 0
+        return data, config
 
     def show_code(self, name: str) -> CodeDialog:
         """Open (or raise) the read-only, highlighted source of one variant."""
@@ -369,7 +414,7 @@ class TrainingPage(QWidget):
             status, explanation = texts.final_status(outcome, result["stopped_early"], epochs,
                                                      optimum)
             self.cards[name].set_status(status, explanation, outcome["detail"])
-        self.lower_tabs.setCurrentWidget(self.results)
+        self._pending_tab = self.results  # next frame: one big repaint at a time
         stopped = result["stopped_early"]
         self._set_state("stopped" if stopped else "finished")
         done = result["epochs"]
@@ -395,35 +440,71 @@ class TrainingPage(QWidget):
     # ----- drawing --------------------------------------------------------------------------
 
     def _refresh(self) -> None:
-        """The one plot timer: hand new data to the curves, numbers and data view."""
+        """The one plot timer: hand new data to the curves, numbers and data view.
+
+        Curves get every frame; the numbers change at most NUMBERS_PER_SECOND times (nobody
+        reads faster, and every new text re-lays out its card).
+        """
+        now = time.monotonic()
+        if self._pending_tab is not None:
+            self.lower_tabs.setCurrentWidget(self._pending_tab)
+            self._pending_tab = None
+            if self._final is None:
+                return  # the tab's repaint is this frame's work
+        numbers_due = now - self._numbers_shown_at >= 1.0 / NUMBERS_PER_SECOND \
+            or self._final is not None
         if self._dirty:
             self._dirty = False
             total = self.config["epochs"] if self.config else 0
+            # A new axis range repaints that plot's axes, text and all: at most one plot
+            # rescales per frame; the others keep their range a frame or two longer.
+            rescaled = False
             for name, history in self.history.variants.items():
                 epochs, losses = history.curve()
-                card = self.cards[name]
-                card.show_curve(epochs, losses, total, history.low, history.high)
+                rescaled |= self.cards[name].show_curve(
+                    epochs, losses, total, *self._with_optimum(history.low, history.high),
+                    may_rescale=not rescaled)
                 self.overlay.show_curve(name, epochs, losses)
-                latest = history.latest()
-                if latest is not None:
-                    card.show_numbers(history.count, total, *latest)
-            self.overlay.fit(self.history.epochs_done, total, *self.history.loss_bounds())
-            self._mark_cards()
-            variants = len(self.history.variants)
-            if self.history.epochs_done:
-                self.overlay.show_difference(self.history.largest_difference,
-                                             self.history.largest_relative, variants)
-            if self.state in ("running", "paused", "stopping"):
-                self._say(f"Epoch {self.history.epochs_done} of {total}"
-                          + (" · paused" if self.state == "paused" else ""))
+            low, high = self.history.loss_bounds()
+            rescaled |= self.overlay.fit(self.history.epochs_done, total,
+                                         *self._with_optimum(low, high), may_rescale=not rescaled)
+            self._numbers_stale = True
+            self._dirty = rescaled  # come back next frame: another plot may be waiting
+        if self._numbers_stale and numbers_due:
+            self._numbers_stale = False
+            self._numbers_shown_at = now
+            self._show_numbers()
         if self._final is not None:
             final, self._final = self._final, None
             self._show_final(final)
         if self._predictions_dirty:
             self._predictions_dirty = False
             self.data_view.redraw()
-        if not self.client.is_running() and self._final is None:
+        if not self.client.is_running() and self._final is None and not self._numbers_stale \
+                and self._pending_tab is None and not self._dirty:
             self.plot_timer.stop()
+
+    def _with_optimum(self, low: float, high: float) -> tuple[float, float]:
+        """Loss bounds widened to the closed-form optimum, so its line stays on the plot."""
+        if self.closed_form is None or not low <= high:
+            return low, high
+        optimum = self.closed_form["train_mse"]
+        return min(low, optimum), max(high, optimum)
+
+    def _show_numbers(self) -> None:
+        """Latest epoch, loss, weights and bias on each card; the difference readout; progress."""
+        total = self.config["epochs"] if self.config else 0
+        for name, history in self.history.variants.items():
+            latest = history.latest()
+            if latest is not None:
+                self.cards[name].show_numbers(history.count, total, *latest, history.active)
+        self._mark_cards()
+        if self.history.epochs_done:
+            self.overlay.show_difference(self.history.largest_difference,
+                                         self.history.largest_relative, len(self.history.variants))
+        if self.state in ("running", "paused", "stopping"):
+            self._say(f"Epoch {self.history.epochs_done} of {total}"
+                      + (" · paused" if self.state == "paused" else ""))
 
     def _mark_cards(self) -> None:
         """Live badges while a run goes on: running or paused, or dead/diverged as it happens."""
@@ -437,7 +518,7 @@ class TrainingPage(QWidget):
             elif self.closed_form is not None or history.count:
                 wanted = "paused" if self.state == "paused" else "running"
                 if card.status != wanted:
-                    card.set_status(wanted)
+                    card.set_status(wanted, texts.live_explanation(wanted))
 
     def _interrupt_cards(self, explanation: str) -> None:
         for name in self.history.variants:

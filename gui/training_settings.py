@@ -17,13 +17,13 @@ from gui import training_theme as theme
 from gui.dataset_dialog import DatasetChoice
 
 INIT_CHOICES = [
-    ("shared", "shared (one start for all)",
-     "All variants start from the same random weights: their curves must coincide."),
-    ("default", "default (each its own)",
-     "Each variant initializes itself as if it were the first model built (torch.rand for the "
-     "hand-written two, nn.Linear's own init for the others)."),
-    ("notebook", "notebook (as it drew them)",
-     "Each variant draws its own start in turn, exactly as the course notebook did."),
+    ("shared", "shared",
+     "All four start from the same torch.rand weights: their curves must coincide."),
+    ("default", "default",
+     "Each starts as if it were the first model built: torch.rand for the hand-written two, "
+     "nn.Linear's own init for the others."),
+    ("notebook", "notebook",
+     "Each draws its own start in turn, exactly as the course notebook did."),
 ]
 ACTIVATION_CHOICES = [
     ("relu", "ReLU"),
@@ -90,6 +90,13 @@ class TrainingSettings(QWidget):
         for index, (key, text, tip) in enumerate(INIT_CHOICES):
             self.init.addItem(text, key)
             self.init.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        self.init_hint = QLabel()
+        self.init_hint.setObjectName("initHint")
+        self.init_hint.setWordWrap(True)
+        self.init_hint.setFont(theme.font(theme.PAGE_POINT_SIZE - 2))
+        self.init_hint.setStyleSheet(f"color: {theme.MUTED_TEXT};")
+        self.init.currentIndexChanged.connect(self._show_init_hint)
+        self._show_init_hint()
         self.variant_boxes = {}
         for name in VARIANT_NAMES:
             box = QCheckBox(theme.VARIANT_TITLES[name])
@@ -119,6 +126,7 @@ class TrainingSettings(QWidget):
         training.addRow("Learning rate", self.learning_rate)
         training.addRow("Activation", self.activation)
         training.addRow("Init", self.init)
+        training.addRow(self.init_hint)
         variants_group = QGroupBox("Variants to run")
         variants = QVBoxLayout(variants_group)
         for box in self.variant_boxes.values():
@@ -136,6 +144,9 @@ class TrainingSettings(QWidget):
         for field in (self.shift, self.test_fraction, self.seed, self.epochs, self.learning_rate,
                       self.activation, self.init):
             field.setMinimumWidth(FIELD_MIN_WIDTH)
+
+    def _show_init_hint(self) -> None:
+        self.init_hint.setText(INIT_CHOICES[self.init.currentIndex()][2])
 
     def _keep_one_variant(self) -> None:
         """The last ticked variant cannot be unticked: a run needs at least one."""

@@ -20,11 +20,15 @@ SUMMARY = {
 }
 
 
+RUNNING = "Each epoch: one gradient step on all training rows, then the loss is measured."
+PAUSED = "Paused: press Resume to go on, or Stop to see the results so far."
+
+
 def live_explanation(status: str) -> str:
-    """The card's text while training goes on, for a record's status."""
+    """The card's text while training goes on, for a status (a record's, or running/paused)."""
     if status in SUMMARY:
         return f"{SUMMARY[status]} {TRY[status]}"
-    return ""
+    return {"running": RUNNING, "paused": PAUSED}.get(status, "")
 
 
 def final_status(outcome: dict, stopped_early: bool, epochs_asked: int,

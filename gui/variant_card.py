@@ -8,7 +8,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QBoxLayout, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QBoxLayout, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+    QVBoxLayout, QWidget,
 )
 
 from core.formatting import fmt
@@ -25,6 +26,7 @@ class VariantCard(QFrame):
     """A card: title and status badge, description, loss plot, live weights/bias, explanation."""
 
     code_requested = Signal(str)  # the variant's name: the user wants to read its source
+    show_graph_requested = Signal(str)  # variant name: the user wants torch's graph of it
 
     def __init__(self, info: VariantInfo, parent: QWidget | None = None):
         super().__init__(parent)
@@ -65,17 +67,26 @@ class VariantCard(QFrame):
         self.curve = self.plot.plot(pen=theme.variant_pen(info.name, theme.CARD_CURVE_WIDTH),
                                     name="train MSE")
         self.curve.setClipToView(True)
+        # Wide pens are drawn segment by segment: far cheaper than one wide path (pyqtgraph's
+        # 'auto' would choose this too, but only while nothing turns antialiasing on).
+        self.curve.curve.setSegmentedLineMode("on")
         self.curve.setDownsampling(auto=True, method="peak")
         self.optimum = pg.InfiniteLine(angle=0, movable=False, pen=theme.optimum_pen())
         self.optimum.setZValue(10)  # over the curve: it converges onto the line
         self.plot.addItem(self.optimum, ignoreBounds=True)
 
-        self.epoch_label = self._number(f"epochLabel_{info.name}")
+        self.epoch_label = QLabel()  # small, in the footer: the page's top line says it big
+        self.epoch_label.setObjectName(f"epochLabel_{info.name}")
+        self.epoch_label.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
+        self.epoch_label.setStyleSheet(f"color: {theme.MUTED_TEXT};")
         self.mse_label = self._number(f"mseLabel_{info.name}")
         self.weights_label = self._number(f"weightsLabel_{info.name}")
         # Many features make a long line: it may be cut, never widen the window (full text: tip).
         self.weights_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.bias_label = self._number(f"biasLabel_{info.name}")
+        self.active_label = self._number(f"activeLabel_{info.name}")
+        self.active_label.setToolTip("Share of training rows whose ReLU is active (net input > 0): "
+                                     "at 0 % every prediction is 0 and every gradient too")
         self.explanation = QLabel()
         self.explanation.setObjectName(f"statusExplanation_{info.name}")
         self.explanation.setWordWrap(True)
@@ -93,11 +104,16 @@ class VariantCard(QFrame):
         self.code_button.setObjectName(f"viewCode_{info.name}")
         self.code_button.setToolTip(f"Read the {info.class_name} class: the code that trains "
                                     "this variant")
+        self.graph_button = QPushButton("Show graph")
+        self.graph_button.setObjectName(f"showGraph_{info.name}")
+        self.graph_button.setToolTip("Open the graph torch builds for this variant's loss, at the "
+                                     "parameters shown, on the Graph page")
         self._build_layout()
 
         self._optimum_value: float | None = None
         self.log_scale.toggled.connect(self._log_scale_toggled)
         self.code_button.clicked.connect(lambda: self.code_requested.emit(self.name))
+        self.graph_button.clicked.connect(lambda: self.show_graph_requested.emit(self.name))
         self.reset(None)
 
     def _build_layout(self) -> None:
@@ -108,7 +124,10 @@ class VariantCard(QFrame):
         footer = QHBoxLayout()
         footer.addWidget(self.log_scale)
         footer.addStretch(1)
+        footer.addWidget(self.epoch_label)
+        footer.addSpacing(6)
         footer.addWidget(self.code_button)
+        footer.addWidget(self.graph_button)
         self.numbers = QGridLayout()
         self.numbers.setHorizontalSpacing(14)
         self.numbers.setVerticalSpacing(0)
@@ -141,24 +160,23 @@ class VariantCard(QFrame):
         self.wide = wide
         lines = EXPLANATION_LINES_WIDE if wide else EXPLANATION_LINES_TALL
         self.explanation.setFixedHeight(lines * self.explanation.fontMetrics().lineSpacing() + 2)
-        for label in (self.mse_label, self.epoch_label, self.weights_label, self.bias_label):
+        labels = (self.mse_label, self.weights_label, self.bias_label, self.active_label)
+        for label in labels:
             self.numbers.removeWidget(label)
-        right = Qt.AlignmentFlag.AlignRight
-        if wide:
+        if wide:  # one column beside the plot
             self.body.setDirection(QBoxLayout.Direction.LeftToRight)
             self.body.setStretch(0, 3)
             self.body.setStretch(1, 2)
-            for row, label in enumerate((self.mse_label, self.epoch_label, self.weights_label,
-                                         self.bias_label)):
+            for row, label in enumerate(labels):
                 self.numbers.addWidget(label, row, 0)
-        else:
+        else:  # under the plot: loss, weights, then bias beside the share of active units
             self.body.setDirection(QBoxLayout.Direction.TopToBottom)
             self.body.setStretch(0, 1)
             self.body.setStretch(1, 0)
-            self.numbers.addWidget(self.mse_label, 0, 0)
-            self.numbers.addWidget(self.epoch_label, 0, 1, right)
-            self.numbers.addWidget(self.weights_label, 1, 0)
-            self.numbers.addWidget(self.bias_label, 1, 1, right)
+            self.numbers.addWidget(self.mse_label, 0, 0, 1, 2)
+            self.numbers.addWidget(self.weights_label, 1, 0, 1, 2)
+            self.numbers.addWidget(self.bias_label, 2, 0)
+            self.numbers.addWidget(self.active_label, 2, 1, Qt.AlignmentFlag.AlignRight)
         self.numbers.setColumnStretch(0, 1)
 
     def _number(self, name: str) -> QLabel:
@@ -168,11 +186,6 @@ class VariantCard(QFrame):
         label.setTextFormat(Qt.TextFormat.PlainText)
         return label
 
-    def numbers_text(self) -> str:
-        """Everything the live numbers say, in one line (for tests and accessibility)."""
-        return " · ".join(label.text() for label in (
-            self.epoch_label, self.mse_label, self.weights_label, self.bias_label))
-
     # ----- what the page calls --------------------------------------------------------------
 
     def reset(self, status: str | None = "ready", explanation: str = "", epochs: int = 100) -> None:
@@ -181,12 +194,18 @@ class VariantCard(QFrame):
         self.ranges.reset(epochs)
         self._extent = (0, epochs, math.inf, -math.inf)
         self.set_optimum(None)
-        self.epoch_label.setText("epoch –")
+        self.epoch_label.setText("")
         self.mse_label.setText("MSE –")
         self.weights_label.setText("w –")
         self.weights_label.setToolTip("")
         self.bias_label.setText("b –")
+        self.active_label.setText("")
         self.set_status(status or "ready", explanation)
+
+    def set_description_note(self, note: str) -> None:
+        """Add a note to the one-line description (how this run differs), or clear it with ""."""
+        self.description.setText(f"{self.info.description} ({note})" if note else
+                                 self.info.description)
 
     def set_optimum(self, train_mse: float | None) -> None:
         """Draw the closed-form least-squares loss as a dashed horizontal line (None hides it)."""
@@ -200,24 +219,27 @@ class VariantCard(QFrame):
         self.ranges.follow(*self._extent, on)
 
     def show_curve(self, epochs: np.ndarray, losses: np.ndarray, total: int, low: float,
-                   high: float) -> None:
+                   high: float, may_rescale: bool = True) -> bool:
         """Hand the loss curve its data and fit the axes (called by the page's one plot timer).
 
         `total` is the number of epochs asked for; `low` and `high` bound the finite losses.
+        Returns True if the axes changed (with `may_rescale` False a needed change waits).
         """
         self.curve.setData(epochs, losses)
         self._extent = (len(losses), total, low, high)
-        self.ranges.follow(len(losses), total, low, high, self.log_scale.isChecked())
+        return self.ranges.follow(len(losses), total, low, high, self.log_scale.isChecked(),
+                                  may_rescale)
 
     def show_numbers(self, epoch: int, total: int, loss: float, weights: list[float],
-                     bias: float) -> None:
-        """The latest epoch, loss, weights and bias."""
+                     bias: float, active: float | None = None) -> None:
+        """The latest epoch, loss, weights, bias and share of active ReLU units (None: no ReLU)."""
         self.epoch_label.setText(f"epoch {epoch}")
         self.epoch_label.setToolTip(f"epoch {epoch} of {total}")
         self.mse_label.setText(f"MSE {fmt(loss, 6)}")
         self.weights_label.setText("w " + ", ".join(fmt(value, 4) for value in weights))
         self.weights_label.setToolTip("weights: " + ", ".join(fmt(value, 8) for value in weights))
         self.bias_label.setText(f"b {fmt(bias, 5)}")
+        self.active_label.setText("" if active is None else f"active {fmt(100 * active, 3)} %")
 
     def set_status(self, status: str, explanation: str = "", details: str = "") -> None:
         """Show a status badge (running, finished, diverged, dead, ...) and what it means."""

@@ -340,6 +340,26 @@ def test_a_bad_csv_gets_a_message_and_the_dataset_stays(qtbot, page, tmp_path):
     assert page.settings.request()[0]["path"].endswith("data/linreg-data.csv")
 
 
+def test_data_that_fails_in_the_training_process_is_reported_and_start_works_again(
+        qtbot, page, tmp_path):
+    good = tmp_path / "small.csv"
+    good.write_text("a,b,t\n" + "".join(f"{i},{(i * 7) % 5},{2 * i + 1}\n" for i in range(20)))
+    dialog = page.open_dataset(good)
+    assert dialog.chosen_features() == ["a", "b"] and dialog.target.currentText() == "t"
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    assert "small.csv, 20 rows" in find(page, QLabel, "datasetLabel").text()
+    good.unlink()  # gone before Start: only the training process finds out
+    click(qtbot, page, "startButton")
+    qtbot.waitUntil(lambda: page.state == "failed", timeout=RUN_TIMEOUT_MS)
+    message = find(page, QLabel, "trainingMessage")
+    assert message.isVisible()
+    assert message.text().startswith("The data could not be used: ")
+    assert "small.csv: no such file" in message.text()
+    assert find(page, QPushButton, "startButton").isEnabled()
+    assert page.client.is_alive()  # a data problem is a message, not a crash
+
+
 def test_view_code_shows_the_variants_real_source_read_only(qtbot, page):
     sources = {info.name: info.source for info in variant_catalog()}
     click(qtbot, page, "viewCode_semi_manual")

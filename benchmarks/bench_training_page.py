@@ -1,0 +1,181 @@
+"""The training page under load: event-loop lateness and wall time, against the plain loops.
+
+Run: `QT_QPA_PLATFORM=offscreen python benchmarks/bench_training_page.py [--epochs 3000] [--runs 2]`
+
+The page trains all four variants for `--epochs` epochs at full speed with its live plots, in a
+1600 × 1000 window, while a 10 ms probe timer measures how late the GUI event loop answers
+(lateness = time between two probe ticks - 10 ms). Wall time is from the Start click to the
+results on screen; the training process has already imported torch (the app starts it at
+launch). The baseline is the four variants' plain loops (benchmarks/bench_training.py's "bare"
+loops: step plus a logging forward pass) run back to back in one process with one torch thread,
+in a child process, so this GUI process never imports torch. Runs alternate page / baseline.
+Targets: lateness p99 <= 20 ms and max <= 100 ms; page wall time <= 1.3 × baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PROBE_MS = 10
+WINDOW_SIZE = (1600, 1000)
+
+
+def plain_loops_seconds(epochs: int) -> float:
+    """In a child: the four plain loops back to back, `epochs` each; return their total seconds."""
+    import torch
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_training import plain_loop
+
+    from core.cli_train import BUNDLED_DATA
+    from core.data import load_prepared
+
+    torch.set_num_threads(1)
+    prepared = load_prepared(BUNDLED_DATA)
+    X, y = prepared.X_train, prepared.y_train
+    for name in ("manual", "semi_manual", "automatic", "sequential"):  # warm-up, not timed
+        loop = plain_loop(name, X, y, printing=False)
+        for _ in range(20):
+            next(loop)
+    torch.manual_seed(prepared.seed)
+    began = time.perf_counter()
+    for name in ("manual", "semi_manual", "automatic", "sequential"):
+        loop = plain_loop(name, X, y, printing=False)
+        for _ in range(epochs):
+            next(loop)
+    return time.perf_counter() - began
+
+
+def _baseline_child(epochs: int, conn) -> None:
+    conn.send(plain_loops_seconds(epochs))
+    conn.close()
+
+
+def baseline_seconds(epochs: int) -> float:
+    """Run plain_loops_seconds in a fresh spawn-context process and return its figure."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_baseline_child, args=(epochs, theirs))
+    process.start()
+    theirs.close()
+    try:
+        return ours.recv()
+    finally:
+        process.join(30)
+        ours.close()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def page_run(page, epochs: int) -> dict:
+    """One full-speed run on the page with a 10 ms probe; lateness in ms and wall seconds."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    page.settings.epochs.setValue(epochs)
+    page.controls.pace_slider.setValue(page.controls.pace_slider.maximum())
+    lateness: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        lateness.append(max(0.0, (now - last[0]) * 1000 - PROBE_MS))
+        last[0] = now
+
+    probe = QTimer()
+    probe.setTimerType(Qt.TimerType.PreciseTimer)
+    probe.timeout.connect(tick)
+    done = QEventLoop()
+    watcher = QTimer()
+    watcher.timeout.connect(lambda: page.state in ("finished", "stopped", "failed") and done.quit())
+    probe.start(PROBE_MS)
+    last[0] = time.perf_counter()
+    began = time.perf_counter()
+    page.controls.start_button.click()
+    watcher.start(5)
+    done.exec()
+    wall = time.perf_counter() - began
+    probe.stop()
+    watcher.stop()
+    if page.state != "finished":
+        raise RuntimeError(f"the run ended as {page.state}: {page.message.text()}")
+    return {"wall": wall, "loop": page.result["wall_seconds"], "lateness": lateness[1:]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=3000, help="epochs per variant")
+    parser.add_argument("--runs", type=int, default=2, help="page runs and baseline runs each")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    import tempfile
+
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    # Closing the window saves its settings: into a throwaway folder, never the user's.
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      tempfile.mkdtemp(prefix="bench-settings-"))
+    from gui.main_window import MainWindow
+    from gui.training_page import TrainingPage
+
+    window = MainWindow()
+    page = TrainingPage()
+    window.set_training_page(page)
+    window.pages.setCurrentWidget(page)
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    wait = QEventLoop()
+    poll = QTimer()
+    poll.timeout.connect(lambda: page.client.is_ready() and wait.quit())
+    poll.start(20)
+    wait.exec()
+    poll.stop()
+
+    pages, baselines = [], []
+    for _ in range(args.runs):
+        pages.append(page_run(page, args.epochs))
+        baselines.append(baseline_seconds(args.epochs))
+    page.shutdown()
+    window.close()
+    app.processEvents()
+
+    import pyqtgraph
+
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"PySide6 {pyside_version}, pyqtgraph {pyqtgraph.__version__}, "
+          f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}, {os.cpu_count()} cores "
+          f"(load average {load}: other work on the machine skews every figure), "
+          f"window {WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}, 4 variants x {args.epochs} epochs")
+    print(f"{'run':<10} {'wall s':>8} {'child loop s':>13} {'baseline s':>11} {'wall/base':>10} "
+          f"{'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    for number, (run, base) in enumerate(zip(pages, baselines), 1):
+        late = run["lateness"]
+        print(f"{'page #' + str(number):<10} {run['wall']:>8.2f} {run['loop']:>13.2f} {base:>11.2f} "
+              f"{run['wall'] / base:>9.2f}x {statistics.median(late):>8.2f} "
+              f"{percentile(late, 0.99):>8.2f} {max(late):>8.2f}")
+    everything = [value for run in pages for value in run["lateness"]]
+    ratio = min(run["wall"] for run in pages) / min(baselines)
+    print(f"{'all':<10} {min(r['wall'] for r in pages):>8.2f} {min(r['loop'] for r in pages):>13.2f} "
+          f"{min(baselines):>11.2f} {ratio:>9.2f}x {statistics.median(everything):>8.2f} "
+          f"{percentile(everything, 0.99):>8.2f} {max(everything):>8.2f}   (best wall times)")
+    print("targets: wall/base <= 1.30x, lateness p99 <= 20 ms, max <= 100 ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
