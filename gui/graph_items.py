@@ -65,6 +65,12 @@ class TextLabel(QGraphicsItem):
         """Show one piece of text in one colour."""
         self.set_runs([(text, colour)])
 
+    def set_background(self, colour: QColor | None) -> None:
+        """Draw the text on a rounded halo of `colour`, or on nothing (None)."""
+        if colour != self._background:
+            self._background = colour
+            self.update()
+
     def set_italic(self, italic: bool) -> None:
         """Slant the text (for a sum that is not finished yet)."""
         if italic != self._italic:

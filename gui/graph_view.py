@@ -143,6 +143,8 @@ class GraphView(QGraphicsView):
             if data["kind"] == "op":
                 item.set_symbol(self._text.op_symbol(cg, n))
                 item.set_title([(self._text.box_title(cg, n), theme.INK)])
+                if self._text is tensor_text:  # a tensor preview is wider than its node: keep it off the edges
+                    item.value_label.set_background(theme.LABEL_HALO)
             elif data["kind"] == "const":
                 item.set_title([(self._text.name_text(cg, n), theme.INK)])
             self._scene.addItem(item)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget,
+    QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget, QWidget,
 )
 
 from core.handout import DEFAULT_TITLE, write_handout
@@ -54,9 +54,9 @@ KEYS_HELP = [
     ("Click a node or arrow", "show its formula, value, local derivative and gradient"),
 ]
 SOON_TEXT = (
-    "Training arrives soon.\n\n"
-    "This page will train four linear-regression variants side by side — by hand, with "
-    "autograd.grad, with nn.Module and with nn.Sequential — with live loss plots."
+    "Preparing the training page…\n\n"
+    "Four linear-regression variants side by side — by hand, with autograd.grad, with "
+    "nn.Module and with nn.Sequential — with live loss plots."
 )
 
 
@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(APPLICATION)
         self.graph_page = GraphPage()
         self.training_page = _placeholder(SOON_TEXT)
+        self._training_tab: QWidget = self.training_page  # the page, or the scroll area around it
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.pages.setAccessibleName("Pages")
@@ -93,7 +94,7 @@ class MainWindow(QMainWindow):
         for controller in (self.quiz, self.lessons, self.traces):
             controller.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.graph_page.trace_changed.connect(self._trace_changed)
-        self.lessons.training_requested.connect(lambda: self.pages.setCurrentWidget(self.training_page))
+        self.lessons.training_requested.connect(self.show_training_page)
         self.sessions.session_opened.connect(self._show_file_in_title)
         self.sessions.session_saved.connect(self._show_file_in_title)
         self.statusBar().showMessage(self.graph_page.status_text)
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.appearance.apply()
         self._page_changed(self.pages.currentIndex())
         self.sessions.start()
+        self._training_scheduled = False  # the Training page is built right after the first paint
 
     def _make_controllers(self) -> None:
         page = self.graph_page
@@ -124,6 +126,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.setObjectName("fileMenu")
+        self.file_menu = file_menu
         file_menu.addAction(self.sessions.open_action)
         file_menu.addMenu(self.sessions.recent_menu)
         file_menu.addAction(self.sessions.save_action)
@@ -217,15 +220,50 @@ class MainWindow(QMainWindow):
 
     def set_training_page(self, page: QWidget) -> None:
         """Replace the Training placeholder with the real page."""
-        index = self.pages.indexOf(self.training_page)
+        index = self.pages.indexOf(self._training_tab)
+        was_current = self.pages.currentIndex() == index
         self.pages.removeTab(index)
-        self.training_page.deleteLater()
+        self._training_tab.deleteLater()
         self.training_page = page
-        self.pages.insertTab(index, page, "Training")
+        # Scrolls on a small screen (a 1024-px projector) instead of widening the window.
+        self._training_tab = QScrollArea()
+        self._training_tab.setObjectName("trainingScroll")
+        self._training_tab.setWidgetResizable(True)
+        self._training_tab.setFrameShape(QFrame.Shape.NoFrame)
+        self._training_tab.setWidget(page)
+        self.pages.insertTab(index, self._training_tab, "Training")
+        if was_current:
+            self.pages.setCurrentIndex(index)
         self.appearance.refresh_fonts()
         requests = getattr(page, "show_graph_requested", None)
         if requests is not None:
             requests.connect(self.show_torch_graph)
+
+    def paintEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """After the first paint, build the Training page (pyqtgraph and its training process)."""
+        super().paintEvent(event)
+        if not self._training_scheduled:
+            self._training_scheduled = True
+            QTimer.singleShot(0, self.install_training_page)
+
+    def show_training_page(self) -> None:
+        """Switch to the Training tab (building the page if it is not built yet)."""
+        self.pages.setCurrentWidget(self._training_tab)
+
+    def install_training_page(self) -> None:
+        """Replace the placeholder with the real Training page (once; also on first use)."""
+        if not isinstance(self.training_page, QLabel):
+            return
+        from gui.training_page import TrainingPage  # pyqtgraph loads after the window is up
+
+        page = TrainingPage()
+        self.set_training_page(page)
+        page.status_message.connect(self._training_status)
+        self.file_menu.insertAction(self.file_menu.actions()[0], page.open_dataset_action)
+
+    def _training_status(self, text: str) -> None:
+        if self.pages.currentWidget() is self._training_tab:
+            self.statusBar().showMessage(text)
 
     def show_torch_graph(self, name: str) -> None:
         """Open the Graph page on torch's graph of variant `name`, at the Training page's parameters."""
@@ -354,6 +392,8 @@ class MainWindow(QMainWindow):
     # ----- pages and settings ---------------------------------------------------------------
 
     def _page_changed(self, index: int) -> None:
+        if self.pages.widget(index) is self._training_tab and isinstance(self.training_page, QLabel):
+            QTimer.singleShot(0, self.install_training_page)  # asked for before it was built
         on_graph = self.pages.widget(index) is self.graph_page
         for action in self.graph_page.playback_actions + self.graph_page.zoom_actions:
             action.setEnabled(on_graph)  # Space on the training page must not play the graph
@@ -400,6 +440,9 @@ class MainWindow(QMainWindow):
         self.traces.shutdown()
         self.save_settings()
         self.graph_page.shutdown()
+        shutdown_training = getattr(self.training_page, "shutdown", None)
+        if shutdown_training is not None:
+            shutdown_training()  # stops a run cooperatively and ends the training process
         self.statusBar().clearMessage()  # a timed message keeps a QTimer running
         if self._dialog is not None:
             self._dialog.close()

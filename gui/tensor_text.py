@@ -9,7 +9,7 @@ through the graph's edges. Qt-free on purpose.
 from __future__ import annotations
 
 from core.tensor_value import TensorValue
-from core.trace_graph import TensorGraph
+from core.trace_graph import BY_HAND, TensorGraph
 
 Edge = tuple[int, int, int]
 NOT_YET = "not computed yet"
@@ -22,7 +22,10 @@ NOT_YET = "not computed yet"
 
 
 def box_title(tg: TensorGraph, node_id: int) -> str:
-    """What a function's result box says: its symbol and shape, `z (700, 1)`."""
+    """What a result box says: symbol and shape, `z (700, 1)`; by hand, the formula too: `z = X·w + b (700)`."""
+    if tg.method == BY_HAND:  # the manual chain is short, and its nodes are the formulas its code writes
+        shape = tg.node(node_id)["value"].shape_text() if tg.node(node_id)["value"].shape else ""
+        return f"{formula(tg, node_id)} {shape}".strip()
     return name_text(tg, node_id)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
+from core.formatting import fmt
 from core.trace_graph import trace_from_dict
 
 MAIN_SCRIPT = Path(__file__).resolve().parents[1] / "main.py"
@@ -28,6 +29,8 @@ class TraceRunner(QObject):
     def __init__(self, parent: QObject | None = None, timeout_ms: int = TIMEOUT_MS):
         super().__init__(parent)
         self._process: QProcess | None = None
+        self._spent: QProcess | None = None  # the last ended child, deleted when the next one starts
+        self.last_payload: dict | None = None  # the JSON the last finished trace printed, parsed
         self.timer = QTimer(self)
         self.timer.setObjectName("traceTimeout")
         self.timer.setSingleShot(True)
@@ -41,12 +44,17 @@ class TraceRunner(QObject):
     def start(self, arguments: list[str]) -> None:
         """Run `main.py` with `arguments` (a `trace ... --json` command); a running trace is dropped."""
         self.cancel()
+        if self._spent is not None:
+            # Deleted here, never from its own finished signal: PySide 6.11 crashed when a
+            # process deleted there outlived its runner's Python wrapper.
+            self._spent.deleteLater()
+            self._spent = None
         process = QProcess(self)
         process.setProgram(sys.executable)
         process.setArguments([str(MAIN_SCRIPT), *arguments])
         process.setWorkingDirectory(str(MAIN_SCRIPT.parent))
-        process.finished.connect(lambda code, status, p=process: self._finished(p, code, status))
-        process.errorOccurred.connect(lambda error, p=process: self._error(p, error))
+        process.finished.connect(self._finished)  # bound methods: gone with the runner, unlike lambdas
+        process.errorOccurred.connect(self._error)
         self._process = process
         self.timer.start()
         process.start()
@@ -57,40 +65,49 @@ class TraceRunner(QObject):
         self.timer.stop()
         if process is not None:
             _end(process)
+            self._retire(process)
 
-    def _finished(self, process: QProcess, code: int, status: QProcess.ExitStatus) -> None:
-        if process is not self._process:
+    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        process = self.sender()
+        if process is None or process is not self._process:
             return  # cancelled: its end is no news
         self._process = None
         self.timer.stop()
         output = bytes(process.readAllStandardOutput().data()).decode("utf-8", "replace")
         errors = bytes(process.readAllStandardError().data()).decode("utf-8", "replace")
-        process.deleteLater()
+        self._retire(process)
         if status != QProcess.ExitStatus.NormalExit:
             self.failed.emit("The tracing process crashed before it finished.")
         elif code != 0:
             self.failed.emit(f"Torch could not trace this variant: {_last_error(errors) or f'exit status {code}'}")
         else:
             try:
-                graph = trace_from_dict(json.loads(output))
+                self.last_payload = json.loads(output)
+                graph = trace_from_dict(self.last_payload)
             except ValueError as error:  # json.JSONDecodeError is a ValueError too
                 self.failed.emit(f"The tracing process printed something that is not a graph ({error}).")
                 return
             self.finished.emit(graph)
 
-    def _error(self, process: QProcess, error: QProcess.ProcessError) -> None:
-        if process is not self._process or error != QProcess.ProcessError.FailedToStart:
+    def _error(self, error: QProcess.ProcessError) -> None:
+        process = self.sender()
+        if process is None or process is not self._process or error != QProcess.ProcessError.FailedToStart:
             return  # crashes and exits arrive through finished
         self._process = None
         self.timer.stop()
-        process.deleteLater()
+        self._retire(process)
         self.failed.emit(f"Could not start Python to compute torch's graph ({sys.executable}).")
+
+    def _retire(self, process: QProcess) -> None:
+        if self._spent is not None and self._spent is not process:
+            self._spent.deleteLater()
+        self._spent = process
 
     def _timed_out(self) -> None:
         if self._process is None:
             return
         self.cancel()
-        seconds = self.timer.interval() // 1000
+        seconds = fmt(self.timer.interval() / 1000)
         self.failed.emit(f"Torch took longer than {seconds} s to build the graph, so it was stopped. "
                          "Try again when the computer is less busy.")
 
@@ -100,7 +117,6 @@ def _end(process: QProcess) -> None:
     if process.state() != QProcess.ProcessState.NotRunning:
         process.kill()
         process.waitForFinished(2000)
-    process.deleteLater()
 
 
 def _last_error(text: str) -> str:

@@ -32,7 +32,7 @@ def test_window_has_pages_menus_and_status_bar(window):
     assert [action.text().replace("&", "") for action in window.menuBar().actions()] == ["File", "View", "Learn", "Help"]
     pages = window.findChild(QTabWidget, "pages")
     assert [pages.tabText(i) for i in range(pages.count())] == ["Graph", "Training"]
-    assert "soon" in window.findChild(QLabel, "trainingPlaceholder").text()
+    assert "Preparing" in window.findChild(QLabel, "trainingPlaceholder").text()  # not yet painted
     assert window.statusBar() is not None
     view_menu = window.menuBar().actions()[1].menu()
     texts = [action.text().replace("&", "") for action in view_menu.actions()]
@@ -223,3 +223,24 @@ def test_gui_modules_import_without_torch_or_pandas():
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_training_page_is_built_right_after_the_first_paint(window, qtbot):
+    from gui.training_page import TrainingPage
+
+    window.show()
+    qtbot.waitUntil(lambda: isinstance(window.training_page, TrainingPage), timeout=10_000)
+    pages = window.findChild(QTabWidget, "pages")
+    assert pages.widget(1).widget() is window.training_page  # inside a scroll area
+    assert window.training_page.objectName() == "trainingPanel"
+    assert window.findChild(QLabel, "trainingPlaceholder") is None or not window.findChild(
+        QLabel, "trainingPlaceholder").isVisible()
+    assert window.file_menu.actions()[0].objectName() == "openDatasetAction"
+
+
+def test_choosing_the_training_tab_builds_the_page_at_once(window, qtbot):
+    from gui.training_page import TrainingPage
+
+    window.findChild(QTabWidget, "pages").setCurrentIndex(1)  # never shown, so never painted
+    qtbot.waitUntil(lambda: isinstance(window.training_page, TrainingPage), timeout=10_000)
+    assert window.findChild(QTabWidget, "pages").currentWidget().widget() is window.training_page

@@ -380,7 +380,7 @@ def test_closing_the_window_mid_run_ends_the_training_process(qtbot):
     qtbot.addWidget(window)
     training_page = TrainingPage()  # owns its own process, as in the app
     window.set_training_page(training_page)
-    window.pages.setCurrentWidget(training_page)
+    window.show_training_page()
     show_active(qtbot, window, 1600, 1000)
     type_number(qtbot, training_page, "epochsSpin", "100000")
     full_speed(qtbot, training_page)

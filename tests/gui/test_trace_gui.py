@@ -1,0 +1,215 @@
+"""Torch's graph of a variant on the graph page, driven as a user would: menus, a card, clicks, keys.
+
+Two tests really run `main.py trace ... --json` in a QProcess (each pays one torch import in the
+child); the others make the child fail fast, or stand in for it with a tiny script. This test
+process never needs torch for the window's sake: a fresh interpreter proves it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QLabel
+
+from core.tensor_value import TensorValue
+from core.trace_graph import AUTOGRAD, BY_HAND
+from core.trace_steps import TraceSchedule
+from core.training import variant_catalog
+from gui import trace_runner
+from gui.trace_controller import TraceController
+from gui.trace_runner import TraceRunner
+from tests.gui.conftest import running_timers
+from tests.gui.windows import click_node, close_window, labels_of, open_window, plain
+
+ROOT = Path(__file__).resolve().parents[2]
+TRACE_TIMEOUT_MS = 60_000  # a fresh torch import in the child; a loaded machine is slow
+CATALOG = {info.name: info for info in variant_catalog()}
+
+
+def wait_for_trace(qtbot, page):
+    qtbot.waitUntil(lambda: page.trace is not None, timeout=TRACE_TIMEOUT_MS)
+    return page.trace
+
+
+def click_line(qtbot, code, line: int) -> None:
+    """Click on a file line of the code view, as a user picks a line."""
+    cursor = QTextCursor(code.document().findBlockByNumber(line - code.first_line))
+    code.setTextCursor(code.textCursor())  # no change: the click below moves the caret
+    code.ensureCursorVisible()
+    point = code.cursorRect(cursor).center()
+    point.setX(point.x() + 20)
+    qtbot.mouseClick(code.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def click_edge_line(qtbot, view, edge) -> None:
+    """Click the middle of an edge's line (tensor graphs write no words on their edges)."""
+    route = view.edge_items()[edge].route()
+    middle = route.path.pointAtPercent(0.5)
+    view.ensureVisible(route.path.boundingRect())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(middle))
+
+
+def symbol_node(tg, symbol: str) -> int:
+    return next(n for n in tg.nodes if tg.node(n)["symbol"] == symbol)
+
+
+def test_torch_graph_of_automatic_from_the_menu(qtbot):
+    window = open_window(qtbot, 1600, 1000)
+    page, traces = window.graph_page, window.traces
+    formula_caption = page.caption.caption.text()
+    traces.variant_actions["automatic"].trigger()  # Learn (or View) → Torch graph of… → automatic
+    assert traces.banner.isVisible() and "computing torch's graph" in traces.banner.message.text()
+    assert page.trace is None  # the window does not wait: the formula stays until torch answers
+
+    tg = wait_for_trace(qtbot, page)
+    payload = traces.runner.last_payload
+    assert tg.variant == "automatic" and tg.method == AUTOGRAD
+    assert traces.banner.title.text() == "Torch graph of automatic"
+    assert "Back to my formula" in traces.banner.back_button.text()
+    assert not page.splitter.widget(0).isVisible()  # the formula panel is out of the way
+    assert not window.quiz.quiz_action.isEnabled()
+
+    # Nodes are torch's functions and tensors with their shapes.
+    items = page.view.node_items()
+    functions = {items[n].symbol_label.text() for n in tg.nodes if tg.node(n)["kind"] == "op"}
+    assert {"TBackward0", "AddmmBackward0", "ReluBackward0", "ViewBackward0", "MseLossBackward0"} <= functions
+    z = next(n for n in tg.nodes if tg.node(n)["op"] == "AddmmBackward0")
+    assert plain(items[z].title_label.text()) == "z (700, 1)"
+    assert plain(items[symbol_node(tg, "X")].title_label.text()) == "X (700, 2)"
+
+    # Stepping (keys, then the player) captions each state as core's TraceSchedule says.
+    schedule = TraceSchedule(tg)
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_Right)
+    assert page.player.step == 1
+    assert page.caption.caption.text() == schedule.state_at(1).caption
+    assert plain(items[z].value_label.text()) == ""  # z comes at its own forward step
+    for k in range(len(schedule) + 1):
+        page.player.go_to(k)
+        assert page.caption.caption.text() == schedule.state_at(k).caption
+        if 0 < k <= len(schedule) and schedule.steps[k - 1].kind == "forward":
+            node = schedule.steps[k - 1].node
+            assert plain(items[node].value_label.text()) == plain(tg.node(node)["value"].preview())
+            assert traces.panel.code.step_line() == tg.node(node)["line"]  # the line running it, tinted
+
+    # At the end, the parameters' gradients are the JSON's, shown as the window shows tensors.
+    for node in payload["nodes"]:
+        if node["kind"] == "input":
+            grad = TensorValue.from_json(node["shape"], node["grad"]).preview()
+            assert labels_of(items[node["id"]])[-1] == plain(f"∂L/∂{node['symbol']} = {grad}")
+
+    # A node clicked marks the line that made it; a line clicked selects what it made.
+    w = symbol_node(tg, "w")
+    click_node(qtbot, page.view, w)
+    assert traces.panel.code.marked_lines() == [tg.node(w)["line"]] == [162]
+    assert "nn.Linear" in traces.panel.details_text()
+    loss_line = tg.node(tg.output)["line"]
+    click_line(qtbot, traces.panel.code, loss_line)
+    nodes, _ = page.view.highlighted()
+    assert nodes == tg.nodes_at_line(loss_line) and tg.output in nodes
+    assert f"line {loss_line}" in traces.panel.details_text()
+
+    traces.banner.back_button.click()
+    assert page.trace is None and not traces.banner.isVisible() and not traces.panel.isVisible()
+    assert page.view.graph() is page.cg and page.splitter.widget(0).isVisible()
+    assert page.caption.caption.text() == formula_caption
+    assert window.quiz.quiz_action.isEnabled()
+    close_window(window)
+
+
+def test_show_graph_on_a_card_opens_manuals_chain_and_its_explanation(qtbot):
+    window = open_window(qtbot, 1600, 1000)
+    if isinstance(window.training_page, QLabel):  # built after the first paint; do not wait for it
+        install = getattr(window, "install_training_page", None)
+        if install is not None:
+            install()
+        else:
+            from gui.training_page import TrainingPage
+            window.set_training_page(TrainingPage())
+    window.pages.setCurrentWidget(window.training_page)
+    card = window.training_page.cards["manual"]
+    assert window.training_page.trace_settings("manual")[1]["epochs"] == 0  # nothing trained yet
+    qtbot.mouseClick(card.graph_button, Qt.MouseButton.LeftButton)
+    page, traces = window.graph_page, window.traces
+    assert window.pages.currentWidget() is page
+
+    tg = wait_for_trace(qtbot, page)
+    assert tg.variant == "manual" and tg.method == BY_HAND
+    assert "class Manual" in traces.panel.heading.text()
+    assert traces.panel.code.toPlainText() == CATALOG["manual"].source
+    explanation = traces.panel.details_text()
+    assert "Manual builds no autograd graph" in explanation
+    grad_w_line = next(line for line, text in enumerate(CATALOG["manual"].source.splitlines(),
+                                                          CATALOG["manual"].first_line)
+                       if text.strip().startswith("grad_w ="))
+    assert f"Line {grad_w_line}: grad_w = torch.mm" in explanation  # which line computes which edge
+
+    # The edge w → z is computed by the grad_w line: clicking either shows the other.
+    w, z = symbol_node(tg, "w"), symbol_node(tg, "z")
+    edge = (w, z, 0)
+    page.player.to_end()
+    click_edge_line(qtbot, page.view, edge)
+    assert traces.panel.code.marked_lines() == [grad_w_line]
+    click_line(qtbot, traces.panel.code, grad_w_line)
+    assert page.view.highlighted()[1] == [edge]
+    close_window(window)
+
+
+def test_a_failing_trace_says_why_and_leaves_the_formula(qtbot, page, tmp_path):
+    traces = TraceController(page)
+    formula = page.cg
+    traces.open_trace("automatic", {"path": str(tmp_path / "missing.csv")})  # fails before torch loads
+    qtbot.waitUntil(lambda: traces.banner.state == "failed", timeout=TRACE_TIMEOUT_MS)
+    assert "Torch could not trace this variant" in traces.banner.message.text()
+    assert "missing.csv" in traces.banner.message.text()
+    assert page.trace is None and page.view.graph() is formula and not traces.panel.isVisible()
+    traces.banner.back_button.click()
+    assert not traces.banner.isVisible()
+    traces.shutdown()
+
+
+@pytest.mark.parametrize("script, fragment", [
+    ("import time; time.sleep(30)", "longer than"),
+    ("print('hello')", "not a graph"),
+    ("import sys; sys.exit(3)", "exit status 3"),
+])
+def test_the_runner_reports_a_slow_or_garbled_child(qtbot, tmp_path, monkeypatch, script, fragment):
+    child = tmp_path / "child.py"
+    child.write_text(script)
+    monkeypatch.setattr(trace_runner, "MAIN_SCRIPT", child)
+    runner = TraceRunner(timeout_ms=1500)
+    with qtbot.waitSignal(runner.failed, timeout=10_000) as failed:
+        runner.start(["trace", "automatic", "--json"])
+        assert runner.is_running()
+    assert fragment in failed.args[0]
+    assert not runner.is_running() and not runner.timer.isActive()
+
+
+def test_the_window_never_imports_torch():
+    code = (
+        "import sys\n"
+        "import gui.main_window, gui.trace_controller, gui.trace_runner, gui.trace_panel, gui.trace_banner\n"
+        "import gui.code_view, gui.tensor_text, gui.graph_view, gui.variant_card, gui.training_page\n"
+        "import core.trace_graph, core.trace_steps, core.cli_trace\n"
+        "assert 'torch' not in sys.modules, sorted(m for m in sys.modules if m.startswith('torch'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_trace_panel_shows_code_with_file_line_numbers(qtbot, page):
+    traces = TraceController(page)
+    info = CATALOG["automatic"]
+    traces.panel.show_variant(info)
+    code = traces.panel.code
+    assert code.first_line == info.first_line
+    assert code.line_text(info.first_line).startswith("class Automatic")
+    code.mark_lines([info.first_line + 3, 10_000])  # a line outside the class is ignored
+    assert code.marked_lines() == [info.first_line + 3]
+    assert running_timers(page) == []
