@@ -181,13 +181,13 @@ def run(argv: list[str] | None = None) -> int:
 
 def _quit_after_first_paint(app, window) -> None:
     """Leave the event loop as soon as the window has painted once (nothing is skipped)."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QEvent, QObject
 
     class FirstPaint(QObject):
         def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
             if event.type() == QEvent.Type.Paint:
                 window.removeEventFilter(self)
-                QTimer.singleShot(0, app.quit)  # after this paint completes
+                app.quit()  # the loop ends once this paint completes, before deferred work runs
             return False
 
     window._first_paint_filter = FirstPaint(window)  # kept alive with the window

@@ -244,3 +244,22 @@ def test_choosing_the_training_tab_builds_the_page_at_once(window, qtbot):
     window.findChild(QTabWidget, "pages").setCurrentIndex(1)  # never shown, so never painted
     qtbot.waitUntil(lambda: isinstance(window.training_page, TrainingPage), timeout=10_000)
     assert window.findChild(QTabWidget, "pages").currentWidget().widget() is window.training_page
+
+
+def test_quit_after_first_paint_opens_the_real_window_without_torch(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "main.py", "--quit-after-first-paint"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "gui.main_window" in imported and "gui.graph_page" in imported  # the real window
+    assert "torch" not in imported and "pandas" not in imported
