@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
@@ -19,8 +19,9 @@ from core.training import VariantInfo
 from core.trace_graph import TensorGraph
 from gui.code_view import CodeView
 
-PANEL_HEIGHT = 340  # preferred; a small window squeezes it down to MIN_PANEL_HEIGHT
+PANEL_HEIGHT = 340  # in a window 1000 pixels high; smaller windows give the graph the room first
 MIN_PANEL_HEIGHT = 150
+ROOM_FOR_THE_REST = 660  # menus, tabs, banner, the graph (at least ~250), caption and controls
 TEXT_POINT_SIZE = 12
 LINE_LINK = re.compile(r"\b(lines?) (\d+)")
 HINT = ("Click a node or an arrow to see the line of code behind it; click a line to see what "
@@ -81,7 +82,22 @@ class TracePanel(QWidget):
         self.explanation.anchorClicked.connect(self._link_clicked)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        return QSize(super().sizeHint().width(), PANEL_HEIGHT)
+        return QSize(super().sizeHint().width(), self.maximumHeight())
+
+    def showEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        self.window().installEventFilter(self)  # follow the window's height (installing again is harmless)
+        self._fit_height()
+        super().showEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize and watched is self.window():
+            self._fit_height()
+        return False
+
+    def _fit_height(self) -> None:
+        room = self.window().height() - ROOM_FOR_THE_REST
+        self.setMaximumHeight(max(MIN_PANEL_HEIGHT, min(PANEL_HEIGHT, room)))
+        self.updateGeometry()
 
     def show_variant(self, info: VariantInfo) -> None:
         """Show a variant's class source, numbered as lines of core/variants.py."""
