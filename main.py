@@ -57,11 +57,20 @@ def main(argv: list[str] | None = None) -> int:
         return _open_window(argv)  # the window takes its own options: a session file, ...
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "graph":
-        return cli_graph.run(args, exporter=_export_graph)
-    if args.command == "trace":
-        return cli_trace.run(args)
-    return cli_train.run(args)
+    try:
+        if args.command == "graph":
+            return cli_graph.run(args, exporter=_export_graph)
+        if args.command == "trace":
+            return cli_trace.run(args)
+        return cli_train.run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130
+    except Exception as error:  # a bug of ours: one line for the user, never a traceback
+        sys.stderr.write(
+            f"error: internal error ({type(error).__name__}: {error}); please report it\n"
+        )
+        return 1
 
 
 def _open_window(argv: list[str]) -> int:

@@ -20,6 +20,8 @@ from core.layout import Layout, layout
 from core.parse import ParseError
 from core.presets import BY_KEY, PRESETS
 from core.steps import Schedule, State
+from core.trace_graph import TensorGraph
+from core.trace_steps import TraceSchedule
 from gui import theme
 from gui.caption_panel import CaptionPanel
 from gui.details_panel import DetailsPanel
@@ -300,7 +302,7 @@ class GraphPage(QWidget):
         """Put a bar (the torch-graph banner) above the graph."""
         self._stage_stack.insertWidget(0, widget)
 
-    def show_trace(self, tg, schedule) -> None:
+    def show_trace(self, tg: TensorGraph, schedule: TraceSchedule) -> None:
         """Show a traced tensor graph and its core.trace_steps.TraceSchedule instead of the formula's, from step 0.
 
         The formula, its values and its step are kept; `close_trace` brings them back.
@@ -308,15 +310,15 @@ class GraphPage(QWidget):
         self.player.pause()
         if self.trace is None:
             self._formula_step = self.player.step
-        self.trace, self._trace_layout = tg, layout(tg)
-        self.schedule, self._selection = schedule, None
+        self.trace, self._trace_layout, self._selection = tg, layout(tg), None
         self._side_panel_toggled(self.side_panel_visible())
+        self.trace_changed.emit(tg)  # first: what asks about the formula (a quiz) stops before a trace state shows
+        self.schedule = schedule
         self.view.set_graph(tg, self._trace_layout)
         self.view.fit()
         self.player.set_count(len(schedule))
         self.player.to_start()
         self._show_step()
-        self.trace_changed.emit(tg)
         self._announce(f"Torch graph of {tg.variant}: {tg.graph.number_of_nodes()} nodes, "
                        f"{tg.graph.number_of_edges()} edges")
 

@@ -254,9 +254,14 @@ class MainWindow(QMainWindow):
         """Replace the placeholder with the real Training page (once; also on first use)."""
         if not isinstance(self.training_page, QLabel):
             return
-        from gui.training_page import TrainingPage  # pyqtgraph loads after the window is up
+        try:
+            from gui.training_page import TrainingPage  # pyqtgraph loads after the window is up
 
-        page = TrainingPage()
+            page = TrainingPage()
+        except Exception as error:  # say so on the tab; the Graph page goes on working
+            self.training_page.setText(f"The training page could not start:\n{error}")
+            self._training_scheduled = True
+            return
         self.set_training_page(page)
         page.status_message.connect(self._training_status)
         self.file_menu.insertAction(self.file_menu.actions()[0], page.open_dataset_action)

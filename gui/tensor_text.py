@@ -109,7 +109,8 @@ def edge_tooltip(tg: TensorGraph, edge: Edge, local_known: bool = True, flow_kno
     """Where an edge runs, its Jacobian in words, and the gradient torch sent back along it."""
     source, target, _ = edge
     data = tg.edge(edge)
-    lines = [f"{_symbol(tg, source)} → {formula(tg, target)}  (operand {data['operand'] + 1})",
+    lines = [f"edge {_symbol(tg, source)} → {_symbol(tg, target)}: operand {data['operand'] + 1} of "
+             f"{formula(tg, target)}",
              f"local derivative: {data['local'] if local_known else NOT_YET}"]
     if tg.node(source)["kind"] == "const":
         lines.append("gradient: none flows into data")

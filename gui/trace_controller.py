@@ -129,8 +129,8 @@ class TraceController(QObject):
 
     def _state_shown(self, state: State) -> None:
         tg = self.page.trace
-        if tg is None:
-            return
+        if tg is None or self.page.view.graph() is not tg:
+            return  # a formula's state (drawn while the page changes over)
         line = None
         if state.active_edge is not None:
             line = tg.edge(state.active_edge).get("line") or tg.node(state.active_edge[1])["line"]

@@ -7,6 +7,7 @@ process never needs torch for the window's sake: a fresh interpreter proves it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel
 
+from core.steps import Schedule
 from core.tensor_value import TensorValue
 from core.trace_graph import AUTOGRAD, BY_HAND
 from core.trace_steps import TraceSchedule
@@ -61,7 +63,8 @@ def symbol_node(tg, symbol: str) -> int:
 def test_torch_graph_of_automatic_from_the_menu(qtbot):
     window = open_window(qtbot, 1600, 1000)
     page, traces = window.graph_page, window.traces
-    formula_caption = page.caption.caption.text()
+    window.quiz.set_active(True)  # quizzes ask about formulas: a trace switches them off
+    formula_step = page.player.step  # (quiz mode went to the end)
     traces.variant_actions["automatic"].trigger()  # Learn (or View) → Torch graph of… → automatic
     assert traces.banner.isVisible() and "computing torch's graph" in traces.banner.message.text()
     assert page.trace is None  # the window does not wait: the formula stays until torch answers
@@ -72,7 +75,7 @@ def test_torch_graph_of_automatic_from_the_menu(qtbot):
     assert traces.banner.title.text() == "Torch graph of automatic"
     assert "Back to my formula" in traces.banner.back_button.text()
     assert not page.splitter.widget(0).isVisible()  # the formula panel is out of the way
-    assert not window.quiz.quiz_action.isEnabled()
+    assert not window.quiz.quiz_action.isEnabled() and not window.quiz.active
 
     # Nodes are torch's functions and tensors with their shapes.
     items = page.view.node_items()
@@ -117,7 +120,8 @@ def test_torch_graph_of_automatic_from_the_menu(qtbot):
     traces.banner.back_button.click()
     assert page.trace is None and not traces.banner.isVisible() and not traces.panel.isVisible()
     assert page.view.graph() is page.cg and page.splitter.widget(0).isVisible()
-    assert page.caption.caption.text() == formula_caption
+    assert page.player.step == formula_step
+    assert page.caption.caption.text() == Schedule(page.cg).state_at(formula_step).caption
     assert window.quiz.quiz_action.isEnabled()
     close_window(window)
 
@@ -131,7 +135,7 @@ def test_show_graph_on_a_card_opens_manuals_chain_and_its_explanation(qtbot):
         else:
             from gui.training_page import TrainingPage
             window.set_training_page(TrainingPage())
-    window.pages.setCurrentWidget(window.training_page)
+    window.pages.setCurrentIndex(window.pages.count() - 1)  # the Training tab
     card = window.training_page.cards["manual"]
     assert window.training_page.trace_settings("manual")[1]["epochs"] == 0  # nothing trained yet
     qtbot.mouseClick(card.graph_button, Qt.MouseButton.LeftButton)
@@ -157,6 +161,10 @@ def test_show_graph_on_a_card_opens_manuals_chain_and_its_explanation(qtbot):
     assert traces.panel.code.marked_lines() == [grad_w_line]
     click_line(qtbot, traces.panel.code, grad_w_line)
     assert page.view.highlighted()[1] == [edge]
+
+    window.lessons.open_lesson("lecture")  # a lesson brings its formula: it takes the stage back
+    assert page.trace is None and page.view.graph() is page.cg
+    assert not traces.banner.isVisible() and not traces.panel.isVisible()
     close_window(window)
 
 
@@ -199,8 +207,55 @@ def test_the_window_never_imports_torch():
         "assert 'torch' not in sys.modules, sorted(m for m in sys.modules if m.startswith('torch'))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
+
+
+TOY_TRACE = {  # L = w·X with one weight and one row: what `main.py trace --json` prints, in small
+    "variant": "toy", "method": "autograd", "output": 2, "notes": ["A toy trace."],
+    "nodes": [
+        {"id": 0, "label": "weight", "kind": "input", "op": None, "value": [2.0], "grad": [3.0],
+         "shape": [1], "symbol": "w", "name": "self.w", "line": 10, "code": "self.w = w"},
+        {"id": 1, "label": "X", "kind": "const", "op": None, "value": [[3.0]], "grad": None,
+         "shape": [1, 1], "symbol": "X", "line": 12, "code": "loss = self.w * self.X"},
+        {"id": 2, "label": "mul", "kind": "op", "op": "MulBackward0", "value": [6.0], "grad": [1.0],
+         "shape": [1], "symbol": "L", "expr": "w·X", "line": 12, "code": "loss = self.w * self.X"},
+    ],
+    "edges": [
+        {"source": 0, "target": 2, "operand": 0, "local": "times X entry by entry", "contribution": [3.0]},
+        {"source": 1, "target": 2, "operand": 1, "local": "none: X is data", "contribution": None},
+    ],
+}
+
+
+def test_a_trace_takes_the_stage_with_tensor_words_and_gives_it_back(qtbot, page):
+    from core.layout import layout
+    from core.trace_graph import trace_from_dict
+
+    formula, step = page.cg, 3
+    page.player.go_to(step)
+    tg = trace_from_dict(TOY_TRACE)
+    with qtbot.waitSignal(page.trace_changed) as changed:
+        page.show_trace(tg, TraceSchedule(tg))
+    assert changed.args == [tg] and page.player.step == 0 and page.player.count == len(TraceSchedule(tg))
+    items = page.view.node_items()
+    assert items[2].symbol_label.text() == "MulBackward0" and plain(items[2].title_label.text()) == "L (1)"
+    page.player.to_end()
+    assert labels_of(items[0]) == ["w (1) = [2]", "∂L/∂w = [3]"]
+    page.view.set_graph(tg, layout(tg))  # the same structure again (a new epoch): the step stays
+    assert page.view.state().step == page.player.count
+    page.view.highlight([0], [(0, 2, 0)])
+    assert page.view.highlighted() == ([0], [(0, 2, 0)])
+    page.view.highlight([])
+    assert page.view.highlighted() == ([], [])
+
+    page.close_trace()
+    assert page.trace is None and page.view.graph() is formula and page.player.step == step
+    assert any(label.startswith("x = ") for item in page.view.node_items().values() for label in labels_of(item))
+    page.show_trace(tg, TraceSchedule(tg))
+    with qtbot.waitSignal(page.trace_changed) as changed:
+        page.load_preset("two-paths")  # a new formula takes the stage back
+    assert changed.args == [None] and page.trace is None and page.splitter.widget(0).isVisible()
 
 
 def test_the_trace_panel_shows_code_with_file_line_numbers(qtbot, page):
