@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QActionGroup, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gui import theme
+from gui.actions import make_action
 
 SCALE_STEPS = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 PRESENTING_FONT_BOOST = 1.5  # chrome text (caption, controls) when projecting
@@ -59,12 +60,7 @@ class AppearanceController(QObject):
         self.reset_action = self._action("normalTextAction", "&Normal text size", ["Ctrl+0"], self.reset_scale)
 
     def _action(self, name: str, text: str, keys: list[str], slot) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setShortcuts([QKeySequence(key) for key in keys])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        return action
+        return make_action(self, name, text, keys, slot)
 
     @property
     def actions(self) -> list[QAction]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox, QLabel, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget,
 )
@@ -30,6 +30,7 @@ from gui.graph_view import GraphView
 from gui.playback_bar import PlaybackBar
 from gui.step_player import StepPlayer
 from gui.value_panel import ValuePanel
+from gui.actions import make_action
 
 SIDE_POINT_SIZE = 13
 SIDE_WIDTH = 340
@@ -192,19 +193,7 @@ class GraphPage(QWidget):
         self.playback.add_action_button(self.side_panel_action)
 
     def _action(self, name: str, text: str, keys: list, slot) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        sequences: list[QKeySequence] = []
-        for key in keys:
-            if isinstance(key, QKeySequence.StandardKey):
-                sequences += QKeySequence.keyBindings(key)
-            else:
-                sequences.append(QKeySequence(key))
-        action.setShortcuts(sequences)
-        # Window-wide, yet text fields keep their keys: Qt first offers a key to the focused
-        # widget (ShortcutOverride) and the editor and spin boxes claim Space, arrows, Home, End.
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
+        action = make_action(self, name, text, keys, slot)
         self.addAction(action)
         return action
 

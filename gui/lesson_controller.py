@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QActionGroup
 
 from core.lessons import BY_KEY, LESSONS, lesson_after, lesson_before
 from gui.graph_page import GraphPage
 from gui.lesson_panel import LessonPanel
 from gui.quiz_controller import PRACTICE, QuizController
+from gui.actions import make_action
 
 
 class LessonController(QObject):
@@ -47,13 +48,7 @@ class LessonController(QObject):
         quiz.exercise_opened.connect(lambda *_: self.close_lesson())
 
     def _action(self, name: str, text: str, key: str | None, slot) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if key:
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        return action
+        return make_action(self, name, text, key, slot)
 
     @property
     def actions(self) -> list[QAction]:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow
 from gui.appearance_controller import AppearanceController
 from gui.blank_screen import BlankScreen
 from gui.graph_page import GraphPage
+from gui.actions import make_action
 
 
 class PresentationController(QObject):
@@ -39,12 +40,7 @@ class PresentationController(QObject):
             action.setEnabled(False)
 
     def _action(self, name: str, text: str, keys: list[str], slot) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setShortcuts([QKeySequence(key) for key in keys])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        return action
+        return make_action(self, name, text, keys, slot)
 
     @property
     def actions(self) -> list[QAction]:

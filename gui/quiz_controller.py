@@ -8,7 +8,7 @@ core.quiz. Questions, answers, tolerances and scores all come from core; nothing
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRandomGenerator, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 
 from core import explain
 from core.exercises import DIFFICULTIES, ExerciseError, new_exercise
@@ -17,6 +17,7 @@ from core.steps import State
 from gui import graph_text, quiz_text
 from gui.graph_page import GraphPage
 from gui.quiz_panel import QuizPanel
+from gui.actions import make_action
 
 HIDE_CHOICES = {  # quantity -> (menu text, objectName)
     "value": ("Hide forward &values", "hideValuesAction"),
@@ -82,13 +83,7 @@ class QuizController(QObject):
         panel.exercise_requested.connect(self.new_exercise)
 
     def _action(self, name: str, text: str, key: str | None, checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setCheckable(checkable)
-        if key:
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        return action
+        return make_action(self, name, text, key, checkable=checkable)
 
     @property
     def actions(self) -> list[QAction]:
