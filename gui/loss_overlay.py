@@ -13,12 +13,12 @@ from core.formatting import fmt
 from core.training import VARIANT_NAMES
 from gui import training_theme as theme
 from gui.plot_range import RangeKeeper
-from gui.variant_card import place_optimum
+from gui.loss_axes import OptimumAndLogScale, place_optimum
 
 IDENTICAL_BELOW = 1e-5  # a relative difference this small is float32 rounding, not a difference
 
 
-class LossOverlay(QWidget):
+class LossOverlay(OptimumAndLogScale, QWidget):
     """The overlay plot (objectName overlayPlot) with a readout of the largest difference."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -107,17 +107,6 @@ class LossOverlay(QWidget):
         self._extent = (count, total, low, high)
         return self.ranges.follow(count, total, low, high, self.log_scale.isChecked(),
                                   may_rescale)
-
-    def set_optimum(self, train_mse: float | None) -> None:
-        """Draw the closed-form optimum's loss (None hides it)."""
-        self._optimum_value = train_mse
-        place_optimum(self.optimum, train_mse, self.log_scale.isChecked())
-
-    def _log_scale_toggled(self, on: bool) -> None:
-        self.plot.setLogMode(False, on)
-        place_optimum(self.optimum, self._optimum_value, on)
-        self.ranges.forget_y()
-        self.ranges.follow(*self._extent, on)
 
     def show_difference(self, difference: float | None, relative: float = 0.0,
                         variants: int = 4) -> None:

@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
         self._show_dialog(title, html)
 
     def _show_dialog(self, title: str, html: str) -> None:
-        # open(), not exec(): the window keeps running (and tests are never blocked by a modal loop)
+        # open(), not a modal loop: the window keeps running (and tests are never blocked)
         if self._dialog is None:
             self._dialog = QMessageBox(self)
             self._dialog.setObjectName("infoDialog")

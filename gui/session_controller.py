@@ -223,7 +223,7 @@ class SessionController(QObject):
         dialog.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         dialog.setDefaultButton(QMessageBox.StandardButton.Yes)
         dialog.finished.connect(lambda _result: self._restore_answered(dialog, crashed, folder))
-        dialog.open()  # not exec(): the window runs on, and tests are never blocked
+        dialog.open()  # not modal: the window runs on, and tests are never blocked
 
     def _restore_answered(self, dialog: QMessageBox, crashed: Path, folder: str) -> None:
         self.restore_dialog = None

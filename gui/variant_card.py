@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from core.formatting import fmt
 from core.training import VariantInfo
 from gui import training_theme as theme
+from gui.loss_axes import OptimumAndLogScale
 from gui.plot_range import RangeKeeper
 
 CURVE_MIN_HEIGHT = 120
@@ -22,7 +23,7 @@ EXPLANATION_LINES_TALL = 4  # cards in one row: narrow, so more lines
 EXPLANATION_LINES_WIDE = 3
 
 
-class VariantCard(QFrame):
+class VariantCard(OptimumAndLogScale, QFrame):
     """A card: title and status badge, description, loss plot, live weights/bias, explanation."""
 
     code_requested = Signal(str)  # the variant's name: the user wants to read its source
@@ -207,17 +208,6 @@ class VariantCard(QFrame):
         self.description.setText(f"{self.info.description} ({note})" if note else
                                  self.info.description)
 
-    def set_optimum(self, train_mse: float | None) -> None:
-        """Draw the closed-form least-squares loss as a dashed horizontal line (None hides it)."""
-        self._optimum_value = train_mse
-        place_optimum(self.optimum, train_mse, self.log_scale.isChecked())
-
-    def _log_scale_toggled(self, on: bool) -> None:
-        self.plot.setLogMode(False, on)
-        place_optimum(self.optimum, self._optimum_value, on)
-        self.ranges.forget_y()
-        self.ranges.follow(*self._extent, on)
-
     def show_curve(self, epochs: np.ndarray, losses: np.ndarray, total: int, low: float,
                    high: float, may_rescale: bool = True) -> bool:
         """Hand the loss curve its data and fit the axes (called by the page's one plot timer).
@@ -252,11 +242,3 @@ class VariantCard(QFrame):
         self.explanation.setText(explanation)
         self.explanation.setToolTip(details or explanation)
 
-
-def place_optimum(line: pg.InfiniteLine, value: float | None, log_scale: bool) -> None:
-    """Put a horizontal line at `value` (in log10 on a log axis); hide it for None or <= 0 on log."""
-    if value is None or not np.isfinite(value) or (log_scale and value <= 0):
-        line.setVisible(False)
-        return
-    line.setValue(float(np.log10(value)) if log_scale else value)
-    line.setVisible(True)
