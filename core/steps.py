@@ -46,14 +46,64 @@ class State:
 START_CAPTION = "Inputs are set. Step forward to compute each node's value."
 
 
-def start_state(cg: ComputationGraph) -> State:
+def start_state(cg: ComputationGraph, caption: str = START_CAPTION) -> State:
     """What is visible before the first step: the values of the inputs and constants."""
-    state = State(0, "start", START_CAPTION)
+    state = State(0, "start", caption)
     state.values = {n: cg.value(n) for n in cg.nodes if cg.node(n)["kind"] != "op"}
     return state
 
 
-class Schedule:
+class StepReplay:
+    """Replays a list of steps into the `State` visible after any number of them.
+
+    Subclasses set `graph`, `steps`, `_summed` (nodes whose gradient appears at an accumulation
+    step) and `_idle` (nodes that do not feed the output, shown with gradient 0 at the seed).
+    """
+
+    graph: ComputationGraph
+    steps: list[Step]
+    _summed: set[int]
+    _idle: list[int] = []
+    start_caption = START_CAPTION
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def state_at(self, k: int) -> State:
+        """What is visible after the first k steps (k is clamped to 0 .. len(steps))."""
+        k = max(0, min(k, len(self.steps)))
+        state = start_state(self.graph, self.start_caption)
+        for index, step in enumerate(self.steps[:k], start=1):
+            self._apply(state, step)
+            state.step = index
+        return state
+
+    def _apply(self, state: State, step: Step) -> None:
+        graph = self.graph
+        state.caption, state.detail = step.caption, step.detail
+        state.active_node, state.active_edge = step.node, step.edge
+        if step.kind == "forward":
+            state.phase = "forward"
+            state.values[step.node] = graph.node(step.node)["value"]
+        elif step.kind == "seed":
+            state.phase = "backward"
+            state.grads[step.node] = graph.node(step.node)["grad"]
+            state.grads.update({n: 0.0 for n in self._idle})
+        elif step.kind == "backward":
+            contribution = graph.edge(step.edge)["contribution"]
+            state.contributions[step.edge] = contribution
+            if step.node in self._summed:
+                state.received.setdefault(step.node, []).append(contribution)
+            else:
+                state.grads[step.node] = graph.node(step.node)["grad"]
+        elif step.kind == "accumulate":
+            state.received.pop(step.node, None)
+            state.grads[step.node] = graph.node(step.node)["grad"]
+        else:
+            state.phase = "done"
+
+
+class Schedule(StepReplay):
     """The steps of forward and backward propagation through an evaluated graph."""
 
     def __init__(self, cg: ComputationGraph):
@@ -64,9 +114,6 @@ class Schedule:
         }  # nodes used on several paths: their gradient appears at an accumulation step
         self.steps: list[Step] = [*self._forward_steps(), self._seed_step(), *self._backward_steps()]
         self.steps.append(self._done_step())
-
-    def __len__(self) -> int:
-        return len(self.steps)
 
     def _forward_steps(self) -> list[Step]:
         cg = self.graph
@@ -115,36 +162,3 @@ class Schedule:
         )
         caption = f"Done: {grads}" if grads else "Done: this formula has no inputs"
         return Step("done", caption, detail="Every input's gradient is the sum over all its paths to the output.")
-
-    def state_at(self, k: int) -> State:
-        """What is visible after the first k steps (k is clamped to 0 .. len(steps))."""
-        k = max(0, min(k, len(self.steps)))
-        state = start_state(self.graph)
-        for index, step in enumerate(self.steps[:k], start=1):
-            self._apply(state, step)
-            state.step = index
-        return state
-
-    def _apply(self, state: State, step: Step) -> None:
-        cg = self.graph
-        state.caption, state.detail = step.caption, step.detail
-        state.active_node, state.active_edge = step.node, step.edge
-        if step.kind == "forward":
-            state.phase = "forward"
-            state.values[step.node] = cg.value(step.node)
-        elif step.kind == "seed":
-            state.phase = "backward"
-            state.grads[step.node] = 1.0
-            state.grads.update({n: 0.0 for n in self._idle})
-        elif step.kind == "backward":
-            contribution = cg.edge(step.edge)["contribution"]
-            state.contributions[step.edge] = contribution
-            if step.node in self._summed:
-                state.received.setdefault(step.node, []).append(contribution)
-            else:
-                state.grads[step.node] = cg.grad(step.node)
-        elif step.kind == "accumulate":
-            state.received.pop(step.node, None)
-            state.grads[step.node] = cg.grad(step.node)
-        else:
-            state.phase = "done"

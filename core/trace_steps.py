@@ -10,24 +10,23 @@ from __future__ import annotations
 
 import math
 
-from core.steps import State, Step
+from core.steps import Step, StepReplay
 from core.trace_graph import AUTOGRAD, TensorGraph
 
 Edge = tuple[int, int, int]
 START_CAPTION = "Parameters and data are set. Step forward to compute each tensor."
 
 
-class TraceSchedule:
+class TraceSchedule(StepReplay):
     """The steps of forward and backward propagation through a traced tensor graph."""
+
+    start_caption = START_CAPTION
 
     def __init__(self, tg: TensorGraph):
         self.graph = tg
         self._summed = {n for n in tg.nodes if len(tg.carrying_out_edges(n)) > 1}
         self.steps: list[Step] = [*self._forward_steps(), self._seed_step(), *self._backward_steps()]
         self.steps.append(self._done_step())
-
-    def __len__(self) -> int:
-        return len(self.steps)
 
     def _forward_steps(self) -> list[Step]:
         tg = self.graph
@@ -104,40 +103,6 @@ class TraceSchedule:
                           for n in tg.input_nodes.values())
         whose = "torch's own gradients" if tg.method == AUTOGRAD else "the hand-written gradients"
         return Step("done", f"Done: {grads}", detail=f"These are {whose}, the ones step() uses to update.")
-
-    def state_at(self, k: int) -> State:
-        """What is visible after the first k steps (k is clamped to 0 .. len(steps))."""
-        k = max(0, min(k, len(self.steps)))
-        tg = self.graph
-        state = State(0, "start", START_CAPTION)
-        state.values = {n: tg.node(n)["value"] for n in tg.nodes if tg.node(n)["kind"] != "op"}
-        for index, step in enumerate(self.steps[:k], start=1):
-            self._apply(state, step)
-            state.step = index
-        return state
-
-    def _apply(self, state: State, step: Step) -> None:
-        tg = self.graph
-        state.caption, state.detail = step.caption, step.detail
-        state.active_node, state.active_edge = step.node, step.edge
-        if step.kind == "forward":
-            state.phase = "forward"
-            state.values[step.node] = tg.node(step.node)["value"]
-        elif step.kind == "seed":
-            state.phase = "backward"
-            state.grads[step.node] = tg.node(step.node)["grad"]
-        elif step.kind == "backward":
-            contribution = tg.edge(step.edge)["contribution"]
-            state.contributions[step.edge] = contribution
-            if step.node in self._summed:
-                state.received.setdefault(step.node, []).append(contribution)
-            else:
-                state.grads[step.node] = tg.node(step.node)["grad"]
-        elif step.kind == "accumulate":
-            state.received.pop(step.node, None)
-            state.grads[step.node] = tg.node(step.node)["grad"]
-        else:
-            state.phase = "done"
 
 
 def _symbol(tg: TensorGraph, node_id: int) -> str:
