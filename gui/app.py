@@ -170,6 +170,9 @@ def run(argv: list[str] | None = None) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
+    from gui.logs import setup_logging
+
+    setup_logging()  # a rotating log in the data folder; uncaught exceptions logged and shown
     window = MainWindow()
     if options.session and hasattr(window, "open_session"):
         window.open_session(options.session)

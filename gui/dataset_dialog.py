@@ -7,6 +7,7 @@ page keeps its current dataset.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from core.data import DataError, load_table
 from gui import training_theme as theme
 
+log = logging.getLogger(__name__)
 PREVIEW_ROWS = 12
 ERROR_COLOR = "#B00000"
 
@@ -150,6 +152,7 @@ class DatasetDialog(QDialog):
             table = load_table(self.path, features, target)
             _check_usable(table)
         except DataError as error:
+            log.warning("The dataset %s cannot be used as chosen: %s", self.path, error)
             self.error.setText(str(error))
             self.error.show()
             return

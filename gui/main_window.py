@@ -7,6 +7,7 @@ exports and the settings that belong to the window itself.
 
 from __future__ import annotations
 
+import logging
 from html import escape
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from gui.quiz_panel import QuizPanel
 from gui.session_controller import SessionController
 from gui.trace_controller import TraceController
 
+log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 800)
 TAB_POINT_SIZE = 13
 ICON_PATH = Path(__file__).resolve().parents[1] / "data" / "backprop-studio.svg"
@@ -259,6 +261,7 @@ class MainWindow(QMainWindow):
 
             page = TrainingPage()
         except Exception as error:  # say so on the tab; the Graph page goes on working
+            log.warning("The training page could not start", exc_info=True)
             self.training_page.setText(f"The training page could not start:\n{error}")
             self._training_scheduled = True
             return
@@ -331,6 +334,7 @@ class MainWindow(QMainWindow):
         try:
             write(path)
         except (OSError, ValueError) as error:
+            log.warning("Could not export the graph to %s: %s", path, error)
             self.statusBar().showMessage(f"Could not export to {path}: {error}")
             self._show_dialog("Export failed", f"<p>Could not write {escape(path)}:</p><p>{escape(str(error))}</p>")
             return None
@@ -358,6 +362,7 @@ class MainWindow(QMainWindow):
         try:
             written = write_handout(page.cg, path, source=page.source, title=title, with_answers=with_answers)
         except ValueError as error:
+            log.warning("Could not export the handout to %s: %s", path, error)
             self.statusBar().showMessage(f"Could not export the handout: {error}")
             self.show_message("Export failed", f"<p>{escape(str(error))}</p>")
             return None

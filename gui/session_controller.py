@@ -7,6 +7,7 @@ one back, remembers recent files in QSettings and runs the autosave timer.
 
 from __future__ import annotations
 
+import logging
 from html import escape
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from core.parse import ParseError
 from core.session import (
     Session, SessionError, autosave_path, autosave_to_restore, load_session, mark_clean_exit, save_session,
 )
+
+log = logging.getLogger(__name__)
 
 AUTOSAVE_INTERVAL_MS = 60_000
 MAX_RECENT = 8
@@ -177,6 +180,7 @@ class SessionController(QObject):
         return self.open_session(path) if path else False
 
     def _refuse(self, title: str, message: str) -> None:
+        log.warning("%s: %s", title, message)
         self.window.statusBar().showMessage(f"{title}: {message}")
         self.window.show_message(title, f"<p>{escape(message)}</p><p>Nothing was changed.</p>")
 
@@ -243,6 +247,7 @@ class SessionController(QObject):
             path = autosave_path(folder)
             save_session(path, self.collect())
         except (OSError, SessionError) as error:
+            log.warning("Autosave to %s failed: %s", folder, error)
             self.window.statusBar().showMessage(f"Autosave failed: {error}", 8000)
             return None
         return path

@@ -8,6 +8,7 @@ arrow clicked marks the line of core/variants.py behind it; a line clicked selec
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -26,6 +27,7 @@ from gui.trace_banner import TraceBanner
 from gui.trace_panel import TracePanel
 from gui.trace_runner import TraceRunner
 
+log = logging.getLogger(__name__)
 COMPUTING = "computing torch's graph…"
 
 
@@ -114,6 +116,7 @@ class TraceController(QObject):
 
     def _failed(self, message: str) -> None:
         name = self.variant or "?"
+        log.warning("Torch graph of %s failed: %s", name, message)
         self.banner.show_state("failed", f"Torch graph of {name}: not available", message)
         self.banner.show()
         self.status_message.emit(f"Torch graph of {name} failed: {message}")

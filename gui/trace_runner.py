@@ -7,6 +7,7 @@ The window stays responsive all along; it only parses the JSON with core.trace_g
 
 from __future__ import annotations
 
+import logging
 import json
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 from core.formatting import fmt
 from core.trace_graph import trace_from_dict
 
+log = logging.getLogger(__name__)
 MAIN_SCRIPT = Path(__file__).resolve().parents[1] / "main.py"
 TIMEOUT_MS = 60_000  # a fresh torch import takes 2-3 s; a loaded machine can take much longer
 
@@ -79,6 +81,7 @@ class TraceRunner(QObject):
         if status != QProcess.ExitStatus.NormalExit:
             self.failed.emit("The tracing process crashed before it finished.")
         elif code != 0:
+            log.warning("Tracing failed (exit status %s); it printed:\n%s", code, errors.strip())
             self.failed.emit(f"Torch could not trace this variant: {_last_error(errors) or f'exit status {code}'}")
         else:
             try:

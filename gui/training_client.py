@@ -8,6 +8,7 @@ polls instead), never by blocking. Protocol: core/training_worker.py.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import signal
 import sys
@@ -19,6 +20,7 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from core import training_worker
 
+log = logging.getLogger(__name__)
 DRAIN_BUDGET_SECONDS = 0.008  # read at most this long per wake-up, then let the window paint
 POLL_INTERVAL_MS = 16  # Windows only: how often the pipe is polled
 QUIT_TIMEOUT_SECONDS = 3.0  # a cooperative quit normally takes a few milliseconds
@@ -223,6 +225,7 @@ class TrainingClient(QObject):
         self._forget_process()
         how = _exit_description(_end_process(process, conn, 1.0))
         during = " during training" if was_running else ""
+        log.warning("The training process stopped unexpectedly%s (%s)", during, how)
         self.died.emit(f"The training process stopped unexpectedly{during} ({how}).")
 
     def _forget_process(self) -> None:

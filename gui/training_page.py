@@ -8,6 +8,7 @@ torch; pandas loads only when a CSV is opened.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from gui.training_history import TrainingHistory
 from gui.training_settings import TrainingSettings
 from gui.variant_card import VariantCard
 
+log = logging.getLogger(__name__)
 FRAME_MS = 17  # the plot timer: at most ~60 redraws a second, however fast records arrive
 NUMBERS_PER_SECOND = 10
 SETTINGS_WIDTH = 300
@@ -218,6 +220,7 @@ class TrainingPage(QWidget):
         try:
             TrainingConfig(**{**config, "variants": tuple(config["variants"])})
         except ValueError as error:  # the widgets prevent this; a message if they ever do not
+            log.warning("Training refused its settings %s: %s", config, error)
             self._show_message(f"Cannot start: {error}")
             return
         self.config, self.result, self.closed_form, self._final = config, None, None, None
@@ -331,6 +334,7 @@ class TrainingPage(QWidget):
         try:
             columns, rows = read_preview(path)
         except DataError as error:
+            log.warning("Could not open the dataset %s: %s", path, error)
             self._show_message(f"Could not open that dataset: {error}. Still training on "
                                f"{self.settings.dataset.describe().splitlines()[0]}.")
             return None
@@ -354,6 +358,7 @@ class TrainingPage(QWidget):
         try:
             self.history.write_csv(path)
         except OSError as error:
+            log.warning("Could not export the training histories to %s: %s", path, error)
             self._show_message(f"Could not write {path}: {error.strerror or error}")
             return None
         self._say(f"Saved the histories to {path}")
@@ -368,6 +373,7 @@ class TrainingPage(QWidget):
         try:
             export_plot(self.overlay.plot, path, "Training loss of the four variants")
         except (OSError, ValueError) as error:
+            log.warning("Could not export the training plot to %s: %s", path, error)
             self._show_message(f"Could not export the plot: {error}")
             return None
         self._say(f"Saved the plot to {path}")
@@ -425,6 +431,7 @@ class TrainingPage(QWidget):
     def _failed(self, kind: str, message: str) -> None:
         what = {"data": "The data could not be used", "config": "The settings were refused",
                 "crash": "Training failed"}[kind] if kind in ("data", "config", "crash") else kind
+        log.warning("Training failed (%s): %s", kind, message)
         self._show_message(f"{what}: {message}")
         self._set_state("failed")
         self._interrupt_cards("Training did not finish: see the message above.")
