@@ -59,7 +59,7 @@ class _Reporter(QObject):
         where = current_log_path()
         box.setInformativeText(f"The details are in the log:\n{where}" if where else
                                "The details could not be written to a log file.")
-        box.open()  # not exec(): the app keeps running
+        box.open()  # not modal: the app keeps running
 
 
 _state: dict = {"handler": None, "reporter": None, "hooks": None, "root_level": None}
