@@ -12,10 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QTransform, QWheelEvent
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
-from core import explain
 from core.graph import ComputationGraph
 from core.layout import Layout
 from core.steps import Schedule, State, start_state
@@ -24,6 +22,7 @@ from core.trace_steps import TraceSchedule
 from gui import graph_text, tensor_text, theme
 from gui.graph_geometry import NodeTexts, scene_geometry, text_width
 from gui.graph_items import EdgeItem, NodeItem
+from gui.svg import begin_svg
 
 Edge = tuple[int, int, int]
 ZOOM_STEP = 1.2
@@ -381,18 +380,8 @@ class GraphView(QGraphicsView):
     def export_svg(self, path: str | Path) -> None:
         """Render the whole drawing to SVG with its text kept as text; OSError if unwritable."""
         rect = self.drawing_rect()
-        size = QSize(max(1, math.ceil(rect.width())), max(1, math.ceil(rect.height())))
-        generator = QSvgGenerator()
-        generator.setFileName(str(path))
-        generator.setSize(size)
-        generator.setResolution(96)  # one scene pixel is one CSS pixel
-        generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-        generator.setTitle("Computation graph")
-        generator.setDescription("Drawn by Backprop Studio")
-        painter = QPainter()
-        if not painter.begin(generator):
-            raise OSError(f"cannot write {path}")
-        self._render(painter, QRectF(0, 0, size.width(), size.height()), rect)
+        painter, _generator, target = begin_svg(path, rect, "Computation graph")
+        self._render(painter, target, rect)
 
     def _render(self, painter: QPainter, target: QRectF, source: QRectF) -> None:
         """Draw the scene without the user's selection outline, then end the painter."""

@@ -7,13 +7,12 @@ QSvgGenerator draws the same scene as vectors, with text kept as text.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QPainter
-from PySide6.QtSvg import QSvgGenerator
+
+from gui.svg import begin_svg
 
 PNG_SCALE = 2  # a PNG at twice the screen size stays sharp on slides
 
@@ -39,20 +38,10 @@ def export_plot(plot: pg.PlotWidget, path: str | Path, title: str) -> None:
 
 def _export_svg(plot: pg.PlotWidget, path: Path, title: str) -> None:
     source = plot.getPlotItem().sceneBoundingRect()
-    size = QSize(max(1, math.ceil(source.width())), max(1, math.ceil(source.height())))
-    generator = QSvgGenerator()
-    generator.setFileName(str(path))
-    generator.setSize(size)
-    generator.setResolution(96)  # one screen pixel is one CSS pixel
-    generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-    generator.setTitle(title)
-    generator.setDescription("Drawn by Backprop Studio")
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise OSError(f"cannot write {path}")
+    painter, _generator, target = begin_svg(path, source, title)
     try:
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        painter.fillRect(QRectF(0, 0, size.width(), size.height()), plot.backgroundBrush())
-        plot.scene().render(painter, QRectF(0, 0, size.width(), size.height()), source)
+        painter.fillRect(target, plot.backgroundBrush())
+        plot.scene().render(painter, target, source)
     finally:
         painter.end()
