@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core import cli_graph, cli_trace, cli_train
+from core.cli import graph as cli_graph, trace as cli_trace, train as cli_train
 
-__version__ = "0.1.0"
+from core.project import VERSION as __version__
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -74,14 +74,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_window(argv: list[str]) -> int:
-    from gui.app import run as run_window  # Qt loads only when a window is wanted
+    from gui.window.app import run as run_window  # Qt loads only when a window is wanted
 
     return run_window(argv)
 
 
 def _export_graph(cg, path: str) -> None:
     """Draw a graph to SVG or PNG with the GUI's renderer (core never imports Qt)."""
-    from gui.export import export_graph
+    from gui.graph.export import export_graph
 
     try:
         export_graph(cg, path)

@@ -5,10 +5,10 @@ Run: `python benchmarks/bench_graph.py [--quick] [--sizes 10,100,1000] [--json]`
 For each size a seeded random program (assignments of small formulas over inputs and earlier
 names, with +, -, *, /, functions and constants) goes through every stage the graph page runs
 when a formula changes, each timed on its own:
-  build     core.graph.build_graph (parse included)
+  build     core.engine.graph.build_graph (parse included)
   evaluate  the forward and backward pass
-  layout    core.layout.layout
-  schedule  core.steps.Schedule
+  layout    core.engine.layout.layout
+  schedule  core.engine.steps.Schedule
   scene     GraphView.set_graph (items created, measured, routed, fitted)
   state     GraphView.show_state of the last step (every value, gradient and flow label shown)
   paint     the first paint: a synchronous repaint of the 1200 x 800 view (shown, offscreen)
@@ -98,10 +98,10 @@ def measure_build(nodes: int, seed: int = 1) -> dict[str, float]:
     """Seconds per stage for one graph of `nodes` nodes, drawn by a fresh, shown GraphView."""
     from PySide6.QtWidgets import QApplication
 
-    from core.graph import build_graph
-    from core.layout import layout
-    from core.steps import Schedule
-    from gui.graph_view import GraphView
+    from core.engine.graph import build_graph
+    from core.engine.layout import layout
+    from core.engine.steps import Schedule
+    from gui.graph.view import GraphView
 
     source = random_program(nodes, seed)
     view = GraphView()  # shown and sized first, as the page's view is when a formula changes
@@ -148,10 +148,10 @@ def measure_animation(frames: int, nodes: int = ANIMATION_NODES, seed: int = 1) 
     """Frame times on a shown view: state_at(k) + show_state + a synchronous viewport repaint."""
     from PySide6.QtWidgets import QApplication
 
-    from core.graph import build_graph
-    from core.layout import layout
-    from core.steps import Schedule
-    from gui.graph_view import GraphView
+    from core.engine.graph import build_graph
+    from core.engine.layout import layout
+    from core.engine.steps import Schedule
+    from gui.graph.view import GraphView
 
     cg = build_graph(random_program(nodes, seed))
     cg.evaluate(input_values(cg, seed))

@@ -7,7 +7,7 @@ For each variant three loops train the same model on the bundled data, in the sa
             loss tensor is appended to a list;
   notebook  the same plus the notebook's per-epoch print ("Epoch: 001 | MSE: ..."), written to
             an in-memory buffer, so no terminal cost is counted;
-  engine    core.training.TrainingRun, which records loss, weights, bias, gradient norm and
+  engine    core.training.run.TrainingRun, which records loss, weights, bias, gradient norm and
             active fraction as Python floats every epoch.
 The loops advance one epoch at a time in turn (the order rotating every epoch), each epoch is
 timed on its own, and medians are compared, so a burst of load elsewhere on the machine hits all
@@ -30,8 +30,8 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.data import load_prepared  # noqa: E402
-from core.training import VARIANT_NAMES, TrainingConfig, TrainingRun  # noqa: E402
+from core.training.data import load_prepared  # noqa: E402
+from core.training.run import VARIANT_NAMES, TrainingConfig, TrainingRun  # noqa: E402
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "linreg-data.csv"
 LR = 0.05

@@ -36,8 +36,8 @@ def plain_loops_seconds(epochs: int) -> float:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_training import plain_loop
 
-    from core.cli_train import BUNDLED_DATA
-    from core.data import load_prepared
+    from core.project import BUNDLED_DATA
+    from core.training.data import load_prepared
 
     torch.set_num_threads(1)
     prepared = load_prepared(BUNDLED_DATA)
@@ -130,8 +130,8 @@ def main() -> int:
     # Closing the window saves its settings: into a throwaway folder, never the user's.
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                       tempfile.mkdtemp(prefix="bench-settings-"))
-    from gui.main_window import MainWindow
-    from gui.training_page import TrainingPage
+    from gui.window.main_window import MainWindow
+    from gui.training.page import TrainingPage
 
     window = MainWindow()
     page = TrainingPage()

@@ -119,8 +119,8 @@ def _training_page_from_steps(page_bench, epochs: int, runs: int) -> dict[str, o
 
     settings = tempfile.mkdtemp(prefix="bench-settings-")  # closing the window saves its settings
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings)
-    from gui.main_window import MainWindow
-    from gui.training_page import TrainingPage
+    from gui.window.main_window import MainWindow
+    from gui.training.page import TrainingPage
 
     window, page = MainWindow(), TrainingPage()
     window.set_training_page(page)

@@ -160,9 +160,9 @@ class Soak:
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QPushButton, QSlider, QSpinBox
 
-        from gui.main_window import MainWindow
-        from gui.training_client import TrainingClient
-        from gui.training_page import TrainingPage
+        from gui.window.main_window import MainWindow
+        from gui.training.client import TrainingClient
+        from gui.training.page import TrainingPage
 
         action = ACTIONS[index % len(ACTIONS)]
         began = time.monotonic()

@@ -46,7 +46,7 @@ class Session:
     formula: str = ""
     values: dict[str, float] = field(default_factory=dict)  # input name -> value
     step: int = 0  # the animation step shown (Schedule.state_at(step))
-    lesson: str | None = None  # a key of core.lessons.BY_KEY, if a lesson is open
+    lesson: str | None = None  # a key of core.teach.lessons.BY_KEY, if a lesson is open
     theme: str = "light"
     ui_scale: float = 1.0
     training: dict[str, Any] = field(default_factory=dict)  # JSON-ready training settings

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import main
-from core.graph import build_graph
+from core.engine.graph import build_graph
 
 ROOT = Path(__file__).resolve().parents[2]
 

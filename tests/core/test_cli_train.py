@@ -13,7 +13,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from core import cli_train  # noqa: E402
+from core.cli import train as cli_train
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""Loading, validating and preparing regression data (core.data) and the bundled dataset."""
+"""Loading, validating and preparing regression data (core.training.data) and the bundled dataset."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.data import DataError, load_table, prepare
+from core.training.data import DataError, load_table, prepare
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "data" / "linreg-data.csv"

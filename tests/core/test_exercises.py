@@ -5,13 +5,13 @@ from collections import Counter
 
 import pytest
 
-from core import exercises
-from core.exercises import (
+from core.teach import exercises
+from core.teach.exercises import (
     DIFFICULTIES, FRIENDLY_VALUES, MAX_OPERATIONS, Difficulty, ExerciseError, is_friendly, new_exercise,
 )
-from core.graph import build_graph
-from core.ops import OPS
-from core.parse import parse
+from core.engine.graph import build_graph
+from core.engine.ops import OPS
+from core.engine.parse import parse
 
 EVERYTHING = Difficulty(8, tuple(OPS), share_variables=True)
 CASES = [*DIFFICULTIES.items(), ("everything", EVERYTHING),

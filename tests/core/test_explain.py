@@ -1,8 +1,8 @@
 """The sentences people read: derivations per input and rules written with the graph's names."""
 
-from core import explain
-from core.graph import build_graph
-from core.presets import BY_KEY
+from core.engine import explain
+from core.engine.graph import build_graph
+from core.teach.presets import BY_KEY
 
 
 def test_derivation_follows_every_path_with_its_numbers():

@@ -3,7 +3,7 @@
 Each input runs the whole pipeline the graph page and the command line run: parse → build_graph
 → evaluate (random values, non-finite ones included, for whichever inputs exist) → Schedule and
 its states → layout → the chain-rule sentences, the text report and the strict JSON. The only
-exceptions allowed are core.parse.ParseError and core.graph.GraphError. While an input runs,
+exceptions allowed are core.engine.parse.ParseError and core.engine.graph.GraphError. While an input runs,
 builtins.eval and builtins.exec raise, and compile() refuses anything but an AST, so code from
 the text can never run; each input must also finish within a generous time bound (an alarm
 stops a runaway input, so a hang fails the test instead of stalling the suite).
@@ -29,14 +29,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from core import explain
-from core.cli_graph import report
-from core.graph import GraphError, build_graph
-from core.graph_json import graph_to_dict
-from core.layout import layout
-from core.ops import FUNCTIONS
-from core.parse import MAX_CHARACTERS, ParseError
-from core.steps import Schedule
+from core.engine import explain
+from core.cli.graph import report
+from core.engine.graph import GraphError, build_graph
+from core.engine.graph_json import graph_to_dict
+from core.engine.layout import layout
+from core.engine.ops import FUNCTIONS
+from core.engine.parse import MAX_CHARACTERS, ParseError
+from core.engine.steps import Schedule
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 EXAMPLES = settings.default.max_examples if LONG else 120  # per property; the long profile: 10,000

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.graph import GraphError, build_graph
+from core.engine.graph import GraphError, build_graph
 
 from .torch_reference import (
     INPUTS, formulas, programs, reference, same_number, torch_program, torch_tree, values,
@@ -81,7 +81,7 @@ def test_lecture_figure_golden_numbers():
 
 
 def test_seed_exercise_inactive_relu_gives_zero_gradients():
-    from core.presets import BY_KEY
+    from core.teach.presets import BY_KEY
 
     cg = build_graph(BY_KEY["inactive-relu"].source).evaluate()
     assert cg.value(cg.output) == 0.0

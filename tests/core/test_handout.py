@@ -6,12 +6,12 @@ import subprocess
 
 import pytest
 
-from core import explain
+from core.engine import explain
 from core.formatting import fmt
-from core.graph import build_graph
-from core.handout import handout_latex, handout_markdown, write_handout
-from core.latex import escape_text, latex_name, latex_number, to_latex
-from core.lessons import BY_KEY, LESSONS
+from core.engine.graph import build_graph
+from core.teach.handout import handout_latex, handout_markdown, write_handout
+from core.teach.latex import escape_text, latex_name, latex_number, to_latex
+from core.teach.lessons import BY_KEY, LESSONS
 
 TRICKY = (
     "α = 2; y_hat = 0.5; w1 = 1.5; b = -1  # a comment: { } $ % & ~ ^ \\ # 中\n"

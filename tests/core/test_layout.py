@@ -3,9 +3,9 @@
 import itertools
 import random
 
-from core.graph import build_graph
-from core.layout import layout
-from core.presets import BY_KEY
+from core.engine.graph import build_graph
+from core.engine.layout import layout
+from core.teach.presets import BY_KEY
 
 
 def crossings(cg, lay):

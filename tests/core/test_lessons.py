@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from core.formatting import fmt
-from core.graph import build_graph
-from core.lessons import BY_KEY, LESSONS, lesson_after, lesson_before
-from core.steps import Schedule
+from core.engine.graph import build_graph
+from core.teach.lessons import BY_KEY, LESSONS, lesson_after, lesson_before
+from core.engine.steps import Schedule
 
 from .torch_reference import reference, same_number
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from core.parse import Apply, Num, ParseError, Var, parse
+from core.engine.parse import Apply, Num, ParseError, Var, parse
 
 
 def test_a_formula_is_one_bare_statement():

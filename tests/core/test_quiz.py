@@ -4,15 +4,15 @@ import builtins
 
 import pytest
 
-from core import explain
+from core.engine import explain
 from core.formatting import fmt
-from core.graph import build_graph
-from core.lessons import BY_KEY, LESSONS
-from core.quiz import (
+from core.engine.graph import build_graph
+from core.teach.lessons import BY_KEY, LESSONS
+from core.teach.quiz import (
     AnswerError, Quiz, ScoreBook, Tolerance, check, grad_question, local_question,
     next_step_question, parse_answer, questions_for, value_question,
 )
-from core.steps import Schedule
+from core.engine.steps import Schedule
 
 
 def lecture():

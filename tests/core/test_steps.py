@@ -3,9 +3,9 @@
 import pytest
 from hypothesis import given, settings
 
-from core.graph import build_graph
-from core.presets import BY_KEY, PRESETS
-from core.steps import Schedule
+from core.engine.graph import build_graph
+from core.teach.presets import BY_KEY, PRESETS
+from core.engine.steps import Schedule
 
 from .torch_reference import formulas, programs
 

@@ -1,4 +1,4 @@
-"""The autograd bridge (core.trace): torch's own graph of each variant's loss, as plain data."""
+"""The autograd bridge (core.trace.tracer): torch's own graph of each variant's loss, as plain data."""
 
 from __future__ import annotations
 
@@ -14,15 +14,15 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import main  # noqa: E402
-from core.data import load_prepared  # noqa: E402
-from core.layout import layout  # noqa: E402
-from core.tensor_value import KEPT_ROWS, TensorValue  # noqa: E402
-from core.trace import trace_from_config, trace_from_dict, trace_to_dict, trace_variant  # noqa: E402
-from core.trace_steps import TraceSchedule  # noqa: E402
-from core.training import TrainingConfig, TrainingRun  # noqa: E402
+from core.training.data import load_prepared  # noqa: E402
+from core.engine.layout import layout  # noqa: E402
+from core.trace.tensor_value import KEPT_ROWS, TensorValue  # noqa: E402
+from core.trace.tracer import trace_from_config, trace_from_dict, trace_to_dict, trace_variant  # noqa: E402
+from core.trace.steps import TraceSchedule  # noqa: E402
+from core.training.run import TrainingConfig, TrainingRun  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCE_LINES = (REPO / "core" / "variants.py").read_text(encoding="utf-8").splitlines()
+SOURCE_LINES = (REPO / "core" / "training" / "variants.py").read_text(encoding="utf-8").splitlines()
 AUTOGRAD_VARIANTS = ("semi_manual", "automatic", "sequential")
 START = TrainingConfig(epochs=0)
 
@@ -320,9 +320,9 @@ def test_trace_from_dict_works_in_a_fresh_interpreter_without_torch(traces):
     payload = json.dumps(trace_to_dict(traces["automatic"]), allow_nan=False)
     script = (
         "import json, sys\n"
-        "from core.trace_graph import trace_from_dict\n"
-        "from core.trace_steps import TraceSchedule\n"
-        "from core.layout import layout\n"
+        "from core.trace.graph import trace_from_dict\n"
+        "from core.trace.steps import TraceSchedule\n"
+        "from core.engine.layout import layout\n"
         "tg = trace_from_dict(json.loads(sys.stdin.read()))\n"
         "steps = TraceSchedule(tg)\n"
         "layout(tg)\n"

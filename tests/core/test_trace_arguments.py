@@ -1,7 +1,7 @@
-"""core.cli_trace.trace_arguments: the command line the window runs to get a trace (no torch here)."""
+"""core.trace.arguments.trace_arguments: the command line the window runs to get a trace (no torch here)."""
 
 import main
-from core.cli_trace import trace_arguments
+from core.trace.arguments import trace_arguments
 
 
 def parsed(arguments):

@@ -1,4 +1,4 @@
-"""The training engine (core.training): the seed notebook reproduced, lockstep records, statuses."""
+"""The training engine (core.training.run): the seed notebook reproduced, lockstep records, statuses."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from core.data import load_prepared  # noqa: E402
-from core.training import (  # noqa: E402
+from core.training.data import load_prepared  # noqa: E402
+from core.training.run import (  # noqa: E402
     VARIANT_NAMES,
     EpochRecord,
     TrainingConfig,
@@ -26,7 +26,7 @@ from core.training import (  # noqa: E402
     closed_form,
     train,
 )
-from core.variants import Manual  # noqa: E402
+from core.training.variants import Manual  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "data" / "linreg-data.csv"
@@ -108,8 +108,8 @@ def test_manual_variant_reproduces_the_seed_notebook(course):
 
 AVX2_SCRIPT = """
 import json, torch
-from core.data import load_prepared
-from core.training import TrainingConfig, train
+from core.training.data import load_prepared
+from core.training.run import TrainingConfig, train
 config = TrainingConfig(init="notebook", variants=("manual", "semi_manual"),
                         manual_relu_derivative=False)
 result = train(load_prepared({path!r}), config)
@@ -399,7 +399,7 @@ def test_chosen_variants_keep_their_order_without_repeats(bundled):
 
 def test_importing_the_engine_loads_neither_torch_nor_pandas():
     code = (
-        "import sys, core.data, core.training, core.cli_train\n"
+        "import sys, core.training.data, core.training.run, core.cli.train\n"
         "print(sorted(m for m in ('torch', 'pandas') if m in sys.modules))"
     )
     completed = subprocess.run(

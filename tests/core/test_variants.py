@@ -1,4 +1,4 @@
-"""The four regression variants (core.variants): one interface, the same numbers, short source."""
+"""The four regression variants (core.training.variants): one interface, the same numbers, short source."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from core.training import VARIANT_NAMES, variant_catalog  # noqa: E402
-from core.variants import VARIANTS, Automatic, Manual, SemiManual, Sequential  # noqa: E402
+from core.training.run import VARIANT_NAMES, variant_catalog  # noqa: E402
+from core.training.variants import VARIANTS, Automatic, Manual, SemiManual, Sequential  # noqa: E402
 
 LR = 0.1
 

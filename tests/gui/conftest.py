@@ -35,7 +35,7 @@ def show_active(qtbot, widget: QWidget, width: int = 1400, height: int = 900) ->
 @pytest.fixture
 def page(qtbot):
     """A GraphPage showing the lecture preset; on teardown it closes and must leave no timer running."""
-    from gui.graph_page import GraphPage
+    from gui.graph.page import GraphPage
 
     graph_page = GraphPage()
     qtbot.addWidget(graph_page)

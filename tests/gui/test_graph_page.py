@@ -6,13 +6,13 @@ from PySide6.QtWidgets import (
     QComboBox, QDoubleSpinBox, QLabel, QPlainTextEdit, QPushButton, QSlider, QToolButton,
 )
 
-from core import explain
+from core.engine import explain
 from core.formatting import fmt
-from core.graph import build_graph
-from core.parse import ParseError, parse
-from core.presets import PRESETS
-from core.steps import Schedule
-from gui.graph_view import GraphView
+from core.engine.graph import build_graph
+from core.engine.parse import ParseError, parse
+from core.teach.presets import PRESETS
+from core.engine.steps import Schedule
+from gui.graph.view import GraphView
 
 
 def plain(text: str) -> str:

@@ -16,13 +16,13 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from core.formatting import fmt
-from core.graph import build_graph
-from core.layout import layout
-from core.presets import BY_KEY
-from core.steps import Schedule
-from gui.export import export_graph
-from gui.graph_items import EdgeItem, NodeItem, TextLabel
-from gui.graph_view import GraphView
+from core.engine.graph import build_graph
+from core.engine.layout import layout
+from core.teach.presets import BY_KEY
+from core.engine.steps import Schedule
+from gui.graph.export import export_graph
+from gui.graph.items import EdgeItem, NodeItem, TextLabel
+from gui.graph.view import GraphView
 from gui.theme import typeset
 
 LECTURE = BY_KEY["lecture"].source

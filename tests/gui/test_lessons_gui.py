@@ -5,8 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QMenu, QPushButton
 
-from core.graph import build_graph
-from core.lessons import BY_KEY, LESSONS
+from core.engine.graph import build_graph
+from core.teach.lessons import BY_KEY, LESSONS
 from tests.gui.windows import close_window, open_window
 
 

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QPlainTextEdit
 
-from gui import logs
+from gui.window import logs
 from tests.gui.conftest import show_active
 
 
@@ -29,7 +29,7 @@ def log_file(tmp_path):
 
 @pytest.fixture
 def window(qtbot):
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     main_window = MainWindow()
     qtbot.addWidget(main_window)
@@ -54,7 +54,7 @@ def test_an_exception_in_a_slot_is_logged_and_shown_and_the_window_goes_on(qtbot
     assert "still running" in box.text()
     assert str(log_file) in box.informativeText()
     text = log_file.read_text()
-    assert "ERROR gui.logs" in text and "Uncaught exception" in text
+    assert "ERROR gui.window.logs" in text and "Uncaught exception" in text
     assert "Traceback (most recent call last)" in text and "in broken_slot" in text
     assert "ZeroDivisionError: the slot divided by zero" in text
     box.close()
@@ -85,7 +85,7 @@ def test_a_session_that_cannot_be_opened_writes_a_warning(qtbot, log_file, windo
     bad.write_text("{ this is not json")
     assert window.open_session(str(bad)) is False
     warnings = [line for line in log_file.read_text().splitlines() if " WARNING " in line]
-    assert any("gui.session_controller" in line and "Could not open the session: 'broken.json'" in line
+    assert any("gui.window.sessions" in line and "Could not open the session: 'broken.json'" in line
                for line in warnings), warnings
     assert logs.error_dialog() is None  # a refused file is an ordinary message, not a crash
 

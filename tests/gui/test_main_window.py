@@ -1,4 +1,4 @@
-"""The main window (menus, pages, settings, export) and the start-up checks of gui.app."""
+"""The main window (menus, pages, settings, export) and the start-up checks of gui.window.app."""
 
 import os
 import subprocess
@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QTabWidget
 
 from core.formatting import fmt
-from gui import app
+from gui.window import app
 from tests.gui.conftest import running_timers, show_active
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def window(qtbot):
     """A MainWindow built with no arguments; on teardown it closes and must leave no timer running."""
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     main_window = MainWindow()
     qtbot.addWidget(main_window)
@@ -47,7 +47,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 qt = QApplication([])
 QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])
-from gui.main_window import MainWindow
+from gui.window.main_window import MainWindow
 first = MainWindow()
 first.show()
 first.setGeometry(60, 40, 1500, 900)
@@ -72,7 +72,7 @@ def test_geometry_is_saved_on_close_and_restored(tmp_path):
 
 
 def test_settings_are_written_to_the_settings_folder(qtbot, settings_folder):
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     first = MainWindow()
     qtbot.addWidget(first)
@@ -129,7 +129,7 @@ def test_help_dialogs_open_without_blocking(qtbot, window):
     assert "backpropagation" in window.findChild(QMessageBox, "infoDialog").text()
 
 
-# ----- gui.app: say why the window cannot open, before Qt aborts ---------------------------
+# ----- gui.window.app: say why the window cannot open, before Qt aborts ---------------------------
 
 def all_libraries(name):
     return f"lib{name}.so"
@@ -178,7 +178,7 @@ def test_qt_failures_are_put_in_plain_words(stderr, advice):
 def test_run_without_a_display_prints_what_to_do_and_exits_1():
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from gui.app import run; sys.exit(run([]))"],
+        [sys.executable, "-c", "import sys; from gui.window.app import run; sys.exit(run([]))"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 1
@@ -198,7 +198,7 @@ def test_run_opens_the_window_and_returns_when_it_closes(tmp_path):
         "import sys\n"
         "from PySide6.QtCore import QTimer\n"
         "from PySide6.QtWidgets import QApplication\n"
-        "from gui.app import run\n"
+        "from gui.window.app import run\n"
         "qt = QApplication([])\n"
         "QTimer.singleShot(300, qt.closeAllWindows)\n"
         "status = run([])\n"
@@ -215,7 +215,7 @@ def test_run_opens_the_window_and_returns_when_it_closes(tmp_path):
 
 def test_gui_modules_import_without_torch_or_pandas():
     code = (
-        "import sys, gui.app, gui.main_window, gui.graph_page\n"
+        "import sys, gui.window.app, gui.window.main_window, gui.graph.page\n"
         "print(sorted(m for m in ('torch', 'pandas') if m in sys.modules))"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -226,7 +226,7 @@ def test_gui_modules_import_without_torch_or_pandas():
 
 
 def test_training_page_is_built_right_after_the_first_paint(window, qtbot):
-    from gui.training_page import TrainingPage
+    from gui.training.page import TrainingPage
 
     window.show()
     qtbot.waitUntil(lambda: isinstance(window.training_page, TrainingPage), timeout=10_000)
@@ -239,7 +239,7 @@ def test_training_page_is_built_right_after_the_first_paint(window, qtbot):
 
 
 def test_choosing_the_training_tab_builds_the_page_at_once(window, qtbot):
-    from gui.training_page import TrainingPage
+    from gui.training.page import TrainingPage
 
     window.findChild(QTabWidget, "pages").setCurrentIndex(1)  # never shown, so never painted
     qtbot.waitUntil(lambda: isinstance(window.training_page, TrainingPage), timeout=10_000)
@@ -261,5 +261,5 @@ def test_quit_after_first_paint_opens_the_real_window_without_torch(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
-    assert "gui.main_window" in imported and "gui.graph_page" in imported  # the real window
+    assert "gui.window.main_window" in imported and "gui.graph.page" in imported  # the real window
     assert "torch" not in imported and "pandas" not in imported

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
 
-from core.exercises import DIFFICULTIES, new_exercise
+from core.teach.exercises import DIFFICULTIES, new_exercise
 from core.formatting import fmt
 from tests.gui.windows import click_edge, click_node, close_window, labels_of, node_named, open_window, plain
 

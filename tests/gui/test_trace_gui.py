@@ -17,14 +17,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel
 
-from core.steps import Schedule
-from core.tensor_value import TensorValue
-from core.trace_graph import AUTOGRAD, BY_HAND
-from core.trace_steps import TraceSchedule
-from core.training import variant_catalog
-from gui import trace_runner
-from gui.trace_controller import TraceController
-from gui.trace_runner import TraceRunner
+from core.engine.steps import Schedule
+from core.trace.tensor_value import TensorValue
+from core.trace.graph import AUTOGRAD, BY_HAND
+from core.trace.steps import TraceSchedule
+from core.training.run import variant_catalog
+from gui.trace import runner as trace_runner
+from gui.trace.controller import TraceController
+from gui.trace.runner import TraceRunner
 from tests.gui.conftest import running_timers
 from tests.gui.windows import click_node, close_window, labels_of, open_window, plain
 
@@ -133,7 +133,7 @@ def test_show_graph_on_a_card_opens_manuals_chain_and_its_explanation(qtbot):
         if install is not None:
             install()
         else:
-            from gui.training_page import TrainingPage
+            from gui.training.page import TrainingPage
             window.set_training_page(TrainingPage())
     window.pages.setCurrentIndex(window.pages.count() - 1)  # the Training tab
     card = window.training_page.cards["manual"]
@@ -201,9 +201,9 @@ def test_the_runner_reports_a_slow_or_garbled_child(qtbot, tmp_path, monkeypatch
 def test_the_window_never_imports_torch():
     code = (
         "import sys\n"
-        "import gui.main_window, gui.trace_controller, gui.trace_runner, gui.trace_panel, gui.trace_banner\n"
-        "import gui.code_view, gui.tensor_text, gui.graph_view, gui.variant_card, gui.training_page\n"
-        "import core.trace_graph, core.trace_steps, core.cli_trace\n"
+        "import gui.window.main_window, gui.trace.controller, gui.trace.runner, gui.trace.panel, gui.trace.banner\n"
+        "import gui.widgets.code_view, core.trace.tensor_text, gui.graph.view, gui.training.card, gui.training.page\n"
+        "import core.trace.graph, core.trace.steps, core.cli.trace\n"
         "assert 'torch' not in sys.modules, sorted(m for m in sys.modules if m.startswith('torch'))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
@@ -229,8 +229,8 @@ TOY_TRACE = {  # L = w·X with one weight and one row: what `main.py trace --jso
 
 
 def test_a_trace_takes_the_stage_with_tensor_words_and_gives_it_back(qtbot, page):
-    from core.layout import layout
-    from core.trace_graph import trace_from_dict
+    from core.engine.layout import layout
+    from core.trace.graph import trace_from_dict
 
     formula, step = page.cg, 3
     page.player.go_to(step)

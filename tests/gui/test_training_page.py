@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QSlider, QSpinBox, QTableWidget,
 )
 
-from core.training import VARIANT_NAMES, variant_catalog
-from gui.training_client import TrainingClient
-from gui.training_page import TrainingPage
+from core.training.run import VARIANT_NAMES, variant_catalog
+from gui.training.client import TrainingClient
+from gui.training.page import TrainingPage
 from tests.gui.conftest import running_timers, show_active
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -374,7 +374,7 @@ def test_view_code_shows_the_variants_real_source_read_only(qtbot, page):
 
 
 def test_closing_the_window_mid_run_ends_the_training_process(qtbot):
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)
@@ -433,7 +433,7 @@ import sys
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from gui.training_page import TrainingPage
+from gui.training.page import TrainingPage
 page = TrainingPage()
 page.settings.epochs.setValue(5)
 page.controls.pace_slider.setValue(page.controls.pace_slider.maximum())

@@ -2,13 +2,13 @@
 
 from PySide6.QtCore import Qt
 
-from gui.graph_view import GraphView
+from gui.graph.view import GraphView
 from tests.gui.conftest import running_timers, show_active
 
 
 def open_window(qtbot, width: int = 1400, height: int = 900):
     """A shown, active MainWindow (fresh settings and data folders come from conftest)."""
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)

@@ -1,0 +1,119 @@
+"""`main.py graph`: build a graph from text, run it forward and backward, print the numbers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Callable
+
+from core.engine import explain
+from core.formatting import fmt
+from core.engine.graph import ComputationGraph, GraphError, build_graph
+from core.engine.graph_json import graph_to_dict
+from core.engine.parse import ParseError
+from core.teach.presets import BY_KEY
+
+
+class UsageError(ValueError):
+    """A command-line value that cannot be used, with a message for the user."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of `graph`."""
+    parser.add_argument(
+        "source", nargs="?", metavar="SOURCE",
+        help="a formula like 'relu(w*x + b)' or assignments like 'u = w*x; a = relu(u + b)'; "
+        "'-' reads it from standard input",
+    )
+    parser.add_argument(
+        "--set", dest="assignments", action="extend", nargs="+", default=[], metavar="NAME=VALUE",
+        help="give an input its value (overrides a value set in the text)",
+    )
+    parser.add_argument("--preset", choices=sorted(BY_KEY), help="use a built-in formula instead of SOURCE")
+    parser.add_argument("--json", action="store_true", help="print one strict JSON object")
+    parser.add_argument(
+        "--export", metavar="FILE", help="also draw the graph with every value and gradient to FILE.svg or FILE.png"
+    )
+
+
+Exporter = Callable[[ComputationGraph, str], None]
+
+
+def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
+    """Run `graph`; print the result or a one-line error. Returns the exit status.
+
+    `exporter` draws the graph to a file; main.py passes the GUI's, since core never imports Qt.
+    """
+    try:
+        if args.export and not args.export.lower().endswith((".svg", ".png")):
+            raise UsageError(f"--export {args.export}: the file name must end in .svg or .png")
+        source = _source(args)
+        cg = build_graph(source)
+        cg.evaluate(_values(args.assignments, cg))
+        if args.export:
+            if exporter is None:
+                raise UsageError("--export is not available here")
+            exporter(cg, args.export)
+    except (ParseError, GraphError, UsageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot write {args.export}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(graph_to_dict(cg), allow_nan=False, ensure_ascii=False))
+    else:
+        print(report(cg))
+    return 0
+
+
+def _source(args: argparse.Namespace) -> str:
+    if args.preset and args.source:
+        raise UsageError("give either SOURCE or --preset, not both")
+    if args.preset:
+        return BY_KEY[args.preset].source
+    if args.source is None:
+        raise UsageError("no formula given: try  graph 'relu(w*x + b)' --set x=3 w=2 b=1")
+    return sys.stdin.read() if args.source == "-" else args.source
+
+
+def _values(assignments: list[str], cg: ComputationGraph) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for item in assignments:
+        name, equals, text = (part.strip() for part in item.partition("="))
+        if not equals or not name:
+            raise UsageError(f"--set expects NAME=VALUE, got '{item}'")
+        if name not in cg.input_nodes:
+            known = ", ".join(cg.inputs) or "none"
+            raise UsageError(f"--set {item}: the formula has no input named '{name}' (its inputs: {known})")
+        try:
+            values[name] = float(text)
+        except ValueError:
+            raise UsageError(f"--set {item}: '{text}' is not a number") from None
+    return values
+
+
+def report(cg: ComputationGraph) -> str:
+    """A readable table of every node, then the chain rule for each input."""
+    out = explain.output_symbol(cg)
+    rows = [("node", "kind", "value", f"∂{out}/∂node")]
+    for node_id in cg.nodes:
+        data = cg.node(node_id)
+        if data["kind"] == "op":
+            name = data["symbol"].strip("()") if data["symbol"] in (data["expr"], f"({data['expr']})") else (
+                f"{data['symbol']} = {data['expr']}")
+            kind = data["op"]
+        else:
+            name, kind = data["label"], data["kind"]
+        grad = "-" if data["grad"] is None else fmt(data["grad"])
+        rows.append((name, kind, fmt(data["value"]), grad))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    lines.append("")
+    lines.append(f"Output: {out} = {fmt(cg.value(cg.output))}")
+    if cg.inputs:
+        lines.append("Chain rule for each input:")
+        lines += [f"  {explain.derivation(cg, name)}" for name in cg.inputs]
+    return "\n".join(lines)

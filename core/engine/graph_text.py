@@ -1,0 +1,112 @@
+"""The words and numbers the graph drawing shows, taken from core.engine.explain and core.formatting.
+
+Qt-free on purpose: the drawing only decides where text goes, never what it says, so labels,
+tooltips, captions and the command line agree.
+"""
+
+from __future__ import annotations
+
+from core.engine import explain
+from core.formatting import fmt
+from core.engine.graph import ComputationGraph
+
+Edge = tuple[int, int, int]
+NOT_YET = "not computed yet"
+
+
+def box_title(cg: ComputationGraph, node_id: int) -> str:
+    """What an operation's result box says: `u = w·x`, or just `w·x` when it has no name."""
+    data = cg.node(node_id)
+    if data["symbol"] in (data["expr"], f"({data['expr']})"):
+        return data["expr"]
+    return f"{data['symbol']} = {data['expr']}"
+
+
+def op_symbol(cg: ComputationGraph, node_id: int) -> str:
+    """What an operation's circle says: its symbol, `·` or `relu`."""
+    return cg.node(node_id)["label"]
+
+
+def name_text(cg: ComputationGraph, node_id: int) -> str:
+    """The name in an input's or a constant's box: `x`, `2`."""
+    return cg.node(node_id)["label"]
+
+
+def value_text(value: float) -> str:
+    """A forward value as shown next to a node."""
+    return fmt(value)
+
+
+def gradient_text(cg: ComputationGraph, node_id: int, grad: float) -> str:
+    """A node's finished gradient: `∂a/∂u = 1`."""
+    return f"{_partial_of_output(cg, node_id)} = {fmt(grad)}"
+
+
+def received_text(cg: ComputationGraph, node_id: int, contributions: list[float]) -> str:
+    """A gradient still being summed: `∂f/∂x = Σ 3 + …` while more paths are to come."""
+    more = len(contributions) < len(cg.carrying_out_edges(node_id))
+    return f"{_partial_of_output(cg, node_id)} = Σ {explain.sum_text(contributions)}{' + …' if more else ''}"
+
+
+def local_text(cg: ComputationGraph, edge: Edge) -> str:
+    """An edge's local derivative: `∂u/∂w = 3`."""
+    return explain.local_sentence(cg, edge)
+
+
+def flow_text(cg: ComputationGraph, edge: Edge) -> str:
+    """The gradient flowing back along an edge, as upstream · local = contribution: `1 · 3 = 3`."""
+    data = cg.edge(edge)
+    upstream = explain.factor(cg.grad(edge[1]))
+    return f"{upstream} · {explain.factor(data['local_grad'])} = {fmt(data['contribution'])}"
+
+
+def node_tooltip(
+    cg: ComputationGraph, node_id: int, value_known: bool = True, gradient_known: bool = True
+) -> str:
+    """Formula, value, local derivatives and gradient of a node, for hovering."""
+    data = cg.node(node_id)
+    kind = data["kind"]
+    if kind == "input":
+        lines = [f"input {data['label']}", f"value: {data['label']} = {fmt(data['value'])}"]
+    elif kind == "const":
+        lines = [f"constant {data['label']}", f"value: {fmt(data['value'])}"]
+    else:
+        lines = [box_title(cg, node_id)]
+        lines.append(f"value: {explain.forward_sentence(cg, node_id)}" if value_known else f"value: {NOT_YET}")
+        locals_ = [local_text(cg, edge) for edge in cg.in_edges(node_id)]
+        if value_known:
+            lines.append(f"local derivatives: {', '.join(locals_)}")
+        lines.append(f"rule: {explain.rule_of(cg, node_id)}")
+    if kind == "const":
+        lines.append("gradient: none (a constant is not differentiated)")
+    elif gradient_known:
+        lines.append(f"gradient: {gradient_text(cg, node_id, cg.grad(node_id))}")
+    else:
+        lines.append(f"gradient: {NOT_YET}")
+    return "\n".join(lines)
+
+
+def edge_tooltip(
+    cg: ComputationGraph, edge: Edge, local_known: bool = True, flow_known: bool = True
+) -> str:
+    """Where an edge runs, its local derivative and the gradient it carries back, for hovering."""
+    source, target, _ = edge
+    operand = cg.edge(edge)["operand"] + 1
+    lines = [
+        f"{explain.symbol(cg, source)} → {box_title(cg, target)}  (operand {operand})",
+        f"local derivative: {local_text(cg, edge) if local_known else NOT_YET}",
+        f"rule: {explain.rule_of(cg, target)}",
+    ]
+    if cg.node(source)["kind"] == "const":
+        lines.append("gradient: none flows into a constant")
+    elif cg.edge(edge)["contribution"] is None:
+        lines.append(f"gradient: none ({explain.symbol(cg, target)} does not feed the output)")
+    elif flow_known:
+        lines.append(f"gradient along it: {explain.chain_sentence(cg, edge)}")
+    else:
+        lines.append(f"gradient along it: {NOT_YET}")
+    return "\n".join(lines)
+
+
+def _partial_of_output(cg: ComputationGraph, node_id: int) -> str:
+    return explain.partial(explain.output_symbol(cg), explain.symbol(cg, node_id))

@@ -1,0 +1,367 @@
+"""Read formula text into a `Program`, using Python's own parser and a whitelist; never eval.
+
+The language: a formula (`relu(w*x + b)`) or assignments separated by newlines or `;`
+(`u = w*x; v = u + b; a = relu(v)`). `x = 3` gives input x its value. The last computing
+statement is the output. Anything outside `+ - * / **`, unary minus, numbers, names and calls of
+the functions in `core.engine.ops.OPS` is refused with a `ParseError` that names the line and column.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+from core.engine.ops import BINARY_OPERATORS, FUNCTIONS, OPS
+
+MAX_CHARACTERS = 20_000
+MAX_TERMS = 10_000  # numbers + operations: keeps graphs, layouts and schedules bounded
+_PARSER_RECURSION_LIMIT = 25_000  # ast construction recurses once per level of a long sum
+
+
+class ParseError(ValueError):
+    """A formula that cannot be read, with a 1-based line and column."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(f"line {line}, column {column}: {message}")
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Apply:
+    op: str  # a key of core.engine.ops.OPS
+    args: tuple["Expr", ...]
+    line: int
+    column: int
+
+
+Expr = Union[Num, Var, Apply]
+
+
+@dataclass(frozen=True)
+class Statement:
+    target: str | None  # None for a bare formula (only allowed last)
+    expr: Expr
+    line: int
+    column: int
+
+
+@dataclass
+class Program:
+    """Statements that compute, in order, and the input values the text itself sets."""
+
+    statements: list[Statement]
+    values: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def output(self) -> Statement:
+        return self.statements[-1]
+
+
+_UNSUPPORTED = {
+    "Attribute": "attribute access (a.b) is not supported: call functions by name, like relu(x)",
+    "Subscript": "indexing with [...] is not supported",
+    "Compare": "comparisons (<, ==, ...) are not supported",
+    "BoolOp": "'and' / 'or' are not supported",
+    "IfExp": "conditional expressions (... if ... else ...) are not supported",
+    "Lambda": "lambda functions are not supported",
+    "List": "lists are not supported",
+    "Tuple": "tuples are not supported: one value per expression",
+    "Dict": "dictionaries are not supported",
+    "Set": "sets are not supported",
+    "ListComp": "comprehensions are not supported",
+    "SetComp": "comprehensions are not supported",
+    "DictComp": "comprehensions are not supported",
+    "GeneratorExp": "generator expressions are not supported",
+    "JoinedStr": "text (strings) is not a number",
+    "NamedExpr": "the walrus operator := is not supported: write name = value on its own",
+    "Starred": "* unpacking is not supported",
+    "Await": "await is not supported",
+    "Yield": "yield is not supported",
+    "YieldFrom": "yield is not supported",
+    "Slice": "slices are not supported",
+}
+_OPERATOR_HINTS = {
+    "BitXor": "'^' is not a power in Python: write x**2",
+    "FloorDiv": "'//' is not supported: use /",
+    "Mod": "'%' is not supported",
+    "MatMult": "'@' is not supported: this graph works on numbers",
+    "LShift": "'<<' is not supported",
+    "RShift": "'>>' is not supported",
+    "BitOr": "'|' is not supported",
+    "BitAnd": "'&' is not supported",
+    "Not": "'not' is not supported",
+    "Invert": "'~' is not supported",
+}
+
+
+def parse(text: str) -> Program:
+    """Parse formula text into a Program, or raise ParseError naming the line and column."""
+    if len(text) > MAX_CHARACTERS:
+        raise ParseError(f"the text is too long ({len(text):,} characters; at most {MAX_CHARACTERS:,})")
+    if "\0" in text:
+        line, column = _position_of(text, text.index("\0"))
+        raise ParseError("the text contains a NUL character", line, column)
+    lines = text.splitlines()
+    # Leading indentation is harmless in a formula editor; Python would call it an error.
+    indents = [len(line) - len(line.lstrip(" \t")) for line in lines]
+    source = "\n".join(line[indent:] for line, indent in zip(lines, indents))
+    tree = _python_parse(source, indents)
+    reader = _Reader(lines, indents)
+    return reader.program(tree)
+
+
+def _python_parse(source: str, indents: list[int]) -> ast.Module:
+    try:
+        with _recursion_limit(_PARSER_RECURSION_LIMIT):
+            return ast.parse(source, mode="exec")
+    except SyntaxError as error:
+        line = error.lineno or 1
+        column = (error.offset or 1) + (indents[line - 1] if 0 < line <= len(indents) else 0)
+        raise ParseError(_syntax_message(error.msg), line, max(column, 1)) from None
+    except (MemoryError, RecursionError):
+        raise ParseError("the formula is nested too deeply to read") from None
+    except ValueError as error:  # e.g. a literal Python refuses to convert
+        raise ParseError(str(error)) from None
+
+
+def _syntax_message(message: str) -> str:
+    if message in ("invalid syntax", "invalid syntax. Perhaps you forgot a comma?"):
+        return "this is not a valid formula here (check for a missing operator or parenthesis)"
+    if message.startswith("Exceeds the limit"):
+        return "a number literal is too long"
+    return message
+
+
+@contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def _position_of(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+class _Reader:
+    """Turns Python's AST into the project's tree, refusing anything off the whitelist."""
+
+    def __init__(self, lines: list[str], indents: list[int]):
+        self.lines = lines
+        self.indents = indents
+        self.terms = 0
+
+    def where(self, node: ast.AST) -> tuple[int, int]:
+        """1-based line and character column of a Python AST node in the original text."""
+        line = getattr(node, "lineno", 1)
+        offset = getattr(node, "col_offset", 0)
+        if 0 < line <= len(self.lines):
+            stripped = self.lines[line - 1][self.indents[line - 1]:]
+            # ast columns count UTF-8 bytes; people count characters.
+            offset = len(stripped.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+            offset += self.indents[line - 1]
+        return line, offset + 1
+
+    def fail(self, message: str, node: ast.AST) -> ParseError:
+        return ParseError(message, *self.where(node))
+
+    def program(self, tree: ast.Module) -> Program:
+        program = Program(statements=[])
+        assigned_at: dict[str, int] = {}
+        used_at: dict[str, tuple[int, int]] = {}
+        for stmt in tree.body:
+            target, value_node = self.statement_parts(stmt)
+            expr = self.expression(value_node)
+            line, column = self.where(stmt)
+            if target is not None:
+                if target in OPS:
+                    raise self.fail(f"'{target}' is a function name: choose another name", stmt)
+                if target in assigned_at:
+                    raise self.fail(
+                        f"'{target}' is assigned twice (lines {assigned_at[target]} and {line}): "
+                        "give the new value a new name",
+                        stmt,
+                    )
+                if target in used_at and not isinstance(expr, Num):
+                    used_line, used_column = used_at[target]
+                    raise self.fail(
+                        f"'{target}' is used on line {used_line}, column {used_column} "
+                        f"before it is assigned on line {line}",
+                        stmt,
+                    )
+                if any(var.name == target for var in _variables(expr)):
+                    raise self.fail(
+                        f"'{target}' is used in its own definition: give the result a new name",
+                        stmt,
+                    )
+                assigned_at[target] = line
+            if target is not None and isinstance(expr, Num):
+                program.values[target] = expr.value
+                continue
+            if program.statements and program.statements[-1].target is None:
+                previous = program.statements[-1]
+                raise ParseError(
+                    "only the last statement may be a bare formula: name this one (u = ...)",
+                    previous.line,
+                    previous.column,
+                )
+            for var in _variables(expr):
+                used_at.setdefault(var.name, (var.line, var.column))
+            program.statements.append(Statement(target, expr, line, column))
+        if not program.statements:
+            if program.values:
+                raise ParseError(
+                    "nothing to compute: add a formula, like a = relu(w*x + b)", len(self.lines) or 1
+                )
+            raise ParseError("the formula is empty: type something like relu(w*x + b)")
+        return program
+
+    def statement_parts(self, stmt: ast.stmt) -> tuple[str | None, ast.expr]:
+        if isinstance(stmt, ast.Expr):
+            return None, stmt.value
+        if isinstance(stmt, ast.Assign):
+            if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+                raise self.fail("assign to one plain name, like u = w*x", stmt)
+            return stmt.targets[0].id, stmt.value
+        if isinstance(stmt, ast.AugAssign):
+            raise self.fail("'+=' and friends are not supported: each name is assigned once", stmt)
+        if isinstance(stmt, ast.AnnAssign):
+            raise self.fail("type annotations are not supported", stmt)
+        kind = type(stmt).__name__.lower()
+        raise self.fail(
+            f"only assignments (u = w*x) and a final formula are allowed, not a {kind} statement",
+            stmt,
+        )
+
+    def expression(self, root: ast.expr) -> Expr:
+        """Convert iteratively: a 3,000-term sum is 3,000 levels deep."""
+        done: list[Expr] = []
+        stack: list[tuple[ast.expr, bool]] = [(root, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if children_done:
+                done.append(self.build(node, done))
+                continue
+            children = self.children(node)
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(children))
+        assert len(done) == 1
+        return done[0]
+
+    def children(self, node: ast.expr) -> list[ast.expr]:
+        """Check `node` against the whitelist and return the operands to convert first."""
+        kind = type(node).__name__
+        if isinstance(node, ast.BinOp):
+            op_kind = type(node.op).__name__
+            if op_kind not in BINARY_OPERATORS:
+                raise self.fail(_OPERATOR_HINTS.get(op_kind, f"operator {op_kind} is not supported"), node)
+            return [node.left, node.right]
+        if isinstance(node, ast.UnaryOp):
+            op_kind = type(node.op).__name__
+            if op_kind not in ("USub", "UAdd"):
+                raise self.fail(_OPERATOR_HINTS.get(op_kind, f"operator {op_kind} is not supported"), node)
+            return [node.operand]
+        if isinstance(node, ast.Call):
+            return self.call_arguments(node)
+        if isinstance(node, (ast.Name, ast.Constant)):
+            return []
+        raise self.fail(_UNSUPPORTED.get(kind, f"{kind} is not part of the formula language"), node)
+
+    def call_arguments(self, node: ast.Call) -> list[ast.expr]:
+        if not isinstance(node.func, ast.Name):
+            if isinstance(node.func, ast.Attribute):
+                raise self.fail(
+                    f"call functions by name: write {node.func.attr}(...), not a.{node.func.attr}(...)",
+                    node,
+                )
+            raise self.fail("call a function by its name, like relu(v)", node)
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise self.fail(
+                f"unknown function '{name}' (known: {', '.join(FUNCTIONS)})", node.func
+            )
+        if node.keywords:
+            raise self.fail(f"{name}() takes no keyword arguments", node.keywords[0].value)
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise self.fail(_UNSUPPORTED["Starred"], arg)
+        arity = OPS[name].arity
+        if len(node.args) != arity:
+            wanted = "1 argument" if arity == 1 else f"{arity} arguments"
+            raise self.fail(f"{name}() takes {wanted}, got {len(node.args)}", node)
+        return list(node.args)
+
+    def build(self, node: ast.expr, done: list[Expr]) -> Expr:
+        """Make the project's node for `node`, its converted operands on top of `done`."""
+        line, column = self.where(node)
+        if isinstance(node, ast.Name):
+            if node.id in OPS:
+                raise self.fail(f"'{node.id}' is a function: call it, like {node.id}(x)", node)
+            return Var(node.id, line, column)
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise self.fail(f"the formula is too large (more than {MAX_TERMS:,} terms)", node)
+        if isinstance(node, ast.Constant):
+            return Num(self.number(node), line, column)
+        if isinstance(node, ast.UnaryOp):
+            operand = done.pop()
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            if isinstance(operand, Num):  # "-3" is a number, not an operation on 3
+                return Num(-operand.value, line, column)
+            return Apply("neg", (operand,), line, column)
+        if isinstance(node, ast.BinOp):
+            right, left = done.pop(), done.pop()
+            return Apply(BINARY_OPERATORS[type(node.op).__name__], (left, right), line, column)
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        count = len(node.args)
+        args = tuple(done[len(done) - count:])
+        del done[len(done) - count:]
+        return Apply(node.func.id, args, line, column)
+
+    def number(self, node: ast.Constant) -> float:
+        value = node.value
+        if isinstance(value, bool) or value is None or value is Ellipsis:
+            raise self.fail(f"{value!r} is not a number", node)
+        if isinstance(value, complex):
+            raise self.fail("complex numbers are not supported", node)
+        if isinstance(value, (str, bytes)):
+            raise self.fail("text (strings) is not a number", node)
+        try:
+            return float(value)
+        except OverflowError:  # an integer literal beyond float range
+            return float("inf")
+
+
+def _variables(expr: Expr) -> Iterator[Var]:
+    """Every variable reference in `expr`, left to right (iterative: trees can be deep)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Var):
+            yield node
+        elif isinstance(node, Apply):
+            stack.extend(reversed(node.args))

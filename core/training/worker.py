@@ -1,0 +1,351 @@
+"""The training process: it owns torch, trains the variants in lockstep, and talks over a pipe.
+
+The GUI starts `serve` in a `multiprocessing` spawn-context process at launch. The process
+imports torch (the slow part, ~1.7 s) and warms it up, says "ready", then waits for commands.
+Each variant trains in its own core.training.run.TrainingRun, and the runs advance in lockstep
+rounds (see _Run). Everything that crosses the pipe is plain data (tuples, dicts, lists,
+floats, strings), so the GUI process never needs torch to read it.
+
+Commands, GUI -> training process, each a tuple `(name, payload)`:
+    ("start", request)  request: run (an id), data {path, features, target, shift, seed,
+                        test_fraction}, config (TrainingConfig's fields), pace (epochs/s or None)
+    ("pause", None) · ("resume", None) · ("pace", epochs per second, None = full speed)
+    ("stop", None)      end the current run after the round in progress (its results still come)
+    ("quit", None)      stop and exit; so does the pipe closing (the GUI went away)
+
+Messages, training process -> GUI, each a tuple `(name, payload)`:
+    ("ready", {pid, import_seconds})
+    ("started", {run, closed_form, sample_targets, train_rows, test_rows, feature_names, ...})
+    ("records", {run, variants: {name: {epoch, mse, weights, bias, status, active}}})
+                       every epoch since the last message, coalesced: at most one per ~16 ms
+                       when epochs come faster than that, otherwise one per epoch
+    ("predictions", {run, epoch, variants: {name: predictions on the sample rows}})  ~10 per s
+    ("finished", {run, stopped_early, wall_seconds, closed_form, variants: {name: {...}}})
+    ("failed", {run, kind, message})  kind: "data" (a DataError), "config" (a bad option) or
+                       "crash" (anything else; message ends with a traceback summary)
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import traceback
+from typing import Any
+
+SEND_INTERVAL_SECONDS = 0.016  # coalesce epochs: the GUI redraws at most ~60 times a second
+PREDICTION_INTERVAL_SECONDS = 0.1  # the data view needs far fewer updates than the loss curves
+PREDICTION_SAMPLE_ROWS = 400  # training rows shown in the data view (evenly spaced, no RNG)
+TRACEBACK_LINES = 12  # how much of a crash's traceback reaches the user
+ROUND_SECONDS = 0.025  # at full speed, a lockstep round of all variants lasts about 1.5 frames
+MAX_ROUND_EPOCHS = 256
+PAUSED_POLL_SECONDS = 0.25  # while paused, wake up this often (a command wakes it at once)
+
+
+def serve(conn: Any) -> None:
+    """Run in the training process: import torch, say 'ready', then obey commands until quit."""
+    # Ctrl+C in a terminal reaches the whole process group; the window decides when we stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    began = time.perf_counter()
+    import torch
+
+    # The tensors are tiny: extra threads only add hand-offs and fight the GUI for the cores.
+    torch.set_num_threads(1)
+    import pandas  # noqa: F401  (loaded now, so the first start pays nothing)
+
+    import core.training.data  # noqa: F401
+    import core.training.run  # noqa: F401
+    import core.training.variants  # noqa: F401
+
+    _warm_up()
+    try:
+        conn.send(("ready", {"pid": os.getpid(), "import_seconds": time.perf_counter() - began}))
+        _Worker(conn).serve()
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        pass  # the GUI went away: nothing left to report to
+    finally:
+        conn.close()
+
+
+def _warm_up() -> None:
+    """One step of each variant on four made-up rows: torch loads what it loads lazily now.
+
+    Building torch.optim.SGD the first time imports torch._dynamo (~0.9 s): paid here, before
+    'ready', instead of after the first Start. The global random state is saved and restored.
+    """
+    import torch
+
+    from core.training.variants import VARIANTS
+
+    state = torch.get_rng_state()
+    X, y = torch.zeros(4, 2), torch.ones(4)
+    for variant in VARIANTS.values():
+        variant(X, y, 0.1, "relu", weights=torch.ones(2, 1), bias=torch.ones(1)).step()
+    torch.set_rng_state(state)
+
+
+class _Worker:
+    """Command handling and one training run at a time, in lockstep, with cooperative stops."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.quitting = False
+        self.stop_requested = False
+        self.paused = False
+        self.rate: float | None = None  # epochs per second; None = as fast as possible
+        self.next_start: dict | None = None  # a start that arrived while a run was training
+
+    def serve(self) -> None:
+        """Wait for commands; a start trains to the end (or a stop) before the next is read."""
+        while not self.quitting:
+            if self.next_start is not None:
+                request, self.next_start = self.next_start, None
+                self.train(request)
+                continue
+            try:
+                name, payload = self.conn.recv()
+            except EOFError:
+                return
+            if name == "start":
+                self.train(payload)
+            else:
+                self.obey(name, payload)
+
+    def obey(self, name: str, payload: Any) -> None:
+        """Apply one command that is not a start."""
+        if name == "quit":
+            self.quitting = self.stop_requested = True
+        elif name == "stop":
+            self.stop_requested = True
+        elif name == "pause":
+            self.paused = True
+        elif name == "resume":
+            self.paused = False
+        elif name == "pace":
+            self.rate = None if payload is None else float(payload)
+
+    def poll_commands(self) -> None:
+        """Handle every command already waiting, without blocking; a closed pipe means quit."""
+        try:
+            while self.conn.poll():
+                name, payload = self.conn.recv()
+                if name == "start":  # end this run; the new one trains next
+                    self.next_start, self.stop_requested = payload, True
+                    continue
+                self.obey(name, payload)
+        except (EOFError, OSError):
+            self.quitting = self.stop_requested = True
+
+    def train(self, request: dict) -> None:
+        """Train one run as `request` asks, streaming records; report its end, success or not."""
+        from core.training.data import DataError, load_table, prepare
+        from core.training.run import TrainingConfig
+
+        run_id = request["run"]
+        self.stop_requested = False
+        self.paused = bool(request.get("paused", False))
+        self.rate = request.get("pace")
+        data = request["data"]
+        try:
+            config = TrainingConfig(**{**request["config"],
+                                       "variants": tuple(request["config"]["variants"])})
+            table = load_table(data["path"], data["features"], data["target"])
+            prepared = prepare(table, data["shift"], data["seed"], data["test_fraction"])
+        except DataError as error:
+            self.conn.send(("failed", {"run": run_id, "kind": "data", "message": str(error)}))
+            return
+        except (TypeError, ValueError) as error:
+            self.conn.send(("failed", {"run": run_id, "kind": "config", "message": str(error)}))
+            return
+        try:
+            _Run(self, run_id, prepared, config).train()
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            raise
+        except Exception as error:  # noqa: BLE001 (any crash is reported, and the process lives on)
+            summary = "".join(traceback.format_exc().splitlines(keepends=True)[-TRACEBACK_LINES:])
+            message = f"training crashed: {type(error).__name__}: {error}\n\n{summary}"
+            self.conn.send(("failed", {"run": run_id, "kind": "crash", "message": message}))
+
+
+class _Run:
+    """One run: a TrainingRun per variant, advanced in lockstep rounds, and its unsent records.
+
+    Rounds: every variant trains the same number of epochs, then the next round starts. When
+    paced, a round is one epoch and waits for its turn. At full speed a round is as many
+    epochs as fit in about one frame (ROUND_SECONDS): the variants never drift more than a
+    frame apart, and each model keeps the processor's caches to itself for a while (training
+    the four one epoch at a time made every epoch ~20 % slower than training them one after
+    another; measured with benchmarks/bench_training_page.py).
+    """
+
+    def __init__(self, worker: _Worker, run_id: int, prepared: Any, config: Any) -> None:
+        from dataclasses import replace
+
+        from core.training.run import TrainingRun
+
+        self.worker, self.conn, self.run_id = worker, worker.conn, run_id
+        self.prepared, self.config = prepared, config
+        # One TrainingRun per variant: each draws its start exactly as the combined run would
+        # (shared, default and notebook init all rebuild from the same generator state).
+        self.runs = {name: TrainingRun(prepared, replace(config, variants=(name,)))
+                     for name in config.variants}
+        self.variants = {name: run.variants[name] for name, run in self.runs.items()}
+        self.step_seconds = {name: 0.0 for name in self.runs}
+        for name, variant in self.variants.items():
+            variant.step = self._timed(name, variant.step)  # per-variant time, without core changes
+        rows = prepared.y_train.size(0)
+        stride = max(1, -(-rows // PREDICTION_SAMPLE_ROWS))  # ceil: at most PREDICTION_SAMPLE_ROWS
+        self.sample = slice(0, rows, stride)
+        self.pending: dict[str, dict[str, list]] = {}
+        self.last_sent = self.last_predicted = time.monotonic()
+        self.epoch = 0  # epochs every live variant has finished
+
+    def _timed(self, name: str, step: Any) -> Any:
+        clock, seconds = time.perf_counter, self.step_seconds
+
+        def timed_step() -> float:
+            began = clock()
+            norm = step()
+            seconds[name] += clock() - began
+            return norm
+
+        return timed_step
+
+    def train(self) -> None:
+        """Announce the run, train it in lockstep rounds while streaming records, send the result."""
+        from core.training.run import closed_form
+
+        reference = closed_form(self.prepared)
+        self.conn.send(("started", {
+            "run": self.run_id,
+            "closed_form": _closed_form_data(reference),
+            "sample_targets": self.prepared.y_train[self.sample].tolist(),
+            "train_rows": int(self.prepared.y_train.size(0)),
+            "test_rows": int(self.prepared.y_test.size(0)),
+            "feature_names": list(self.prepared.feature_names),
+            "target_name": self.prepared.target_name,
+            "initial": {name: {"weights": v.weights, "bias": v.bias}
+                        for name, v in self.variants.items()},
+        }))
+        self.send_predictions(0)
+        never = lambda: False  # noqa: E731  (stops happen between rounds, below)
+        live = {name: run.epochs(never, None) for name, run in self.runs.items()}
+        began = time.perf_counter()
+        chunk, last_round = 1, None
+        while live and self.epoch < self.config.epochs:
+            if not self.wait_for_turn(last_round):
+                break
+            last_round = time.monotonic()
+            rate = self.worker.rate
+            size = min(chunk if rate is None else 1, self.config.epochs - self.epoch)
+            for name in list(live):
+                epochs = live[name]
+                for _ in range(size):
+                    batch = next(epochs, None)
+                    if batch is None:  # diverged: this variant's training ends here
+                        del live[name]
+                        break
+                    self.collect(batch[0])
+            self.epoch = max(run.epoch for run in self.runs.values())
+            now = time.monotonic()
+            if rate is None:  # full speed: aim the next round at ROUND_SECONDS
+                spent = max(now - last_round, 1e-6)
+                chunk = max(1, min(MAX_ROUND_EPOCHS, round(size * ROUND_SECONDS / spent)))
+            slow = rate is not None and rate * SEND_INTERVAL_SECONDS <= 1.0
+            if slow or now - self.last_sent >= SEND_INTERVAL_SECONDS:
+                self.flush(now)
+            if now - self.last_predicted >= PREDICTION_INTERVAL_SECONDS:
+                self.send_predictions(self.epoch)
+        wall = time.perf_counter() - began
+        self.flush(time.monotonic())
+        self.send_predictions(self.epoch)
+        self.send_result(reference, wall)
+
+    def wait_for_turn(self, last_round: float | None) -> bool:
+        """Obey commands; wait while paused or until the pace allows a round. False: stop."""
+        worker = self.worker
+        while True:
+            worker.poll_commands()
+            if worker.stop_requested:
+                return False
+            if worker.paused:
+                self.flush(time.monotonic())  # what was trained reaches the screen now
+                timeout = PAUSED_POLL_SECONDS
+            elif worker.rate is None or last_round is None:
+                return True
+            else:
+                timeout = last_round + 1.0 / worker.rate - time.monotonic()
+                if timeout <= 0:
+                    return True
+            try:
+                self.conn.poll(timeout)  # wakes at once for a command (resume, pace, stop)
+            except (EOFError, OSError):
+                worker.quitting = worker.stop_requested = True
+
+    def send_result(self, reference: Any, wall: float) -> None:
+        """Every variant's final numbers, as plain data."""
+        variants = {}
+        for name, run in self.runs.items():
+            outcome = run.result().variants[name]
+            variants[name] = {
+                "status": outcome.status,
+                "detail": outcome.detail,
+                "epochs_run": outcome.epochs_run,
+                "train_mse": outcome.train_mse,
+                "test_mse": outcome.test_mse,
+                "weights": list(outcome.weights),
+                "bias": outcome.bias,
+                "initial_weights": list(outcome.initial_weights),
+                "initial_bias": outcome.initial_bias,
+                "active_fraction": outcome.active_fraction,
+                "step_seconds": self.step_seconds[name],
+            }
+        finished = all(v["status"] == "diverged" or v["epochs_run"] == self.config.epochs
+                       for v in variants.values())
+        self.conn.send(("finished", {
+            "run": self.run_id,
+            "stopped_early": not finished,
+            "wall_seconds": wall,
+            "epochs": max((v["epochs_run"] for v in variants.values()), default=0),
+            "closed_form": _closed_form_data(reference),
+            "variants": variants,
+        }))
+
+    def collect(self, record: Any) -> None:
+        """Append one EpochRecord to the columns waiting to be sent."""
+        columns = self.pending.get(record.variant)
+        if columns is None:
+            columns = self.pending[record.variant] = {
+                "epoch": [], "mse": [], "weights": [], "bias": [], "status": "ok", "active": None,
+            }
+        columns["epoch"].append(record.epoch)
+        columns["mse"].append(record.train_mse)
+        columns["weights"].append(record.weights)
+        columns["bias"].append(record.bias)
+        columns["status"] = record.status
+        columns["active"] = record.active_fraction
+
+    def flush(self, now: float) -> None:
+        """Send every collected record in one message."""
+        if self.pending:
+            self.conn.send(("records", {"run": self.run_id, "variants": self.pending}))
+            self.pending = {}
+        self.last_sent = now
+
+    def send_predictions(self, epoch: int) -> None:
+        """Send each variant's predictions on the sample rows, for the data view."""
+        import torch
+
+        X = self.prepared.X_train[self.sample]
+        with torch.no_grad():
+            predictions = {name: variant.predict(X).tolist()
+                           for name, variant in self.variants.items()}
+        self.conn.send(("predictions", {"run": self.run_id, "epoch": epoch,
+                                        "variants": predictions}))
+        self.last_predicted = time.monotonic()
+
+
+def _closed_form_data(reference: Any) -> dict:
+    """A ClosedForm as a plain dict."""
+    return {"train_mse": reference.train_mse, "test_mse": reference.test_mse,
+            "weights": list(reference.weights), "bias": reference.bias}

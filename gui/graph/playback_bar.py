@@ -1,0 +1,140 @@
+"""Play/pause, step, reset, end, speed and a scrubber over every step, for one StepPlayer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget,
+)
+
+from gui.graph.step_player import StepPlayer
+
+SPEED_STEPS_PER_UNIT = 2  # the speed slider counts half steps per second: 1 -> 0.5/s ... 16 -> 8/s
+SPEED_RANGE = (1, 16)
+BUTTON_POINT_SIZE = 14
+
+
+class PlaybackBar(QWidget):
+    """The animation's controls; it drives the StepPlayer it is given and follows its signals."""
+
+    def __init__(self, player: StepPlayer, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("playbackBar")
+        self.player = player
+        icon = self.style().standardIcon
+        pixmap = QStyle.StandardPixmap
+        self.reset_button = self._button("resetButton", "Start", "Back to the start (Home)",
+                                         icon(pixmap.SP_MediaSkipBackward))
+        self.back_button = self._button("stepBackButton", "Back", "Previous step (Left or Page Up)",
+                                        icon(pixmap.SP_MediaSeekBackward))
+        self.play_button = self._button("playButton", "Play", "Play or pause (Space)",
+                                        icon(pixmap.SP_MediaPlay))
+        self.play_button.setMinimumWidth(self.play_button.fontMetrics().horizontalAdvance("Pause") + 64)
+        self.forward_button = self._button("stepForwardButton", "Next", "Next step (Right or Page Down)",
+                                           icon(pixmap.SP_MediaSeekForward))
+        self.end_button = self._button("endButton", "End", "Jump to the end (End)",
+                                       icon(pixmap.SP_MediaSkipForward))
+        self.scrubber = QSlider(Qt.Orientation.Horizontal)
+        self.scrubber.setObjectName("stepScrubber")
+        self.scrubber.setAccessibleName("Step scrubber")
+        self.scrubber.setToolTip("Drag to any step")
+        self.scrubber.setPageStep(1)
+        self.scrubber.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setObjectName("speedSlider")
+        self.speed_slider.setAccessibleName("Playback speed, steps per second")
+        self.speed_slider.setRange(*SPEED_RANGE)
+        self.speed_slider.setValue(round(player.steps_per_second * SPEED_STEPS_PER_UNIT))
+        self.speed_slider.setMaximumWidth(160)
+        self.speed_label = QLabel()
+        self.speed_label.setObjectName("speedLabel")
+        self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("8.5 steps/s") + 12)
+        self._show_speed(self.speed_slider.value())
+
+        self.scrubber.setMinimumWidth(160)
+        self.speed_slider.setMinimumWidth(90)
+        controls = self._controls = QHBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
+        for button in (self.reset_button, self.back_button, self.play_button, self.forward_button,
+                       self.end_button):
+            controls.addWidget(button)
+        controls.addStretch(1)
+        speed = QLabel("Speed")
+        speed.setBuddy(self.speed_slider)
+        controls.addWidget(speed)
+        controls.addWidget(self.speed_slider)
+        controls.addWidget(self.speed_label)
+        layout = QVBoxLayout(self)  # the scrubber spans the width, as in a video player
+        layout.setContentsMargins(12, 4, 12, 6)
+        layout.setSpacing(2)
+        layout.addWidget(self.scrubber)
+        layout.addLayout(controls)
+
+        self.reset_button.clicked.connect(player.to_start)
+        self.back_button.clicked.connect(player.previous)
+        self.play_button.clicked.connect(player.toggle)
+        self.forward_button.clicked.connect(player.next)
+        self.end_button.clicked.connect(player.to_end)
+        self.scrubber.valueChanged.connect(player.go_to)
+        self.speed_slider.valueChanged.connect(self._speed_moved)
+        player.step_changed.connect(self._show_step)
+        player.count_changed.connect(self._show_count)
+        player.playing_changed.connect(self._show_playing)
+        self._show_count(player.count)
+
+    def add_action_button(self, action: QAction) -> QToolButton:
+        """Put a button for `action` (e.g. the page's panel toggle) at the end of the controls."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setObjectName(f"{action.objectName()}Button")
+        button.setAccessibleName(action.text().replace("&", ""))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        font = button.font()
+        font.setPointSize(BUTTON_POINT_SIZE)
+        button.setFont(font)
+        self._controls.addSpacing(12)
+        self._controls.addWidget(button)
+        return button
+
+    def _button(self, name: str, text: str, tip: str, icon) -> QPushButton:
+        button = QPushButton(icon, text)
+        button.setObjectName(name)
+        button.setAccessibleName(tip.split(" (")[0])
+        button.setToolTip(tip)
+        font = button.font()
+        font.setPointSize(BUTTON_POINT_SIZE)
+        button.setFont(font)
+        return button
+
+    def _speed_moved(self, value: int) -> None:
+        self.player.set_speed(value / SPEED_STEPS_PER_UNIT)
+        self._show_speed(value)
+
+    def _show_speed(self, value: int) -> None:
+        per_second = value / SPEED_STEPS_PER_UNIT
+        self.speed_label.setText(f"{per_second:g} step{'' if per_second == 1 else 's'}/s")
+
+    def _show_count(self, count: int) -> None:
+        self.scrubber.blockSignals(True)
+        self.scrubber.setRange(0, count)
+        self.scrubber.setValue(self.player.step)
+        self.scrubber.blockSignals(False)
+        self._show_step(self.player.step)
+
+    def _show_step(self, step: int) -> None:
+        if self.scrubber.value() != step:
+            self.scrubber.setValue(step)  # the player ignores a go_to to the step it shows
+        count = self.player.count
+        for button, enabled in ((self.reset_button, step > 0), (self.back_button, step > 0),
+                                (self.forward_button, step < count), (self.end_button, step < count)):
+            if not enabled and button.hasFocus():
+                # Qt would pass focus on along the tab chain, perhaps into the formula editor,
+                # where Space would then type instead of playing.
+                self.play_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            button.setEnabled(enabled)
+
+    def _show_playing(self, playing: bool) -> None:
+        pixmap = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(pixmap))
+        self.play_button.setText("Pause" if playing else "Play")

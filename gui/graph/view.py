@@ -1,0 +1,399 @@
+"""GraphView: the computation graph drawn like a lecture slide, restyled step by step.
+
+Items are created once per graph structure (node id -> NodeItem, edge -> EdgeItem) and then only
+relabelled and restyled by `show_state`. What is shown comes from core: the positions from
+core.engine.layout, every number and sentence from core.engine.steps, core.engine.explain and core.formatting.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QTransform, QWheelEvent
+from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
+
+from core.engine.graph import ComputationGraph
+from core.engine.layout import Layout
+from core.engine.steps import Schedule, State, start_state
+from core.trace.graph import TensorGraph
+from core.trace.steps import TraceSchedule
+from core.engine import graph_text
+from core.trace import tensor_text
+from gui import theme
+from gui.graph.geometry import NodeTexts, scene_geometry, text_width
+from gui.graph.items import EdgeItem, NodeItem
+from gui.widgets.svg import begin_svg
+
+Edge = tuple[int, int, int]
+ZOOM_STEP = 1.2
+MIN_ZOOM, MAX_ZOOM = 0.03, 8.0
+MAX_FIT_ZOOM = 1.5  # a two-node graph should not fill a projector screen with one box
+FIT_MARGIN = 30.0  # scene pixels around the drawing when fitting and exporting
+PAGE_KEYS = {  # the graph page steps through the schedule with these: never consume them here
+    Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
+    Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End,
+}
+
+
+def text_module(cg: ComputationGraph):
+    """The module that words a graph's labels: core.trace.tensor_text for a traced TensorGraph, else core.engine.graph_text."""
+    return tensor_text if isinstance(cg, TensorGraph) else graph_text
+
+
+def graph_structure(cg: ComputationGraph) -> tuple:
+    """What decides which items exist: nodes with their kind, label, op and name, and the edges."""
+    nodes = tuple(
+        (n, data["kind"], data["label"], data["op"], data["name"], data["symbol"], data["expr"])
+        for n, data in cg.graph.nodes(data=True)
+    )
+    edges = tuple(sorted((u, v, k, data["operand"]) for u, v, k, data in cg.graph.edges(keys=True, data=True)))
+    return nodes, edges, cg.output
+
+
+class GraphView(QGraphicsView):
+    """Shows a computation graph and, step by step, its values and gradients."""
+
+    node_selected = Signal(int)  # node id clicked
+    edge_selected = Signal(object)  # (source, target, key) clicked
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("graphView")
+        self.setAccessibleName("Computation graph")
+        self.setAccessibleDescription(
+            "The formula as a graph: inputs on the left, the output on the right, forward values "
+            "in blue and gradients in orange. Plus and minus zoom, 0 fits the graph to the window."
+        )
+        self._scene = QGraphicsScene(self)
+        self._scene.setBackgroundBrush(theme.BACKGROUND)
+        # No BSP index: labels change size at every step, and the whole graph is usually in view.
+        # Building the index made the first paint of 1,000 nodes grow faster than linearly.
+        self._scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setScene(self._scene)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self._cg: ComputationGraph | None = None
+        self._text = graph_text  # what words the labels: text_module(the graph shown)
+        self._structure: tuple | None = None
+        self._state: State | None = None
+        self._node_items: dict[int, NodeItem] = {}
+        self._edge_items: dict[Edge, EdgeItem] = {}
+        self._edge_of_part: dict[int, EdgeItem] = {}  # id(label or backward arrow) -> its edge
+        self._flow_texts: dict[Edge, str] = {}
+        self._auto_fit = True  # follow the window size until the user zooms or pans
+        self._click_handled = False  # a press on an item was handled here: so is its release
+
+    # ----------------------------------------------------------------- graph and state
+
+    def graph(self) -> ComputationGraph | None:
+        """The graph shown, or None."""
+        return self._cg
+
+    def state(self) -> State | None:
+        """The state shown last, or None."""
+        return self._state
+
+    def node_items(self) -> dict[int, NodeItem]:
+        """Node id -> its item (a copy of the mapping; the items themselves are live)."""
+        return dict(self._node_items)
+
+    def edge_items(self) -> dict[Edge, EdgeItem]:
+        """Edge (source, target, key) -> its item."""
+        return dict(self._edge_items)
+
+    def restyle(self) -> None:
+        """Take up gui.theme's current look and sizes: the next set_graph rebuilds every item."""
+        self._scene.setBackgroundBrush(theme.BACKGROUND)
+        self._structure = None
+
+    def set_graph(self, cg: ComputationGraph, layout: Layout) -> None:
+        """Show an evaluated graph; items are kept when only its values changed."""
+        structure = graph_structure(cg)
+        same = structure == self._structure
+        self._cg, self._text = cg, text_module(cg)
+        if not same:
+            self._create_items(cg)
+            self._structure = structure
+            self._state = None
+        self._flow_texts = {
+            e: self._text.flow_text(cg, e) for e in self._edge_items if cg.edge(e)["contribution"] is not None
+        }
+        self._apply_geometry(cg, layout)
+        step = self._state.step if self._state is not None else 0
+        # until the page shows its own state; a new graph starts at step 0, which needs no schedule
+        schedule = TraceSchedule if isinstance(cg, TensorGraph) else Schedule
+        self.show_state(schedule(cg).state_at(step) if step else start_state(cg))
+        if not same and self._auto_fit:
+            self.fit()
+
+    def _create_items(self, cg: ComputationGraph) -> None:
+        self._scene.clearSelection()
+        self._scene.clear()
+        self._node_items.clear()
+        self._edge_items.clear()
+        self._edge_of_part.clear()
+        for n in cg.nodes:
+            data = cg.node(n)
+            item = NodeItem(n, data["kind"], n == cg.output)
+            if data["kind"] == "op":
+                item.set_symbol(self._text.op_symbol(cg, n))
+                item.set_title([(self._text.box_title(cg, n), theme.INK)])
+                if self._text is tensor_text:  # a tensor preview is wider than its node: keep it off the edges
+                    item.value_label.set_background(theme.LABEL_HALO)
+            elif data["kind"] == "const":
+                item.set_title([(self._text.name_text(cg, n), theme.INK)])
+            self._scene.addItem(item)
+            self._node_items[n] = item
+        for edge in cg.graph.edges(keys=True):
+            item = EdgeItem(edge, cg.node(edge[0])["kind"] == "const")
+            self._scene.addItem(item)
+            for part in item.parts():
+                self._scene.addItem(part)
+                self._edge_of_part[id(part)] = item
+            item.show_flow(None)
+            self._edge_items[edge] = item
+
+    def _apply_geometry(self, cg: ComputationGraph, layout: Layout) -> None:
+        texts = {n: self._node_texts(cg, n) for n in cg.nodes}
+        widths = {}
+        for edge, item in self._edge_items.items():
+            width = 0.0
+            if not item.from_constant:
+                width = text_width(self._text.local_text(cg, edge), theme.EDGE_TEXT_PX)
+            if edge in self._flow_texts:
+                width = max(width, text_width(self._flow_texts[edge], theme.EDGE_TEXT_PX, bold=True))
+            widths[edge] = width
+        geometry = scene_geometry(cg, layout, texts, widths)
+        for n, item in self._node_items.items():
+            item.set_geometry(geometry.shapes[n], geometry.origins[n])
+        for edge, item in self._edge_items.items():
+            item.set_route(geometry.routes[edge])
+        self._scene.setSceneRect(self.drawing_rect())
+
+    def _node_texts(self, cg: ComputationGraph, n: int) -> NodeTexts:
+        data = cg.node(n)
+        text = self._text
+        gradients: tuple[str, ...] = ()
+        if data["grad"] is not None:
+            gradients = (text.gradient_text(cg, n, data["grad"]),)
+            uses = cg.carrying_out_edges(n)
+            if len(uses) > 1:
+                contributions = [cg.edge(e)["contribution"] for e in uses]
+                gradients += (text.received_text(cg, n, contributions),)
+        tag = "output" if n == cg.output else ""
+        if data["kind"] == "input":
+            name = text.name_text(cg, n)
+            return NodeTexts(f"{name} = {text.value_text(data['value'])}", f"{name} = {theme.INPUT_VALUE_RESERVE}",
+                             gradients=gradients, tag=tag)
+        if data["kind"] == "const":
+            return NodeTexts(text.name_text(cg, n), tag=tag)
+        return NodeTexts(text.box_title(cg, n), symbol=text.op_symbol(cg, n),
+                         value=text.value_text(data["value"]), gradients=gradients, tag=tag)
+
+    def show_state(self, state: State) -> None:
+        """Restyle and relabel the items to show what is visible at `state`."""
+        cg = self._cg
+        if cg is None:
+            return
+        self._state = state
+        forward = state.phase == "forward"
+        text = self._text
+        for n, item in self._node_items.items():
+            data = cg.node(n)
+            value = state.values.get(n)
+            if data["kind"] == "input":
+                item.set_title([(f"{text.name_text(cg, n)} = ", theme.INK), (text.value_text(value), theme.FORWARD)])
+            elif data["kind"] == "op":
+                item.show_value(None if value is None else text.value_text(value))
+            if n in state.grads:
+                item.show_gradient(text.gradient_text(cg, n, state.grads[n]))
+            elif n in state.received:
+                item.show_gradient(text.received_text(cg, n, state.received[n]), partial=True)
+            else:
+                item.show_gradient(None)
+            active = n == state.active_node and state.phase in ("forward", "backward")
+            item.set_highlight(None if not active else
+                               theme.HIGHLIGHT_FORWARD if forward else theme.HIGHLIGHT_BACKWARD)
+            known = (value is not None, n in state.grads)
+            item.update_tooltip((cg, known), lambda n=n, known=known: text.node_tooltip(cg, n, *known))
+        for edge, item in self._edge_items.items():
+            target = edge[1]
+            local_known = target in state.values
+            item.show_local(text.local_text(cg, edge) if local_known and not item.from_constant else None)
+            if item.from_constant:
+                colour = theme.MUTED
+            else:
+                colour = theme.FORWARD if local_known else theme.PENDING_EDGE
+            active = forward and state.active_node == target
+            item.set_line_style(colour, theme.ACTIVE_EDGE_WIDTH if active else theme.EDGE_WIDTH)
+            flow_known = edge in state.contributions
+            item.show_flow(self._flow_texts.get(edge) if flow_known else None, active=edge == state.active_edge)
+            known = (local_known, flow_known)
+            item.update_tooltip((cg, known), lambda edge=edge, known=known: text.edge_tooltip(cg, edge, *known))
+
+    def highlight(self, nodes: list[int], edges: list[Edge] = ()) -> None:
+        """Select exactly these nodes and edges (e.g. what a line of code made); none clears it."""
+        self._scene.clearSelection()
+        for n in nodes:
+            if n in self._node_items:
+                self._node_items[n].setSelected(True)
+        for edge in edges:
+            if tuple(edge) in self._edge_items:
+                self._edge_items[tuple(edge)].setSelected(True)
+
+    def highlighted(self) -> tuple[list[int], list[Edge]]:
+        """The selected nodes and edges, in graph order."""
+        nodes = [n for n, item in self._node_items.items() if item.isSelected()]
+        return nodes, [e for e, item in self._edge_items.items() if item.isSelected()]
+
+    # ----------------------------------------------------------------- zoom and pan
+
+    def zoom(self) -> float:
+        """The current scale: 1 means one scene pixel per screen pixel."""
+        return self.transform().m11()
+
+    def zoom_in(self) -> None:
+        """Zoom in one step around the middle of the view."""
+        self._zoom_by(ZOOM_STEP, self.viewport().rect().center())
+
+    def zoom_out(self) -> None:
+        """Zoom out one step around the middle of the view."""
+        self._zoom_by(1 / ZOOM_STEP, self.viewport().rect().center())
+
+    def fit(self) -> None:
+        """Fit the whole drawing into the window, with a margin; follow resizes from now on."""
+        rect = self.drawing_rect()
+        if rect.isEmpty():
+            return
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > MAX_FIT_ZOOM:
+            self.setTransform(QTransform.fromScale(MAX_FIT_ZOOM, MAX_FIT_ZOOM))
+            self.centerOn(rect.center())
+        self._auto_fit = True
+
+    def _zoom_by(self, factor: float, anchor: QPoint) -> None:
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, self.zoom() * factor)) / self.zoom()
+        if factor == 1:
+            return
+        self._auto_fit = False
+        scene_point = self.mapToScene(anchor)
+        self.scale(factor, factor)
+        moved = self.mapFromScene(scene_point) - anchor
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps == 0:
+            super().wheelEvent(event)
+            return
+        self._zoom_by(ZOOM_STEP ** steps, event.position().toPoint())
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_out()
+        elif key == Qt.Key.Key_0:
+            self.fit()
+        elif key in PAGE_KEYS:
+            event.ignore()  # let the page step through the schedule
+        else:
+            super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._auto_fit:
+            self.fit()
+
+    # ----------------------------------------------------------------- hover and click
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        clicked = None
+        if event.button() == Qt.MouseButton.LeftButton:
+            clicked = self.item_at(event.position().toPoint())
+        if clicked is None:
+            super().mousePressEvent(event)  # the background: pan, and clear the selection
+            return
+        event.accept()  # handled here, so a click on a label does not start a pan that deselects
+        self._click_handled = True
+        self._scene.clearSelection()
+        clicked.setSelected(True)
+        if isinstance(clicked, NodeItem):
+            self.node_selected.emit(clicked.node_id)
+        else:
+            self.edge_selected.emit(clicked.edge)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._click_handled and event.button() == Qt.MouseButton.LeftButton:
+            self._click_handled = False  # QGraphicsView would take it for a click on the background
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._auto_fit = False  # the user is panning
+        super().mouseMoveEvent(event)
+
+    def item_at(self, point: QPoint) -> NodeItem | EdgeItem | None:
+        """The node or edge under a viewport point (its labels and arrows count as part of it)."""
+        for item in self.items(point):
+            owner = self._owner(item)
+            if owner is not None:
+                return owner
+        return None
+
+    def _owner(self, item: QGraphicsItem) -> NodeItem | EdgeItem | None:
+        while item is not None:
+            if isinstance(item, (NodeItem, EdgeItem)):
+                return item
+            if id(item) in self._edge_of_part:
+                return self._edge_of_part[id(item)]
+            item = item.parentItem()
+        return None
+
+    # ----------------------------------------------------------------- export
+
+    def drawing_rect(self) -> QRectF:
+        """The scene area an export covers: every item with a margin."""
+        rect = self._scene.itemsBoundingRect()
+        return rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN) if not rect.isEmpty() else rect
+
+    def export_png(self, path: str | Path, scale: float = 2.0) -> None:
+        """Render the whole drawing to a PNG at `scale` pixels per scene pixel; OSError if unwritable."""
+        rect = self.drawing_rect()
+        size = QSize(max(1, math.ceil(rect.width() * scale)), max(1, math.ceil(rect.height() * scale)))
+        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor(theme.BACKGROUND))
+        painter = QPainter(image)
+        self._render(painter, QRectF(0, 0, size.width(), size.height()), rect)
+        if not image.save(str(path), "PNG"):
+            raise OSError(f"cannot write {path}")
+
+    def export_svg(self, path: str | Path) -> None:
+        """Render the whole drawing to SVG with its text kept as text; OSError if unwritable."""
+        rect = self.drawing_rect()
+        painter, _generator, target = begin_svg(path, rect, "Computation graph")
+        self._render(painter, target, rect)
+
+    def _render(self, painter: QPainter, target: QRectF, source: QRectF) -> None:
+        """Draw the scene without the user's selection outline, then end the painter."""
+        selected = self._scene.selectedItems()
+        for item in selected:
+            item.setSelected(False)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        try:
+            self._scene.render(painter, target, source)
+        finally:
+            painter.end()
+            for item in selected:
+                item.setSelected(True)

@@ -1,0 +1,244 @@
+"""One variant on the training page: its name, what it does, its live loss curve and numbers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+    QVBoxLayout, QWidget,
+)
+
+from core.formatting import fmt
+from core.training.run import VariantInfo
+from gui.training import theme
+from gui.widgets.loss_axes import OptimumAndLogScale
+from gui.widgets.plot_range import RangeKeeper
+
+CURVE_MIN_HEIGHT = 120
+EXPLANATION_LINES_TALL = 4  # cards in one row: narrow, so more lines
+EXPLANATION_LINES_WIDE = 3
+
+
+class VariantCard(OptimumAndLogScale, QFrame):
+    """A card: title and status badge, description, loss plot, live weights/bias, explanation."""
+
+    code_requested = Signal(str)  # the variant's name: the user wants to read its source
+    show_graph_requested = Signal(str)  # variant name: the user wants torch's graph of it
+
+    def __init__(self, info: VariantInfo, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.info = info
+        self.name = info.name
+        self.setObjectName(f"variantCard_{info.name}")
+        self.setAccessibleName(f"{theme.VARIANT_TITLES[info.name]} variant")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        color = theme.VARIANT_COLORS[info.name]
+        self.setStyleSheet(
+            f"#variantCard_{info.name} {{ background: #FFFFFF; border: 1px solid #B8B8B8;"
+            f" border-top: 6px solid {color}; border-radius: 4px; }}"
+        )
+
+        self.title = QLabel(theme.VARIANT_TITLES[info.name])
+        self.title.setObjectName(f"variantTitle_{info.name}")
+        self.title.setFont(theme.font(theme.TITLE_POINT_SIZE, bold=True))
+        self.title.setStyleSheet(f"color: {color};")
+        self.badge = QLabel()
+        self.badge.setObjectName(f"statusBadge_{info.name}")
+        self.badge.setAccessibleName(f"{theme.VARIANT_TITLES[info.name]} status")
+        self.badge.setFont(theme.font(theme.BADGE_POINT_SIZE, bold=True))
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.description = QLabel(info.description)
+        self.description.setObjectName(f"variantDescription_{info.name}")
+        self.description.setWordWrap(True)
+        self.description.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
+        self.description.setStyleSheet(f"color: {theme.MUTED_TEXT};")
+
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName(f"lossPlot_{info.name}")
+        self.plot.setAccessibleName(f"{theme.VARIANT_TITLES[info.name]} loss per epoch")
+        self.plot.setMinimumHeight(CURVE_MIN_HEIGHT)
+        theme.style_plot(self.plot, "train MSE", grid=False)
+        self.ranges = RangeKeeper(self.plot)
+        self._extent = (0, 1, math.inf, -math.inf)  # epochs done, epochs asked, lowest, highest
+        # The loss curve is the plot's first data item, created once and fed with setData.
+        self.curve = self.plot.plot(pen=theme.variant_pen(info.name, theme.CARD_CURVE_WIDTH),
+                                    name="train MSE")
+        self.curve.setClipToView(True)
+        # Wide pens are drawn segment by segment: far cheaper than one wide path (pyqtgraph's
+        # 'auto' would choose this too, but only while nothing turns antialiasing on).
+        self.curve.curve.setSegmentedLineMode("on")
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.optimum = pg.InfiniteLine(angle=0, movable=False, pen=theme.optimum_pen())
+        self.optimum.setZValue(10)  # over the curve: it converges onto the line
+        self.plot.addItem(self.optimum, ignoreBounds=True)
+
+        self.epoch_label = QLabel()  # small, in the footer: the page's top line says it big
+        self.epoch_label.setObjectName(f"epochLabel_{info.name}")
+        self.epoch_label.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
+        self.epoch_label.setStyleSheet(f"color: {theme.MUTED_TEXT};")
+        self.mse_label = self._number(f"mseLabel_{info.name}")
+        self.weights_label = self._number(f"weightsLabel_{info.name}")
+        # Many features make a long line: it may be cut, never widen the window (full text: tip).
+        self.weights_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.bias_label = self._number(f"biasLabel_{info.name}")
+        self.active_label = self._number(f"activeLabel_{info.name}")
+        self.active_label.setToolTip("Share of training rows whose ReLU is active (net input > 0): "
+                                     "at 0 % every prediction is 0 and every gradient too")
+        self.explanation = QLabel()
+        self.explanation.setObjectName(f"statusExplanation_{info.name}")
+        self.explanation.setWordWrap(True)
+        self.explanation.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
+        self.explanation.setTextFormat(Qt.TextFormat.PlainText)
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # A fixed height, reserved even when empty: the plot never jumps when a status arrives,
+        # and the layout's minimum is honest (word-wrapped labels under-report their height).
+        self.explanation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.log_scale = QCheckBox("log scale")
+        self.log_scale.setObjectName(f"logScale_{info.name}")
+        self.log_scale.setToolTip("Show the loss on a logarithmic axis: small changes late in "
+                                  "training become visible")
+        self.code_button = QPushButton("View code")
+        self.code_button.setObjectName(f"viewCode_{info.name}")
+        self.code_button.setToolTip(f"Read the {info.class_name} class: the code that trains "
+                                    "this variant")
+        self.graph_button = QPushButton("Show graph")
+        self.graph_button.setObjectName(f"showGraph_{info.name}")
+        self.graph_button.setToolTip("Open the graph torch builds for this variant's loss, at the "
+                                     "parameters shown, on the Graph page")
+        self._build_layout()
+
+        self._optimum_value: float | None = None
+        self.log_scale.toggled.connect(self._log_scale_toggled)
+        self.code_button.clicked.connect(lambda: self.code_requested.emit(self.name))
+        self.graph_button.clicked.connect(lambda: self.show_graph_requested.emit(self.name))
+        self.reset(None)
+
+    def _build_layout(self) -> None:
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.badge)
+        footer = QHBoxLayout()
+        footer.addWidget(self.log_scale)
+        footer.addStretch(1)
+        footer.addWidget(self.epoch_label)
+        footer.addSpacing(6)
+        footer.addWidget(self.code_button)
+        footer.addWidget(self.graph_button)
+        self.numbers = QGridLayout()
+        self.numbers.setHorizontalSpacing(14)
+        self.numbers.setVerticalSpacing(0)
+        info = QVBoxLayout()
+        info.setContentsMargins(0, 0, 0, 0)
+        info.setSpacing(4)
+        info.addLayout(self.numbers)
+        info.addStretch(1)
+        info.addLayout(footer)
+        # Tall (one row of four): the numbers under the plot. Wide (2×2): beside it.
+        self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.body.setSpacing(6)
+        self.body.addWidget(self.plot, 1)
+        self.body.addLayout(info)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(10, 8, 10, 8)
+        column.setSpacing(4)
+        column.addLayout(header)
+        column.addWidget(self.description)
+        column.addLayout(self.body, 1)
+        column.addSpacing(4)
+        column.addWidget(self.explanation)
+        self.wide = None
+        self.set_wide(False)
+
+    def set_wide(self, wide: bool) -> None:
+        """Numbers under the plot (False), or beside it in one column (True, for a 2×2 grid)."""
+        if wide == self.wide:
+            return
+        self.wide = wide
+        lines = EXPLANATION_LINES_WIDE if wide else EXPLANATION_LINES_TALL
+        self.explanation.setFixedHeight(lines * self.explanation.fontMetrics().lineSpacing() + 2)
+        labels = (self.mse_label, self.weights_label, self.bias_label, self.active_label)
+        for label in labels:
+            self.numbers.removeWidget(label)
+        if wide:  # one column beside the plot
+            self.body.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.body.setStretch(0, 3)
+            self.body.setStretch(1, 2)
+            for row, label in enumerate(labels):
+                self.numbers.addWidget(label, row, 0)
+        else:  # under the plot: loss, weights, then bias beside the share of active units
+            self.body.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.body.setStretch(0, 1)
+            self.body.setStretch(1, 0)
+            self.numbers.addWidget(self.mse_label, 0, 0, 1, 2)
+            self.numbers.addWidget(self.weights_label, 1, 0, 1, 2)
+            self.numbers.addWidget(self.bias_label, 2, 0)
+            self.numbers.addWidget(self.active_label, 2, 1, Qt.AlignmentFlag.AlignRight)
+        self.numbers.setColumnStretch(0, 1)
+
+    def _number(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setFont(theme.font(theme.NUMBER_POINT_SIZE - 1, bold=True))
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        return label
+
+    # ----- what the page calls --------------------------------------------------------------
+
+    def reset(self, status: str | None = "ready", explanation: str = "", epochs: int = 100) -> None:
+        """Empty the curve and numbers for a new run (or for a variant that will not run)."""
+        self.curve.setData(np.empty(0), np.empty(0))
+        self.ranges.reset(epochs)
+        self._extent = (0, epochs, math.inf, -math.inf)
+        self.set_optimum(None)
+        self.epoch_label.setText("")
+        self.mse_label.setText("MSE –")
+        self.weights_label.setText("w –")
+        self.weights_label.setToolTip("")
+        self.bias_label.setText("b –")
+        self.active_label.setText("")
+        self.set_status(status or "ready", explanation)
+
+    def set_description_note(self, note: str) -> None:
+        """Add a note to the one-line description (how this run differs), or clear it with ""."""
+        self.description.setText(f"{self.info.description} ({note})" if note else
+                                 self.info.description)
+
+    def show_curve(self, epochs: np.ndarray, losses: np.ndarray, total: int, low: float,
+                   high: float, may_rescale: bool = True) -> bool:
+        """Hand the loss curve its data and fit the axes (called by the page's one plot timer).
+
+        `total` is the number of epochs asked for; `low` and `high` bound the finite losses.
+        Returns True if the axes changed (with `may_rescale` False a needed change waits).
+        """
+        self.curve.setData(epochs, losses)
+        self._extent = (len(losses), total, low, high)
+        return self.ranges.follow(len(losses), total, low, high, self.log_scale.isChecked(),
+                                  may_rescale)
+
+    def show_numbers(self, epoch: int, total: int, loss: float, weights: list[float],
+                     bias: float, active: float | None = None) -> None:
+        """The latest epoch, loss, weights, bias and share of active ReLU units (None: no ReLU)."""
+        self.epoch_label.setText(f"epoch {epoch}")
+        self.epoch_label.setToolTip(f"epoch {epoch} of {total}")
+        self.mse_label.setText(f"MSE {fmt(loss, 6)}")
+        self.weights_label.setText("w " + ", ".join(fmt(value, 4) for value in weights))
+        self.weights_label.setToolTip("weights: " + ", ".join(fmt(value, 8) for value in weights))
+        self.bias_label.setText(f"b {fmt(bias, 5)}")
+        self.active_label.setText("" if active is None else f"active {fmt(100 * active, 3)} %")
+
+    def set_status(self, status: str, explanation: str = "", details: str = "") -> None:
+        """Show a status badge (running, finished, diverged, dead, ...) and what it means."""
+        self.status = status
+        self.badge.setToolTip(details or explanation)
+        self.badge.setText(f"  {status}  ")
+        color = theme.BADGE_COLORS.get(status, "#5F5F5F")
+        self.badge.setStyleSheet(f"background: {color}; color: white; border-radius: 4px;"
+                                 " padding: 2px 4px;")
+        self.explanation.setText(explanation)
+        self.explanation.setToolTip(details or explanation)
+

@@ -1,0 +1,308 @@
+"""The GUI's side of the training process: start it, talk to it, notice when it dies, end it.
+
+One child process (multiprocessing, spawn) owns torch and trains; this QObject owns that process
+and its end of the pipe. Incoming messages are read when the pipe becomes readable (a
+QSocketNotifier on its file descriptor; on Windows, where pipes are not sockets, a 60 Hz timer
+polls instead), never by blocking. Protocol: core/training/worker.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+import sys
+import time
+import weakref
+from typing import Any
+
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+
+from core.training import worker as training_worker
+
+log = logging.getLogger(__name__)
+DRAIN_BUDGET_SECONDS = 0.008  # read at most this long per wake-up, then let the window paint
+POLL_INTERVAL_MS = 16  # Windows only: how often the pipe is polled
+QUIT_TIMEOUT_SECONDS = 3.0  # a cooperative quit normally takes a few milliseconds
+STOP_TIMEOUT_SECONDS = 3.0
+
+
+class TrainingClient(QObject):
+    """Owns the training process and the pipe; turns its messages into signals."""
+
+    ready = Signal(float)  # the process has imported torch: seconds it took
+    run_started = Signal(object)  # dict: closed_form, sample_targets, train_rows, initial, ...
+    records_received = Signal(object)  # dict: variant -> {epoch, mse, weights, bias, status, active}
+    predictions_received = Signal(object)  # dict: epoch, variants (name -> predictions on samples)
+    finished = Signal(object)  # dict: the run's final result (stopped_early says if a stop ended it)
+    failed = Signal(str, str)  # kind ("data", "config" or "crash"), message in plain language
+    died = Signal(str)  # the training process ended unexpectedly: how, in plain language
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainingClient")
+        self._context = multiprocessing.get_context("spawn")
+        self._process: Any = None
+        self._conn: Any = None
+        self._notifier: QSocketNotifier | None = None
+        self._poll_timer: QTimer | None = None
+        self._finalizer: Any = None
+        self._ready = False
+        self._run_id = 0
+        self._running = False  # a run was started and its finished/failed has not arrived yet
+        self._silent = False  # while stop_and_wait discards a run's last messages
+
+    # ----- state ----------------------------------------------------------------------------
+
+    @property
+    def pid(self) -> int | None:
+        """The training process's id, or None when there is none."""
+        return self._process.pid if self._process is not None else None
+
+    def is_alive(self) -> bool:
+        """Whether the training process exists and has not exited."""
+        return self._process is not None and self._process.is_alive()
+
+    def is_ready(self) -> bool:
+        """Whether the training process has imported torch and waits for commands."""
+        return self._ready and self.is_alive()
+
+    def is_running(self) -> bool:
+        """Whether a run is in progress (started, and no result or failure yet)."""
+        return self._running
+
+    # ----- commands -------------------------------------------------------------------------
+
+    def start_process(self) -> None:
+        """Start the training process in the background, unless one is already there."""
+        if self._process is not None:
+            return
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(target=training_worker.serve, args=(theirs,),
+                                        name="backprop-studio-training", daemon=True)
+        process.start()
+        theirs.close()  # only the child holds that end now, so its exit reads as end-of-file here
+        self._process, self._conn, self._ready = process, ours, False
+        # If this object is collected without shutdown(), the process still goes.
+        self._finalizer = weakref.finalize(self, _end_process, process, ours, 0.5)
+        if sys.platform == "win32":
+            self._poll_timer = QTimer(self)
+            self._poll_timer.setObjectName("trainingPipePoll")
+            self._poll_timer.setInterval(POLL_INTERVAL_MS)
+            self._poll_timer.timeout.connect(self._drain)
+            self._poll_timer.start()
+        else:
+            self._notifier = QSocketNotifier(ours.fileno(), QSocketNotifier.Type.Read, self)
+            self._notifier.activated.connect(self._drain)
+
+    def start_run(self, data: dict, config: dict, pace: float | None) -> int:
+        """Ask for a run (starting a fresh process if needed); return its id.
+
+        `data`: path, features, target, shift, seed, test_fraction. `config`: TrainingConfig's
+        fields. `pace`: epochs per second, None for full speed. The request waits in the pipe
+        while a new process is still importing torch.
+        """
+        self.start_process()
+        self._run_id += 1
+        self._running = True
+        request = {"run": self._run_id, "data": data, "config": config, "pace": pace}
+        self._send("start", request)
+        return self._run_id
+
+    def pause(self) -> None:
+        """Hold the run after the epoch in progress."""
+        self._send("pause")
+
+    def resume(self) -> None:
+        """Continue a paused run."""
+        self._send("resume")
+
+    def set_pace(self, epochs_per_second: float | None) -> None:
+        """Change the pace now: epochs per second, or None for as fast as possible."""
+        self._send("pace", epochs_per_second)
+
+    def stop(self) -> None:
+        """Ask the run to end after the epoch in progress; its results still arrive (finished)."""
+        if self._running:
+            self._send("stop")
+
+    def stop_and_wait(self, timeout: float = STOP_TIMEOUT_SECONDS, discard: bool = True) -> bool:
+        """Stop the run and wait (bounded) for its end; True if it ended in time.
+
+        With `discard`, the run's last records and result are dropped instead of emitted (Reset
+        and a new dataset throw them away anyway). A process that does not answer in time is
+        ended; the next start begins a fresh one.
+        """
+        if not self._running:
+            return True
+        self._send("stop")
+        deadline = time.monotonic() + timeout
+        self._silent = discard
+        try:
+            while self._running and self._conn is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                if self._conn.poll(min(remaining, 0.05)):
+                    self._drain()
+        finally:
+            self._silent = False
+        if self._running:
+            self.shutdown()
+            return False
+        return True
+
+    def shutdown(self, timeout: float = QUIT_TIMEOUT_SECONDS) -> None:
+        """End the process: ask it to quit, wait, then terminate and kill. Never leaves an orphan.
+
+        A process still importing torch reads no commands yet and has nothing to lose: it is
+        terminated at once instead of being waited for (a window closed right after opening
+        must not hang for the import's seconds).
+        """
+        self._running = False
+        process, conn = self._process, self._conn
+        if process is None:
+            return
+        ready = self._ready
+        self._forget_process()
+        _end_process(process, conn, timeout if ready else 0.0)
+
+    # ----- incoming -------------------------------------------------------------------------
+
+    def _send(self, name: str, payload: Any = None) -> None:
+        if self._conn is None:
+            return
+        try:
+            self._conn.send((name, payload))
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            self._process_died()
+
+    def _drain(self) -> None:
+        """Handle every message waiting (for a few milliseconds at most), without blocking."""
+        deadline = time.monotonic() + DRAIN_BUDGET_SECONDS
+        while self._conn is not None:
+            try:
+                if not self._conn.poll():
+                    return
+                name, payload = self._conn.recv()
+            except (EOFError, ConnectionResetError, OSError):
+                self._process_died()
+                return
+            self._dispatch(name, payload)
+            if time.monotonic() > deadline:
+                return  # the rest on the next wake-up: the notifier fires while data waits
+
+    def _dispatch(self, name: str, payload: Any) -> None:
+        if name == "ready":
+            self._ready = True
+            self.ready.emit(float(payload.get("import_seconds", 0.0)))
+            return
+        if payload.get("run") != self._run_id or not self._running:
+            return  # left over from a run that was stopped and forgotten
+        if self._silent:
+            self._running = name not in ("finished", "failed")
+            return
+        if name == "records":
+            self.records_received.emit(payload["variants"])
+        elif name == "predictions":
+            self.predictions_received.emit(payload)
+        elif name == "started":
+            self.run_started.emit(payload)
+        elif name == "finished":
+            self._running = False
+            self.finished.emit(payload)
+        elif name == "failed":
+            self._running = False
+            self.failed.emit(payload["kind"], payload["message"])
+
+    def _process_died(self) -> None:
+        """The pipe closed without a quit: collect the process and say how it ended."""
+        process, conn = self._process, self._conn
+        if process is None:
+            return
+        was_running = self._running
+        self._running = False
+        self._forget_process()
+        how = _exit_description(_end_process(process, conn, 1.0))
+        during = " during training" if was_running else ""
+        log.warning("The training process stopped unexpectedly%s (%s)", during, how)
+        self.died.emit(f"The training process stopped unexpectedly{during} ({how}).")
+
+    def _forget_process(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)  # before the descriptor closes
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer.deleteLater()
+            self._poll_timer = None
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
+        self._process = self._conn = None
+        self._ready = False
+
+
+def _end_process(process: Any, conn: Any, timeout: float) -> int | None:
+    """Ask a training process to quit, read what it still sends, then terminate or kill it.
+
+    Returns its exit code (negative: the signal that ended it).
+    """
+    exitcode = None
+    if _is_closed(process):  # already ended and released (say, by the exit-time finalizer)
+        if conn is not None:
+            conn.close()
+        return None
+    try:
+        if conn is not None and not conn.closed:
+            try:
+                conn.send(("quit", None))
+            except OSError:
+                pass
+            deadline = time.monotonic() + timeout
+            # Keep reading while waiting: a process blocked on a full pipe could never quit.
+            while process.is_alive() and time.monotonic() < deadline:
+                try:
+                    if conn.poll(0.02):
+                        conn.recv()
+                except (EOFError, OSError):
+                    break
+        process.join(max(0.0, timeout))
+        if process.is_alive():
+            process.terminate()
+            process.join(1.0)
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
+        exitcode = process.exitcode
+    finally:
+        if conn is not None:
+            conn.close()
+        if not process.is_alive():
+            process.close()
+    return exitcode
+
+
+def _is_closed(process: Any) -> bool:
+    """Whether multiprocessing has released this process object (close() was called)."""
+    try:
+        process.is_alive()
+    except ValueError:
+        return True
+    return False
+
+
+def _exit_description(exitcode: int | None) -> str:
+    """A process exit code in words: 'exit status 1' or 'killed by signal 9 (SIGKILL)'."""
+    if exitcode is None:
+        return "it no longer answers"
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = "unknown signal"
+        return f"killed by signal {-exitcode} ({name})"
+    return f"exit status {exitcode}"
+
+

@@ -1,0 +1,95 @@
+"""Start, Pause/Resume, Stop, Reset, and the pace: from 1 epoch per second to as fast as possible."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
+
+from gui.training import theme
+
+# Slider positions -> epochs per second; the last (the slider's maximum) means full speed.
+PACES: list[float | None] = [1, 2, 5, 10, 20, 50, 100, 200, 500, None]
+DEFAULT_PACE = 50  # 100 epochs in two seconds: slow enough to watch, quick enough to wait for
+
+
+class TrainingControls(QWidget):
+    """The control bar. It only reports clicks; the page decides and sets the buttons' state."""
+
+    start_clicked = Signal()
+    pause_clicked = Signal()  # Pause or Resume: the page knows which
+    stop_clicked = Signal()
+    reset_clicked = Signal()
+    pace_changed = Signal(object)  # epochs per second, or None for as fast as possible
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("trainingControls")
+        self.setFont(theme.font(theme.PAGE_POINT_SIZE + 1))
+        icon, pixmap = self.style().standardIcon, QStyle.StandardPixmap
+        self.start_button = _button("startButton", "Start", icon(pixmap.SP_MediaPlay),
+                                    "Train the chosen variants from the start (Ctrl+Return)")
+        self.start_button.setShortcut("Ctrl+Return")
+        self.pause_button = _button("pauseButton", "Pause", icon(pixmap.SP_MediaPause),
+                                    "Hold training after the current epoch, or go on")
+        self.pause_button.setMinimumWidth(self.pause_button.fontMetrics().horizontalAdvance("Resume") + 64)
+        self.stop_button = _button("stopButton", "Stop", icon(pixmap.SP_MediaStop),
+                                   "End training now and show the results so far")
+        self.reset_button = _button("resetButton", "Reset", icon(pixmap.SP_BrowserReload),
+                                    "Stop and clear the plots and results")
+        self.pace_slider = QSlider(Qt.Orientation.Horizontal)
+        self.pace_slider.setObjectName("paceSlider")
+        self.pace_slider.setAccessibleName("Pace, epochs per second")
+        self.pace_slider.setToolTip("Slow motion for a lecture (1 epoch per second) up to as fast "
+                                    "as possible (the far right)")
+        self.pace_slider.setRange(0, len(PACES) - 1)
+        self.pace_slider.setPageStep(1)
+        self.pace_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.pace_slider.setValue(PACES.index(DEFAULT_PACE))
+        self.pace_slider.setMinimumWidth(110)
+        self.pace_label = QLabel()
+        self.pace_label.setObjectName("paceLabel")
+        self.pace_label.setFont(theme.font(theme.PAGE_POINT_SIZE + 1))
+        self.pace_label.setMinimumWidth(self.pace_label.fontMetrics().horizontalAdvance(
+            "as fast as possible") + 8)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for button in (self.start_button, self.pause_button, self.stop_button, self.reset_button):
+            row.addWidget(button)
+        row.addSpacing(18)
+        row.addWidget(QLabel("Pace"))
+        row.addWidget(self.pace_slider)
+        row.addWidget(self.pace_label)
+        self._show_pace(self.pace_slider.value())
+
+        self.start_button.clicked.connect(self.start_clicked)
+        self.pause_button.clicked.connect(self.pause_clicked)
+        self.stop_button.clicked.connect(self.stop_clicked)
+        self.reset_button.clicked.connect(self.reset_clicked)
+        self.pace_slider.valueChanged.connect(self._show_pace)
+        self.pace_slider.valueChanged.connect(lambda _: self.pace_changed.emit(self.pace()))
+
+    def pace(self) -> float | None:
+        """Epochs per second the slider asks for; None: as fast as possible."""
+        return PACES[self.pace_slider.value()]
+
+    def _show_pace(self, position: int) -> None:
+        pace = PACES[position]
+        if pace is None:
+            text = "as fast as possible"
+        else:
+            text = f"{pace:g} epoch/s" if pace == 1 else f"{pace:g} epochs/s"
+        self.pace_label.setText(text)
+
+    def show_paused(self, paused: bool) -> None:
+        """Label the pause button Resume while paused."""
+        pixmap = QStyle.StandardPixmap.SP_MediaPlay if paused else QStyle.StandardPixmap.SP_MediaPause
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setIcon(self.style().standardIcon(pixmap))
+
+
+def _button(name: str, text: str, icon, tip: str) -> QPushButton:
+    button = QPushButton(icon, text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.setMinimumHeight(40)
+    return button

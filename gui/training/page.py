@@ -1,0 +1,600 @@
+"""The training page: four ways to train one linear regression, side by side, with live plots.
+
+Settings -> TrainingClient.start_run -> the training process (which owns torch) trains the
+chosen variants in lockstep and streams record batches -> TrainingHistory's numpy buffers ->
+one ≤ 60 Hz plot timer hands them to curves created once (setData). The page never imports
+torch; pandas loads only when a CSV is opened.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QSplitter, QTabWidget,
+    QVBoxLayout, QWidget,
+)
+
+from core.project import BUNDLED_DATA
+from core.training.data import DEFAULT_FEATURES, DEFAULT_TARGET, DataError
+from core.formatting import fmt
+from core.training.run import VARIANT_NAMES, TrainingConfig, variant_catalog
+from gui.training import theme
+from core.training import texts
+from gui.training.card_grid import CardGrid
+from gui.training.code_dialog import CodeDialog
+from gui.training.data_view import DataView
+from gui.training.dataset_dialog import DatasetChoice, DatasetDialog, read_preview
+from gui.training.overlay import LossOverlay
+from gui.widgets.plot_export import export_plot
+from gui.training.results_table import ResultsTable
+from gui.training.client import TrainingClient
+from gui.training.controls import TrainingControls
+from core.training.history import TrainingHistory
+from gui.training.settings import TrainingSettings
+from gui.training.card import VariantCard
+
+log = logging.getLogger(__name__)
+FRAME_MS = 17  # the plot timer: at most ~60 redraws a second, however fast records arrive
+NUMBERS_PER_SECOND = 10
+SETTINGS_WIDTH = 300
+LOWER_MIN_HEIGHT = 300  # the overlay plot and the results table stay readable
+MESSAGE_STYLE = ("background: #FFF4CC; color: #1A1A1A; border: 2px solid #B38F00;"
+                 " border-radius: 4px; padding: 6px 10px;")
+
+
+def bundled_dataset() -> DatasetChoice:
+    """The dataset shipped with the app: data/linreg-data.csv, x1 and x2 -> y."""
+    return DatasetChoice(BUNDLED_DATA, DEFAULT_FEATURES, DEFAULT_TARGET, rows=1000, bundled=True)
+
+
+class TrainingPage(QWidget):
+    """Settings and controls on the left and top; cards, overlay, data view and results."""
+
+    status_message = Signal(str)  # a short sentence for the window's status bar
+    state_changed = Signal(str)  # "idle", "running", "paused", "stopping", "finished", ...
+    show_graph_requested = Signal(str)  # variant name: a card's "Show graph" (the window opens it)
+
+    def __init__(self, parent: QWidget | None = None, client: TrainingClient | None = None):
+        super().__init__(parent)
+        self.setObjectName("trainingPanel")
+        self.setAccessibleName("Training page")
+        self.catalog = {info.name: info for info in variant_catalog()}
+        self._owns_client = client is None
+        self.client = client if client is not None else TrainingClient(self)
+        self.history = TrainingHistory()
+        self.state = "idle"
+        self.config: dict | None = None  # the running (or last) run's config
+        self.result: dict | None = None  # the last finished run's result
+        self.closed_form: dict | None = None
+        self._dirty = self._predictions_dirty = False
+        self._final: dict | None = None  # a finished run's result, for the next frame to show
+        self._numbers_stale = False  # curves moved on since the numbers were last shown
+        self._numbers_shown_at = 0.0
+        self._pending_tab: QWidget | None = None  # a tab to bring forward on the next frame
+        self._code_dialogs: dict[str, CodeDialog] = {}
+        self._shown = False
+        self.dataset_dialog: DatasetDialog | None = None
+
+        self.settings = TrainingSettings(bundled_dataset())
+        self.controls = TrainingControls()
+        self.cards = {name: VariantCard(self.catalog[name]) for name in VARIANT_NAMES}
+        self.card_grid = CardGrid(list(self.cards.values()))
+        self.overlay = LossOverlay()
+        self.data_view = DataView()
+        self.results = ResultsTable()
+        self.message = QLabel()
+        self.message.setObjectName("trainingMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setFont(theme.font(theme.PAGE_POINT_SIZE, bold=True))
+        self.message.setStyleSheet(MESSAGE_STYLE)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        self.progress = QLabel()
+        self.progress.setObjectName("trainingStatus")
+        self.progress.setFont(theme.font(theme.NUMBER_POINT_SIZE, bold=True))
+        # Long messages must not widen the window: the label takes what is left.
+        self.progress.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress.setMinimumWidth(120)
+        self.export_csv_button = QPushButton("Export CSV…")
+        self.export_csv_button.setObjectName("exportHistoryButton")
+        self.export_csv_button.setToolTip("Save every epoch's loss, weights and bias as a CSV file")
+        self.export_plot_button = QPushButton("Export plot…")
+        self.export_plot_button.setObjectName("exportPlotButton")
+        self.export_plot_button.setToolTip("Save the overlay plot as PNG or SVG")
+        self.open_dataset_action = QAction("Open &dataset…", self)
+        self.open_dataset_action.setObjectName("openDatasetAction")
+        self.open_dataset_action.triggered.connect(lambda: self.open_dataset())
+        self.plot_timer = QTimer(self)
+        self.plot_timer.setObjectName("trainingPlotTimer")
+        self.plot_timer.setInterval(FRAME_MS)
+        self._build_layout()
+
+        self.controls.start_clicked.connect(self.start)
+        self.controls.pause_clicked.connect(self.toggle_pause)
+        self.controls.stop_clicked.connect(self.stop)
+        self.controls.reset_clicked.connect(self.reset)
+        self.settings.open_dataset_requested.connect(lambda: self.open_dataset())
+        self.export_csv_button.clicked.connect(lambda: self.export_histories())
+        self.export_plot_button.clicked.connect(lambda: self.export_plot())
+        for card in self.cards.values():
+            card.code_requested.connect(self.show_code)
+            card.show_graph_requested.connect(self.show_graph_requested)
+        self.plot_timer.timeout.connect(self._refresh)
+        self._client_links = [
+            (self.client.ready, self._ready),
+            (self.client.run_started, self._run_started),
+            (self.client.records_received, self._records),
+            (self.client.predictions_received, self._predictions),
+            (self.client.finished, self._finished),
+            (self.client.failed, self._failed),
+            (self.client.died, self._died),
+            (self.controls.pace_changed, self.client.set_pace),
+        ]
+        for signal, slot in self._client_links:
+            signal.connect(slot)
+
+        self._set_state("idle")
+        self._say("Loading torch in the training process…" if not self.client.is_ready()
+                  else "Ready: press Start")
+        self.client.start_process()  # in the background now, so the first Start is instant
+
+    # ----- building -------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.setFont(theme.font(theme.PAGE_POINT_SIZE))
+        side = QScrollArea()
+        side.setObjectName("trainingSettingsScroll")
+        side.setWidget(self.settings)
+        side.setWidgetResizable(True)
+        side.setFixedWidth(SETTINGS_WIDTH)
+        side.setFrameShape(QScrollArea.Shape.NoFrame)
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        top = QHBoxLayout()
+        top.addWidget(self.controls)
+        top.addSpacing(16)
+        top.addWidget(self.progress, 1)
+
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.setObjectName("trainingLowerTabs")
+        self.lower_tabs.tabBar().setFont(theme.font(theme.PAGE_POINT_SIZE, bold=True))
+        self.lower_tabs.addTab(self.results, "Results")
+        self.lower_tabs.addTab(self.data_view, "Predictions")
+        exports = QWidget()
+        export_row = QHBoxLayout(exports)
+        export_row.setContentsMargins(0, 0, 0, 2)
+        export_row.addWidget(self.export_csv_button)
+        export_row.addWidget(self.export_plot_button)
+        self.lower_tabs.setCornerWidget(exports, Qt.Corner.TopRightCorner)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.setObjectName("trainingLowerSplitter")
+        lower.addWidget(self.overlay)
+        lower.addWidget(self.lower_tabs)
+        lower.setStretchFactor(0, 36)
+        lower.setStretchFactor(1, 64)
+        lower.setSizes([360, 640])
+        lower.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("trainingSplitter")
+        self.splitter.addWidget(self.card_grid)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([600, 400])
+        self.splitter.setChildrenCollapsible(False)
+
+        lower.setMinimumHeight(LOWER_MIN_HEIGHT)
+        # Cards, overlay and results need about 950 pixels of height: on a smaller window they
+        # scroll rather than squash (the controls above stay in view).
+        self.plots_scroll = QScrollArea()
+        self.plots_scroll.setObjectName("trainingPlotsScroll")
+        self.plots_scroll.setWidget(self.splitter)
+        self.plots_scroll.setWidgetResizable(True)
+        self.plots_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.plots_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.plots_scroll.setMinimumWidth(self.splitter.minimumSizeHint().width())
+
+        main = QVBoxLayout()
+        main.setContentsMargins(0, 0, 0, 0)
+        main.addLayout(top)
+        main.addWidget(self.message)
+        main.addWidget(self.plots_scroll, 1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 8, 10, 8)
+        row.addWidget(side)
+        row.addLayout(main, 1)
+
+    # ----- user commands --------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Train the chosen variants from the start with the current settings."""
+        if self.client.is_running():
+            return
+        data, config = self.settings.request()
+        try:
+            TrainingConfig(**{**config, "variants": tuple(config["variants"])})
+        except ValueError as error:  # the widgets prevent this; a message if they ever do not
+            log.warning("Training refused its settings %s: %s", config, error)
+            self._show_message(f"Cannot start: {error}")
+            return
+        self.config, self.result, self.closed_form, self._final = config, None, None, None
+        self._hide_message()
+        chosen = tuple(config["variants"])
+        self.history.reset(chosen, config["epochs"], list(self.settings.dataset.features))
+        self.results.clear_results()
+        epochs = config["epochs"]
+        self.overlay.reset(epochs)
+        self.data_view.reset(None, chosen)
+        as_notebook = not config["manual_relu_derivative"] and config["activation"] == "relu"
+        self.cards["manual"].set_description_note(
+            "here as the notebook wrote it: without the ReLU's derivative" if as_notebook else "")
+        for name, card in self.cards.items():
+            if name in chosen:
+                card.reset("waiting", epochs=epochs)
+            else:
+                card.reset("not run", "Not chosen for this run (see 'Variants to run').", epochs)
+        self.client.start_run(data, config, self.controls.pace())
+        self._pending_tab = self.data_view  # next frame: one big repaint at a time
+        self._set_state("running")
+        self._say("Training…" if self.client.is_ready()
+                  else "Training starts once the training process has loaded torch…")
+        self.plot_timer.start()
+
+    def toggle_pause(self) -> None:
+        """Pause a running run, or resume a paused one."""
+        if self.state == "running":
+            self.client.pause()
+            self._set_state("paused")
+        elif self.state == "paused":
+            self.client.resume()
+            self._set_state("running")
+        self._mark_cards()
+
+    def stop(self) -> None:
+        """End the run after the current epoch; its results so far still arrive."""
+        if self.client.is_running():
+            self.client.stop()
+            self._set_state("stopping")
+            self._say("Stopping after the current epoch…")
+
+    def reset(self) -> None:
+        """Stop (and wait for) any run, then clear the plots, numbers and results."""
+        self.client.stop_and_wait()
+        self.plot_timer.stop()
+        self.history.reset((), 0, [])
+        self.result = self.closed_form = self._final = self._pending_tab = None
+        self.results.clear_results()
+        self.overlay.reset()
+        self.data_view.reset()
+        for card in self.cards.values():
+            card.reset("ready")
+        self._hide_message()
+        self._set_state("idle")
+        self._say("Ready: press Start" if self.client.is_ready() or not self.client.is_alive()
+                  else "Loading torch in the training process…")
+
+    def shutdown(self) -> None:
+        """Stop training and end the training process, waiting for it (the window is closing)."""
+        self.plot_timer.stop()
+        for dialog in list(self._code_dialogs.values()):
+            dialog.close()
+        if self.dataset_dialog is not None:
+            self.dataset_dialog.reject()
+        if self._owns_client:
+            self.client.shutdown()
+        else:  # a client lent to this page outlives it: stop the run, and stop listening
+            self.client.stop_and_wait()
+            for signal, slot in self._client_links:
+                try:
+                    signal.disconnect(slot)
+                except (RuntimeError, TypeError):
+                    pass  # already disconnected by an earlier shutdown
+            self._client_links = []
+        if self.state in ("running", "paused", "stopping"):
+            self._set_state("stopped")
+            for name in self.history.variants:
+                self.cards[name].set_status("interrupted", "The window closed during training.")
+
+    def trace_settings(self, name: str) -> tuple[dict, dict]:
+        """(data, config) that rebuild variant `name`'s parameters shown now: its epochs so far.
+
+        The last run's training options (or the settings, before any run) and the data settings;
+        training is deterministic, so `main.py trace` after that many epochs has the same numbers.
+        """
+        data, config = self.settings.request()
+        history = self.history.variants.get(name)
+        if self.config is not None and history is not None:
+            config = dict(self.config)
+        config["epochs"] = history.count if history is not None else 0
+        return data, config
+
+    def show_code(self, name: str) -> CodeDialog:
+        """Open (or raise) the read-only, highlighted source of one variant."""
+        dialog = self._code_dialogs.get(name)
+        if dialog is None:
+            dialog = self._code_dialogs[name] = CodeDialog(self.catalog[name], self)
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def open_dataset(self, path: str | Path | None = None) -> DatasetDialog | None:
+        """Ask for a CSV (unless `path` is given), preview it and let the user pick columns."""
+        if path is None:
+            folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            path, _ = QFileDialog.getOpenFileName(self, "Open a CSV dataset", folder or str(Path.home()),
+                                                  "CSV files (*.csv);;All files (*)")
+            if not path:
+                return None
+        try:
+            columns, rows = read_preview(path)
+        except DataError as error:
+            log.warning("Could not open the dataset %s: %s", path, error)
+            self._show_message(f"Could not open that dataset: {error}. Still training on "
+                               f"{self.settings.dataset.describe().splitlines()[0]}.")
+            return None
+        if self.dataset_dialog is not None:
+            self.dataset_dialog.reject()
+        dialog = DatasetDialog(path, columns, rows, self.settings.dataset, self)
+        dialog.accepted.connect(lambda: self._dataset_chosen(dialog.choice))
+        dialog.finished.connect(lambda _: self._dialog_closed(dialog))
+        self.dataset_dialog = dialog
+        dialog.open()  # window-modal, but the event loop (and any training) keeps running
+        return dialog
+
+    def export_histories(self, path: str | Path | None = None) -> str | None:
+        """Save every epoch's loss, weights and bias per variant as CSV; ask where unless given."""
+        if not self.history.epochs_done:
+            self._show_message("Nothing to export yet: press Start first.")
+            return None
+        path = path or self._ask_save_path("training-history.csv", "CSV file (*.csv)")
+        if not path:
+            return None
+        try:
+            self.history.write_csv(path)
+        except OSError as error:
+            log.warning("Could not export the training histories to %s: %s", path, error)
+            self._show_message(f"Could not write {path}: {error.strerror or error}")
+            return None
+        self._say(f"Saved the histories to {path}")
+        return str(path)
+
+    def export_plot(self, path: str | Path | None = None) -> str | None:
+        """Save the overlay plot as PNG (2× size) or SVG, by the file name's suffix."""
+        path = path or self._ask_save_path("training-loss.png",
+                                           "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return None
+        try:
+            export_plot(self.overlay.plot, path, "Training loss of the four variants")
+        except (OSError, ValueError) as error:
+            log.warning("Could not export the training plot to %s: %s", path, error)
+            self._show_message(f"Could not export the plot: {error}")
+            return None
+        self._say(f"Saved the plot to {path}")
+        return str(path)
+
+    # ----- messages from the training process -----------------------------------------------
+
+    def _ready(self, seconds: float) -> None:
+        if self.state == "idle":
+            self._say("Ready: press Start")
+
+    def _run_started(self, info: dict) -> None:
+        self.closed_form = info["closed_form"]
+        optimum = self.closed_form["train_mse"]
+        self.overlay.set_optimum(optimum)
+        for name in self.history.variants:
+            self.cards[name].set_optimum(optimum)
+        self.data_view.reset(info["sample_targets"], tuple(self.history.variants))
+        self._mark_cards()
+        self._say("Training…")
+
+    def _records(self, batch: dict) -> None:
+        self.history.append(batch)
+        self._dirty = True
+
+    def _predictions(self, message: dict) -> None:
+        self.data_view.set_predictions(message["epoch"], message["variants"])
+        self._predictions_dirty = True
+
+    def _finished(self, result: dict) -> None:
+        # Shown by the plot timer's next frame, right after the last records it draws.
+        self._final = result
+        self._dirty = True
+        if not self.plot_timer.isActive():
+            self.plot_timer.start()
+
+    def _show_final(self, result: dict) -> None:
+        self.result = result
+        self.closed_form = result["closed_form"]
+        self.results.show_result(result)
+        optimum = self.closed_form["train_mse"]
+        epochs = self.config["epochs"] if self.config else result["epochs"]
+        for name, outcome in result["variants"].items():
+            status, explanation = texts.final_status(outcome, result["stopped_early"], epochs,
+                                                     optimum)
+            self.cards[name].set_status(status, explanation, outcome["detail"])
+        self._pending_tab = self.results  # next frame: one big repaint at a time
+        stopped = result["stopped_early"]
+        self._set_state("stopped" if stopped else "finished")
+        done = result["epochs"]
+        self._say(f"{'Stopped' if stopped else 'Finished'}: {done} epochs in "
+                  f"{fmt(result['wall_seconds'], 2)} s")
+        self._predictions_dirty = True
+
+    def _failed(self, kind: str, message: str) -> None:
+        what = {"data": "The data could not be used", "config": "The settings were refused",
+                "crash": "Training failed"}[kind] if kind in ("data", "config", "crash") else kind
+        log.warning("Training failed (%s): %s", kind, message)
+        self._show_message(f"{what}: {message}")
+        self._set_state("failed")
+        self._interrupt_cards("Training did not finish: see the message above.")
+        self._say(f"{what}.")
+
+    def _died(self, message: str) -> None:
+        self._show_message(f"{message} Press Start to train again: a fresh training process "
+                           "starts.")
+        self._set_state("failed")
+        self._interrupt_cards("The training process ended before this variant finished.")
+        self._say("The training process died.")
+
+    # ----- drawing --------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        """The one plot timer: hand new data to the curves, numbers and data view.
+
+        Curves get every frame; the numbers change at most NUMBERS_PER_SECOND times (nobody
+        reads faster, and every new text re-lays out its card).
+        """
+        now = time.monotonic()
+        if self._pending_tab is not None:
+            self.lower_tabs.setCurrentWidget(self._pending_tab)
+            self._pending_tab = None
+            if self._final is None:
+                return  # the tab's repaint is this frame's work
+        numbers_due = now - self._numbers_shown_at >= 1.0 / NUMBERS_PER_SECOND \
+            or self._final is not None
+        if self._dirty:
+            self._dirty = False
+            total = self.config["epochs"] if self.config else 0
+            # A new axis range repaints that plot's axes, text and all: at most one plot
+            # rescales per frame; the others keep their range a frame or two longer.
+            rescaled = False
+            for name, history in self.history.variants.items():
+                epochs, losses = history.curve()
+                rescaled |= self.cards[name].show_curve(
+                    epochs, losses, total, *self._with_optimum(history.low, history.high),
+                    may_rescale=not rescaled)
+                self.overlay.show_curve(name, epochs, losses)
+            low, high = self.history.loss_bounds()
+            rescaled |= self.overlay.fit(self.history.epochs_done, total,
+                                         *self._with_optimum(low, high), may_rescale=not rescaled)
+            self._numbers_stale = True
+            self._dirty = rescaled  # come back next frame: another plot may be waiting
+        if self._numbers_stale and numbers_due:
+            self._numbers_stale = False
+            self._numbers_shown_at = now
+            self._show_numbers()
+        if self._final is not None:
+            final, self._final = self._final, None
+            self._show_final(final)
+        if self._predictions_dirty:
+            self._predictions_dirty = False
+            self.data_view.redraw()
+        if not self.client.is_running() and self._final is None and not self._numbers_stale \
+                and self._pending_tab is None and not self._dirty:
+            self.plot_timer.stop()
+
+    def _with_optimum(self, low: float, high: float) -> tuple[float, float]:
+        """Loss bounds widened to the closed-form optimum, so its line stays on the plot."""
+        if self.closed_form is None or not low <= high:
+            return low, high
+        optimum = self.closed_form["train_mse"]
+        return min(low, optimum), max(high, optimum)
+
+    def _show_numbers(self) -> None:
+        """Latest epoch, loss, weights and bias on each card; the difference readout; progress."""
+        total = self.config["epochs"] if self.config else 0
+        for name, history in self.history.variants.items():
+            latest = history.latest()
+            if latest is not None:
+                self.cards[name].show_numbers(history.count, total, *latest, history.active)
+        self._mark_cards()
+        if self.history.epochs_done:
+            self.overlay.show_difference(self.history.largest_difference,
+                                         self.history.largest_relative, len(self.history.variants))
+        if self.state in ("running", "paused", "stopping"):
+            self._say(f"Epoch {self.history.epochs_done} of {total}"
+                      + (" · paused" if self.state == "paused" else ""))
+
+    def _mark_cards(self) -> None:
+        """Live badges while a run goes on: running or paused, or dead/diverged as it happens."""
+        if self.state not in ("running", "paused", "stopping"):
+            return
+        for name, history in self.history.variants.items():
+            card = self.cards[name]
+            if history.status in ("dead", "diverged"):
+                if card.status != history.status:
+                    card.set_status(history.status, texts.live_explanation(history.status))
+            elif self.closed_form is not None or history.count:
+                wanted = "paused" if self.state == "paused" else "running"
+                if card.status != wanted:
+                    card.set_status(wanted, texts.live_explanation(wanted))
+
+    def _interrupt_cards(self, explanation: str) -> None:
+        for name in self.history.variants:
+            if self.cards[name].status in ("waiting", "running", "paused"):
+                self.cards[name].set_status("interrupted", explanation)
+        self._dirty = True
+        self._refresh()
+
+    # ----- state and messages ---------------------------------------------------------------
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        active = state in ("running", "paused", "stopping")
+        self.controls.start_button.setEnabled(not active)
+        self.controls.pause_button.setEnabled(state in ("running", "paused"))
+        self.controls.stop_button.setEnabled(state in ("running", "paused"))
+        self.controls.show_paused(state == "paused")
+        self.settings.setEnabled(not active)
+        self.open_dataset_action.setEnabled(True)
+        self.state_changed.emit(state)
+
+    def _say(self, text: str) -> None:
+        self.progress.setText(text)
+        self.status_message.emit(text)
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def _hide_message(self) -> None:
+        self.message.clear()
+        self.message.hide()
+
+    def _dataset_chosen(self, choice: DatasetChoice | None) -> None:
+        if choice is None:
+            return
+        self.reset()  # stops a run and waits for it: the old data's numbers are of no use now
+        self.settings.set_dataset(choice)
+        self._show_message(f"Now training on {choice.path.name}: {', '.join(choice.features)} → "
+                           f"{choice.target} ({choice.rows:,} rows). Press Start.")
+
+    def _dialog_closed(self, dialog: DatasetDialog) -> None:
+        if self.dataset_dialog is dialog:
+            self.dataset_dialog = None
+        dialog.deleteLater()
+
+    def _ask_save_path(self, suggestion: str, filters: str) -> str | None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _ = QFileDialog.getSaveFileName(self, "Export", str(Path(folder or Path.home()) / suggestion),
+                                              filters)
+        return path or None
+
+    # ----- defensive ends -------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.shutdown()
+        super().closeEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self._shown = True
+        if self._owns_client:
+            self.client.start_process()  # again, if a hidden window ended it
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        # Switching tabs (or being put into one) hides the page too: only a page that was on
+        # screen in a window that is now gone ends training here.
+        if self._shown and not self.window().isVisible():
+            self._shown = False
+            self.shutdown()
+        super().hideEvent(event)
+
