@@ -68,8 +68,8 @@ class TraceController(QObject):
         self.panel.line_selected.connect(self._line_selected)
         page.trace_changed.connect(self._trace_changed)
         page.state_shown.connect(self._state_shown)
-        page.view.node_selected.connect(self._node_selected)
-        page.view.edge_selected.connect(lambda edge: self._edge_selected(tuple(edge)))
+        page.node_clicked.connect(self._node_selected)
+        page.edge_clicked.connect(self._edge_selected)
 
     # ----- opening and closing ---------------------------------------------------------------
 
@@ -132,8 +132,8 @@ class TraceController(QObject):
 
     def _state_shown(self, state: State) -> None:
         tg = self.page.trace
-        if tg is None or self.page.view.graph() is not tg:
-            return  # a formula's state (drawn while the page changes over)
+        if tg is None:
+            return  # a formula's state
         line = None
         if state.active_edge is not None:
             line = tg.edge(state.active_edge).get("line") or tg.node(state.active_edge[1])["line"]
@@ -167,7 +167,7 @@ class TraceController(QObject):
         if tg is None:
             return
         nodes, edges = tg.nodes_at_line(line), tg.edges_at_line(line)
-        self.page.view.highlight(nodes, edges)
+        self.page.highlight(nodes, edges)
         self.panel.code.mark_lines([line])
         code = self.panel.code.line_text(line).strip()
         made = [tg.node(n)["symbol"] for n in nodes]

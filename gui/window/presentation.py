@@ -83,7 +83,7 @@ class PresentationController(QObject):
                 window.showMaximized() if before.get("maximized") else window.showNormal()
         self.leave_action.setEnabled(presenting)
         self.blank_action.setEnabled(presenting)
-        self.page.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.page.focus_graph()
         self.presenting_changed.emit(presenting)
 
     @property
@@ -102,4 +102,4 @@ class PresentationController(QObject):
         """Show the window again."""
         if self.blanked:
             self.blank_screen.hide()
-            self.page.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.page.focus_graph()
