@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sys
 from types import ModuleType
-from typing import Hashable, Protocol
+from collections.abc import Hashable
+from typing import Protocol
 
 from core.engine import explain
 from core.formatting import fmt
@@ -124,7 +125,7 @@ class Words(Protocol):
 
     value_halo: bool  # whether a value label sits on a halo (wide tensor previews cross edges)
 
-    def plain(self) -> "Words":
+    def plain(self) -> Words:
         """The words with nothing masked: the drawing is sized by them, so masking never moves it."""
 
     def box_title(self, graph: GraphBase, node_id: int) -> str: ...
@@ -152,7 +153,7 @@ class ModuleWords:
         self.module = module
         self.value_halo = value_halo
 
-    def plain(self) -> "ModuleWords":
+    def plain(self) -> ModuleWords:
         """These words, nothing masked."""
         return self
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from core.engine import graph_text
 from core.engine.graph import ComputationGraph, GraphBase, GraphError, build_graph

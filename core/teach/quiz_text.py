@@ -9,7 +9,7 @@ after drawing.
 
 from __future__ import annotations
 
-from typing import Hashable
+from collections.abc import Hashable
 
 from core.engine import explain
 from core.engine.graph_text import Words

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPalette
@@ -407,8 +407,8 @@ class GraphPage(QWidget):
             self._show_text()
         if change.values and model.trace is None:
             self.values.show_values(model.values)
-            self._selection = None if change.graph else self._selection
-            if change.graph:
+            if change.graph:  # another formula: what was selected may be gone
+                self._selection = None
                 self.details.clear_selection()
             self.graph_changed.emit(model.graph)
         if change.graph or change.values or change.step:

@@ -36,7 +36,6 @@ MAX_SEED = 2**31 - 1
 class QuizController(QObject):
     """Hides chosen quantities, asks about the clicked node or edge, and keeps a score per lesson."""
 
-    active_changed = Signal(bool)  # quiz mode switched on (True) or off (False)
     exercise_opened = Signal(int, str)  # seed and difficulty key of the exercise now shown
     status_message = Signal(str)  # a sentence for the window's status bar
 
@@ -114,12 +113,6 @@ class QuizController(QObject):
         if active:
             self.page.player.to_end()
         self._mask()
-        self.active_changed.emit(active)
-
-    def set_hidden(self, kinds: set[str]) -> None:
-        """Choose what quiz mode hides: any of "value", "local" and "grad"."""
-        for kind, action in self.hide_actions.items():
-            action.setChecked(kind in kinds)
 
     def set_topic(self, key: str, title: str) -> None:
         """Count the score under a lesson (its key and title) from now on."""

@@ -35,7 +35,6 @@ class TraceController(QObject):
     """Opens, shows and closes "Torch graph of <variant>" on the graph page."""
 
     status_message = Signal(str)  # a sentence for the window's status bar
-    trace_opened = Signal(str)  # variant name whose graph is now shown
 
     def __init__(self, page: GraphPage, parent: QObject | None = None, runner: TraceRunner | None = None):
         super().__init__(parent)
@@ -112,7 +111,6 @@ class TraceController(QObject):
                 else "no autograd graph: the chain its step() writes out by hand")
         self.banner.show_state("shown", f"Torch graph of {name}", f"{what} · {self.setting}")
         self.status_message.emit(f"Torch graph of {name}: step through it as through a formula")
-        self.trace_opened.emit(name)
 
     def _failed(self, message: str) -> None:
         name = self.variant or "?"

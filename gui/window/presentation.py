@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
@@ -15,7 +15,6 @@ from gui.widgets.actions import make_action
 class PresentationController(QObject):
     """Reduces the window to what a lecture hall needs, and puts everything back afterwards."""
 
-    presenting_changed = Signal(bool)  # presentation mode started (True) or ended (False)
 
     def __init__(self, window: QMainWindow, page: GraphPage, appearance: AppearanceController,
                  parent: QObject | None = None):
@@ -84,7 +83,6 @@ class PresentationController(QObject):
         self.leave_action.setEnabled(presenting)
         self.blank_action.setEnabled(presenting)
         self.page.focus_graph()
-        self.presenting_changed.emit(presenting)
 
     @property
     def blanked(self) -> bool:
