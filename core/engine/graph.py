@@ -29,13 +29,15 @@ class GraphError(ValueError):
 
 
 @dataclass
-class ComputationGraph:
-    """A parsed program as a graph, ready to evaluate forward and backward."""
+class GraphBase:
+    """Nodes and edges carrying values and gradients: what layout, steps and drawing read.
+
+    A formula's ComputationGraph computes its numbers; a traced TensorGraph holds torch's.
+    """
 
     graph: nx.MultiDiGraph
     output: int
     input_nodes: dict[str, int]  # input name -> node id, in order of first use
-    defaults: dict[str, float] = field(default_factory=dict)  # values the text itself sets
 
     @property
     def inputs(self) -> list[str]:
@@ -92,6 +94,27 @@ class ComputationGraph:
                 numbers[each] = position
         return numbers[edge]
 
+    def value(self, node_id: int) -> float:
+        return self.node(node_id)["value"]
+
+    def grad(self, node_id: int) -> float | None:
+        return self.node(node_id)["grad"]
+
+    @property
+    def _feeds_output(self) -> set[int]:
+        cached = self.graph.graph.get("feeds_output")
+        if cached is None:
+            cached = nx.ancestors(self.graph, self.output)
+            self.graph.graph["feeds_output"] = cached
+        return cached
+
+
+@dataclass
+class ComputationGraph(GraphBase):
+    """A parsed program as a graph, ready to evaluate forward and backward."""
+
+    defaults: dict[str, float] = field(default_factory=dict)  # values the text itself sets
+
     def input_values(self, values: Mapping[str, float] | None = None) -> dict[str, float]:
         """The defaults from the text overridden by `values`; raise GraphError if one is missing."""
         merged = {**self.defaults, **(values or {})}
@@ -138,23 +161,9 @@ class ComputationGraph:
                 source["grad"] = source["grad"] + edge_data["contribution"]
         return self
 
-    def value(self, node_id: int) -> float:
-        return self.node(node_id)["value"]
-
-    def grad(self, node_id: int) -> float | None:
-        return self.node(node_id)["grad"]
-
     def gradients(self) -> dict[str, float]:
         """∂output/∂input for every input, by name."""
         return {name: self.grad(node_id) for name, node_id in self.input_nodes.items()}
-
-    @property
-    def _feeds_output(self) -> set[int]:
-        cached = self.graph.graph.get("feeds_output")
-        if cached is None:
-            cached = nx.ancestors(self.graph, self.output)
-            self.graph.graph["feeds_output"] = cached
-        return cached
 
 
 def build_graph(source: str | Program) -> ComputationGraph:

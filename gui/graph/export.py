@@ -1,4 +1,4 @@
-"""Headless drawing of a computation graph to PNG or SVG, for `main.py graph ... --export FILE`."""
+"""Headless drawing of a computation graph to PNG or SVG: `main.py graph ... --export FILE`, or any one step."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-from core.engine.graph import ComputationGraph
+from core.engine.graph import ComputationGraph, GraphBase
+from core.engine.graph_text import Words
+from core.engine.steps import State
 
 SUFFIXES = (".png", ".svg")
 _application = None  # keeps a QApplication this module had to create alive
@@ -33,6 +35,20 @@ def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0) -> 
     Raises ValueError with a message for the user when the suffix is neither .png nor .svg or the
     file cannot be written.
     """
+    from core.engine.steps import Schedule
+
+    schedule = Schedule(cg)
+    export_state(cg, schedule.state_at(len(schedule)), path, scale)
+
+
+def export_state(graph: GraphBase, state: State, path: str | Path, scale: float = 2.0,
+                 words: Words | None = None) -> None:
+    """Draw a graph as it looks at `state` (e.g. `Schedule(cg).state_at(k)`) to PNG or SVG, by suffix.
+
+    `words` are the plain ones of the graph unless given (a quiz's MaskedWords, say). Raises
+    ValueError with a message for the user when the suffix is neither .png nor .svg or the file
+    cannot be written.
+    """
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"cannot write '{path}': it is a folder")
@@ -46,14 +62,12 @@ def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0) -> 
         raise ValueError(f"cannot write '{path}': permission denied")
     ensure_application()
     from core.engine.layout import layout
-    from core.engine.steps import Schedule
-    from gui.graph.view import GraphView
+    from core.engine.model import Frame
+    from gui.graph.view import GraphView, words_for
 
     view = GraphView()
     try:
-        view.set_graph(cg, layout(cg))
-        schedule = Schedule(cg)
-        view.show_state(schedule.state_at(len(schedule)))
+        view.draw(Frame(graph, layout(graph), state, words or words_for(graph), revision=0))
         if suffix == ".png":
             view.export_png(path, scale)
         else:

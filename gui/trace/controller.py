@@ -35,7 +35,6 @@ class TraceController(QObject):
     """Opens, shows and closes "Torch graph of <variant>" on the graph page."""
 
     status_message = Signal(str)  # a sentence for the window's status bar
-    trace_opened = Signal(str)  # variant name whose graph is now shown
 
     def __init__(self, page: GraphPage, parent: QObject | None = None, runner: TraceRunner | None = None):
         super().__init__(parent)
@@ -68,8 +67,8 @@ class TraceController(QObject):
         self.panel.line_selected.connect(self._line_selected)
         page.trace_changed.connect(self._trace_changed)
         page.state_shown.connect(self._state_shown)
-        page.view.node_selected.connect(self._node_selected)
-        page.view.edge_selected.connect(lambda edge: self._edge_selected(tuple(edge)))
+        page.node_clicked.connect(self._node_selected)
+        page.edge_clicked.connect(self._edge_selected)
 
     # ----- opening and closing ---------------------------------------------------------------
 
@@ -112,7 +111,6 @@ class TraceController(QObject):
                 else "no autograd graph: the chain its step() writes out by hand")
         self.banner.show_state("shown", f"Torch graph of {name}", f"{what} · {self.setting}")
         self.status_message.emit(f"Torch graph of {name}: step through it as through a formula")
-        self.trace_opened.emit(name)
 
     def _failed(self, message: str) -> None:
         name = self.variant or "?"
@@ -132,8 +130,8 @@ class TraceController(QObject):
 
     def _state_shown(self, state: State) -> None:
         tg = self.page.trace
-        if tg is None or self.page.view.graph() is not tg:
-            return  # a formula's state (drawn while the page changes over)
+        if tg is None:
+            return  # a formula's state
         line = None
         if state.active_edge is not None:
             line = tg.edge(state.active_edge).get("line") or tg.node(state.active_edge[1])["line"]
@@ -167,7 +165,7 @@ class TraceController(QObject):
         if tg is None:
             return
         nodes, edges = tg.nodes_at_line(line), tg.edges_at_line(line)
-        self.page.view.highlight(nodes, edges)
+        self.page.highlight(nodes, edges)
         self.panel.code.mark_lines([line])
         code = self.panel.code.line_text(line).strip()
         made = [tg.node(n)["symbol"] for n in nodes]

@@ -316,11 +316,11 @@ class MainWindow(QMainWindow):
 
     def export_png(self, path: str | None = None) -> str | None:
         """Save the graph as a PNG at twice the screen scale; ask where unless `path` is given."""
-        return self._export("png", "PNG image (*.png)", path, lambda p: self.graph_page.view.export_png(p, scale=2.0))
+        return self._export("png", "PNG image (*.png)", path, lambda p: self.graph_page.export_png(p, scale=2.0))
 
     def export_svg(self, path: str | None = None) -> str | None:
         """Save the graph as an SVG drawing; ask where unless `path` is given."""
-        return self._export("svg", "SVG drawing (*.svg)", path, self.graph_page.view.export_svg)
+        return self._export("svg", "SVG drawing (*.svg)", path, self.graph_page.export_svg)
 
     def _export(self, suffix: str, filter_text: str, path: str | None, write) -> str | None:
         if not path:

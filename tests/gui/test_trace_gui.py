@@ -242,7 +242,10 @@ def test_a_trace_takes_the_stage_with_tensor_words_and_gives_it_back(qtbot, page
     assert items[2].symbol_label.text() == "MulBackward0" and plain(items[2].title_label.text()) == "L (1)"
     page.player.to_end()
     assert labels_of(items[0]) == ["w (1) = [2]", "∂L/∂w = [3]"]
-    page.view.set_graph(tg, layout(tg))  # the same structure again (a new epoch): the step stays
+    again = trace_from_dict(TOY_TRACE)  # the same structure again (a new epoch): the items stay
+    page.view.set_graph(again, layout(again))
+    page.view.show_state(TraceSchedule(again).state_at(page.player.count))  # the view draws, never schedules
+    assert page.view.node_items()[0] is items[0]
     assert page.view.state().step == page.player.count
     page.view.highlight([0], [(0, 2, 0)])
     assert page.view.highlighted() == ([0], [(0, 2, 0)])
