@@ -1,14 +1,20 @@
-"""Headless drawing of a computation graph to PNG or SVG, for `main.py graph ... --export FILE`."""
+"""Headless drawing of a computation graph for `main.py graph ... --export FILE`.
+
+.png and .svg draw the end state as one picture; .pdf and .gif draw every step of the
+step-through, one page or frame each (gui.export).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
+from core.animation import DEFAULT_SIZE, DEFAULT_THEME, IMAGE_SUFFIXES, STEP_SUFFIXES
 from core.engine.graph import ComputationGraph
 
-SUFFIXES = (".png", ".svg")
+SUFFIXES = IMAGE_SUFFIXES + STEP_SUFFIXES
 _application = None  # keeps a QApplication this module had to create alive
 
 
@@ -27,38 +33,55 @@ def ensure_application():
     return _application
 
 
-def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0) -> None:
-    """Draw an evaluated graph with every value and gradient to PNG (`scale`×) or SVG, by suffix.
+def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0,
+                 size: tuple[int, int] = DEFAULT_SIZE, look: str | None = None) -> None:
+    """Draw an evaluated graph to `path` by its suffix: PNG (`scale`×) or SVG of the end state,
+    or a PDF deck / GIF with one page or frame per step (`size` pixels, theme `look`).
 
-    Raises ValueError with a message for the user when the suffix is neither .png nor .svg or the
+    Raises ValueError with a message for the user when the suffix is not one of SUFFIXES or the
     file cannot be written.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise ValueError(f"cannot write '{path}': it is a folder")
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ValueError(f"cannot export to '{path}': the file name must end in .svg or .png")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValueError(f"cannot write '{path}': the folder '{folder}' does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise ValueError(f"cannot write '{path}': permission denied")
-    ensure_application()
-    from core.engine.layout import layout
-    from core.engine.steps import Schedule
-    from gui.graph.view import GraphView
+    from gui.export.writers import check_target
 
-    view = GraphView()
+    path = check_target(path, SUFFIXES)
+    suffix = path.suffix.lower()
+    ensure_application()
     try:
-        view.set_graph(cg, layout(cg))
-        schedule = Schedule(cg)
-        view.show_state(schedule.state_at(len(schedule)))
-        if suffix == ".png":
-            view.export_png(path, scale)
+        if suffix in STEP_SUFFIXES:
+            _export_steps(cg, path, size, look or DEFAULT_THEME)
         else:
-            view.export_svg(path)
+            _export_picture(cg, path, suffix, scale, look)
     except OSError as error:
         raise ValueError(f"cannot write '{path}': {error}") from None
+
+
+def _export_steps(cg: ComputationGraph, path: Path, size: tuple[int, int], look: str) -> None:
+    from gui.export.step_frames import StepFrames
+    from gui.export.writers import run, write_frames
+
+    frames = StepFrames(cg, size, look)
+    try:
+        run(write_frames(frames, path))
     finally:
-        view.deleteLater()
+        frames.close()
+
+
+def _export_picture(cg: ComputationGraph, path: Path, suffix: str, scale: float, look: str | None) -> None:
+    from core.engine.layout import layout
+    from core.engine.steps import Schedule
+    from gui.export.step_frames import using_look
+    from gui.graph.view import GraphView
+
+    with using_look(look) if look else nullcontext():
+        view = GraphView()
+        try:
+            view.restyle()
+            view.set_graph(cg, layout(cg))
+            schedule = Schedule(cg)
+            view.show_state(schedule.state_at(len(schedule)))
+            if suffix == ".png":
+                view.export_png(path, scale)
+            else:
+                view.export_svg(path)
+        finally:
+            view.deleteLater()
