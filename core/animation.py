@@ -6,7 +6,9 @@ Training pages' export dialogs read the same names.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 STEP_SUFFIXES = (".pdf", ".gif")  # one page or frame per step of the step-through
 IMAGE_SUFFIXES = (".svg", ".png")  # one picture of the end state
@@ -26,6 +28,22 @@ MAX_TRAINING_FRAMES = 200
 
 class OptionError(ValueError):
     """An export option that cannot be used, with a message for the user."""
+
+
+def check_target(path: str | Path, suffixes: tuple[str, ...]) -> Path:
+    """The path, if a file of one of `suffixes` can be written there; else OptionError saying why."""
+    path = Path(path)
+    if path.is_dir():
+        raise OptionError(f"cannot write '{path}': it is a folder")
+    if path.suffix.lower() not in suffixes:
+        names = ", ".join(suffixes[:-1]) + " or " * (len(suffixes) > 1) + suffixes[-1]
+        raise OptionError(f"cannot export to '{path}': the file name must end in {names}")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OptionError(f"cannot write '{path}': the folder '{folder}' does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise OptionError(f"cannot write '{path}': permission denied")
+    return path
 
 
 def parse_size(text: str) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from core.animation import DEFAULT_SIZE, DEFAULT_THEME
 from core.engine.graph import ComputationGraph
@@ -105,16 +105,6 @@ class StepFrames:
     def state(self, index: int) -> State:
         """The state frame `index` shows."""
         return self.schedule.state_at(self.steps[index])
-
-    def image(self, index: int) -> QImage:
-        """Frame `index` as an RGB image."""
-        image = QImage(self.size[0], self.size[1], QImage.Format.Format_RGB32)
-        painter = QPainter(image)
-        try:
-            self.paint(painter, index)
-        finally:
-            painter.end()
-        return image
 
     def paint(self, painter: QPainter, index: int) -> None:
         """Paint frame `index` into the rectangle (0, 0, width, height) of `painter`'s device."""

@@ -23,7 +23,7 @@ GIF_COLOURS = 256
 
 
 class Frames(Protocol):
-    """Anything with `count` frames of `size` pixels that can paint or render one of them."""
+    """Anything with `count` frames of `size` pixels that can paint one of them."""
 
     size: tuple[int, int]
 
@@ -32,23 +32,16 @@ class Frames(Protocol):
 
     def paint(self, painter: QPainter, index: int) -> None: ...
 
-    def image(self, index: int) -> QImage: ...
 
-
-def check_target(path: str | Path, suffixes: tuple[str, ...]) -> Path:
-    """The path, if a file of one of `suffixes` can be written there; else ValueError saying why."""
-    path = Path(path)
-    if path.suffix.lower() not in suffixes:
-        names = " or ".join(suffixes)
-        raise ValueError(f"cannot export to '{path}': the file name must end in {names}")
-    if path.is_dir():
-        raise ValueError(f"cannot write '{path}': it is a folder")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValueError(f"cannot write '{path}': the folder '{folder}' does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise ValueError(f"cannot write '{path}': permission denied")
-    return path
+def frame_image(frames: Frames, index: int) -> QImage:
+    """Frame `index` of `frames` as an RGB image of its size."""
+    image = QImage(frames.size[0], frames.size[1], QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    try:
+        frames.paint(painter, index)
+    finally:
+        painter.end()
+    return image
 
 
 def write_frames(frames: Frames, path: str | Path, hold_ms: int | None = None,
@@ -117,7 +110,7 @@ def _gif(frames: Frames, temporary: str, times: list[int]) -> Iterator[int]:
 
     with open(temporary, "wb") as out:
         for index in range(frames.count):
-            frame = _to_pillow(frames.image(index), Image)
+            frame = _to_pillow(frame_image(frames, index), Image)
             frame = frame.quantize(GIF_COLOURS, method=Image.Quantize.FASTOCTREE)
             if index == 0:
                 header, _ = GifImagePlugin.getheader(frame, info={"loop": 0, "duration": times[0]})

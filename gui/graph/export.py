@@ -11,7 +11,7 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from core.animation import DEFAULT_SIZE, DEFAULT_THEME, IMAGE_SUFFIXES, STEP_SUFFIXES
+from core.animation import check_target, DEFAULT_SIZE, DEFAULT_THEME, IMAGE_SUFFIXES, STEP_SUFFIXES
 from core.engine.graph import ComputationGraph
 
 SUFFIXES = IMAGE_SUFFIXES + STEP_SUFFIXES
@@ -41,8 +41,6 @@ def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0,
     Raises ValueError with a message for the user when the suffix is not one of SUFFIXES or the
     file cannot be written.
     """
-    from gui.export.writers import check_target
-
     path = check_target(path, SUFFIXES)
     suffix = path.suffix.lower()
     ensure_application()
