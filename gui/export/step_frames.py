@@ -72,7 +72,7 @@ class _Drawing:
         if node is None:
             node = cg.output if state.phase == "done" else next(iter(cg.input_nodes.values()), cg.output)
         item = self.view.node_items().get(node)
-        return item.sceneBoundingRect().center() if item is not None else self.rect().center()
+        return item.sceneBoundingRect().center() if item is not None else self.view.sceneRect().center()
 
     def draw(self, painter: QPainter, target: QRectF, source: QRectF) -> None:
         self.view.scene().render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
@@ -95,6 +95,10 @@ class StepFrames:
             self.look = chosen
             self._drawing = _Drawing(cg)
             self.smallest_text = min(getattr(theme, name) for name in theme.TEXT_SIZES)
+            # The end state shows every label, so its drawing is the largest: one camera scale
+            # for every frame (the zoom never jumps), and one measurement instead of one a frame.
+            self._drawing.show(self.schedule.state_at(self.total))
+            self._rect = self._drawing.rect()
         self._band = max(self._band_height(self.schedule.state_at(k)) for k in self.steps)
 
     @property
@@ -119,20 +123,27 @@ class StepFrames:
             self._drawing.draw(painter, target, source)
         self._paint_band(painter, state, QRectF(0, height - self._band, width, self._band))
 
-    def zoom(self, state: State | None = None) -> float:
+    def zoom(self) -> float:
         """Frame pixels per scene pixel: fitted, but never so small that text gets below MIN_TEXT_PX."""
-        rect = self._drawing.rect()
+        rect = self._rect
         area_w, area_h = self.size[0], self.size[1] - self._band
         fit = min(area_w / max(rect.width(), 1.0), area_h / max(rect.height(), 1.0), MAX_ZOOM * self.unit)
         return max(fit, self.readable_zoom())
+
+    def source_rect(self, index: int) -> QRectF:
+        """The scene area frame `index` shows (it moves with the active step when zoomed in)."""
+        state = self.state(index)
+        with using_look(self.look_name):
+            self._drawing.show(state)
+            return self._camera(state, QRectF(0, 0, self.size[0], self.size[1] - self._band))[1]
 
     def readable_zoom(self) -> float:
         """The smallest zoom at which the drawing's smallest text is MIN_TEXT_PX (at 1080 lines)."""
         return MIN_TEXT_PX * self.unit / self.smallest_text
 
     def _camera(self, state: State, area: QRectF) -> tuple[QRectF, QRectF]:
-        rect = self._drawing.rect()
-        zoom = self.zoom(state)
+        rect = self._rect
+        zoom = self.zoom()
         window_w, window_h = area.width() / zoom, area.height() / zoom
         focus = self._drawing.focus(state, self.cg)
         x = _clamp(focus.x() - window_w / 2, rect.left(), rect.right() - window_w)
