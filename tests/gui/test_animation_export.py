@@ -15,7 +15,7 @@ from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from benchmarks.bench_graph import random_program
+from benchmarks import bench_export
 from core import animation
 from core.engine.graph import build_graph
 from core.engine.steps import Schedule
@@ -36,11 +36,7 @@ def graph_of(source: str):
     return build_graph(source).evaluate()
 
 
-def big_program(nodes: int, seed: int) -> str:
-    """benchmarks' random program of `nodes` nodes, with a value line for each of its inputs."""
-    text = random_program(nodes, seed)
-    inputs = build_graph(text).inputs
-    return "\n".join(f"{name} = {0.5 + 0.25 * i}" for i, name in enumerate(inputs)) + "\n" + text
+big_program = bench_export.program  # a seeded random graph of n nodes, every input with a value
 
 
 def lecture():
@@ -264,3 +260,11 @@ def test_cli_train_export_animation_has_one_frame_per_epoch(tmp_path):
     assert ImageChops.difference(frames[0][0], frames[-1][0]).getbbox() is not None
     failed = cli("train", "--epochs", "6", "--export-animation", str(tmp_path / "t.pdf"))
     assert failed.returncode == 2 and failed.stderr.startswith("error: ") and ".gif" in failed.stderr
+
+
+def test_the_export_benchmark_reports_every_figure(qapp):
+    result = bench_export.run(nodes=4)
+    assert result["frames"] == len(Schedule(graph_of(big_program(4, 1)))) + 1
+    for key in ("draw_s_per_frame", "pdf_over_draw", "gif_over_draw", "gif_kb_per_frame"):
+        assert result[key] > 0
+    assert "PDF page" in bench_export.report(result)
