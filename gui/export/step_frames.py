@@ -38,7 +38,11 @@ def using_look(name: str) -> Iterator[theme.Look]:
     """Draw with look `name` at 1× inside the block, then give the window its own look back."""
     previous, scale = theme.current_look, theme.current_scale
     try:
-        yield theme.apply(name, 1.0)
+        look = theme.apply(name, 1.0)
+        # The small "output" tag is what would set the readable zoom of a slide: at the edge
+        # labels' size instead, the lecture figure fits a 1920-px frame with every text >= 24 px.
+        theme.TAG_TEXT_PX = max(theme.TAG_TEXT_PX, theme.EDGE_TEXT_PX)
+        yield look
     finally:
         theme.apply(previous, scale)
 
