@@ -6,11 +6,15 @@ Training pages' export dialogs read the same names.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from pathlib import Path
 
-STEP_SUFFIXES = (".pdf", ".gif")  # one page or frame per step of the step-through
+STEP_SUFFIXES = (".pdf", ".gif", ".mp4")  # one page or frame per step of the step-through
+VIDEO_SUFFIX = ".mp4"  # only with the optional package imageio-ffmpeg, which ships ffmpeg
+VIDEO_PACKAGE = "imageio_ffmpeg"
+VIDEO_FPS = 10  # a frame held 1.5 s is 15 video frames
 IMAGE_SUFFIXES = (".svg", ".png")  # one picture of the end state
 TRAINING_SUFFIXES = (".gif",)
 THEMES = ("light", "dark", "projector")  # the looks of gui.theme.LOOKS (a test keeps them equal)
@@ -38,12 +42,20 @@ def check_target(path: str | Path, suffixes: tuple[str, ...]) -> Path:
     if path.suffix.lower() not in suffixes:
         names = ", ".join(suffixes[:-1]) + " or " * (len(suffixes) > 1) + suffixes[-1]
         raise OptionError(f"cannot export to '{path}': the file name must end in {names}")
+    if path.suffix.lower() == VIDEO_SUFFIX and not video_available():
+        raise OptionError(f"cannot export to '{path}': MP4 needs the optional package imageio-ffmpeg "
+                          "(pip install 'backprop-studio[video]'); .gif and .pdf work without it")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OptionError(f"cannot write '{path}': the folder '{folder}' does not exist")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise OptionError(f"cannot write '{path}': permission denied")
     return path
+
+
+def video_available() -> bool:
+    """Whether MP4 can be written: the optional imageio-ffmpeg package (with its ffmpeg) is installed."""
+    return importlib.util.find_spec(VIDEO_PACKAGE) is not None
 
 
 def parse_size(text: str) -> tuple[int, int]:

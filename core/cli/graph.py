@@ -36,12 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--export", metavar="FILE",
         help="also draw the graph to FILE: .svg or .png draw the end state with every value and "
-        ".pdf (a slide per step) or .gif (a frame per step) the whole step-through",
+        ".pdf (a slide per step), .gif (a frame per step) or .mp4 (with the optional "
+        "imageio-ffmpeg) the whole step-through",
     )
     width, height = animation.DEFAULT_SIZE
     parser.add_argument(
         "--size", default=f"{width}x{height}", metavar="WxH",
-        help=f"frame size of a .pdf or .gif export (default: {width}x{height})",
+        help=f"frame size of a .pdf, .gif or .mp4 export (default: {width}x{height})",
     )
     parser.add_argument(
         "--theme", choices=animation.THEMES, default=None,
@@ -85,7 +86,7 @@ def _export_options(args: argparse.Namespace) -> ExportOptions:
     """Check --export, --size and --theme before any work: a bad option costs nothing."""
     suffixes = animation.IMAGE_SUFFIXES + animation.STEP_SUFFIXES
     if args.export and not args.export.lower().endswith(suffixes):
-        raise UsageError(f"--export {args.export}: the file name must end in .svg, .png, .pdf or .gif")
+        raise UsageError(f"--export {args.export}: the file name must end in .svg, .png, .pdf, .gif or .mp4")
     if args.export:
         animation.check_target(args.export, suffixes)
     return {"size": animation.parse_size(args.size), "theme": args.theme}

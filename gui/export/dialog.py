@@ -19,8 +19,9 @@ from core.engine.graph import ComputationGraph
 from gui import theme
 from gui.export.progress import ExportProgress
 
-FORMATS = {".pdf": "PDF slides (one page per step, text stays text)", ".gif": "Animated GIF (one frame per step)"}
-FILTERS = {".pdf": "PDF slide deck (*.pdf)", ".gif": "Animated GIF (*.gif)"}
+FORMATS = {".pdf": "PDF slides (one page per step, text stays text)", ".gif": "Animated GIF (one frame per step)",
+           ".mp4": "MP4 video (one shot per step)"}
+FILTERS = {".pdf": "PDF slide deck (*.pdf)", ".gif": "Animated GIF (*.gif)", ".mp4": "MP4 video (*.mp4)"}
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ class AnimationDialog(QDialog):
         self.setWindowTitle("Export animation")
         self.format_box = QComboBox(objectName="animationFormat")
         for suffix, words in FORMATS.items():
-            self.format_box.addItem(words, suffix)
+            if suffix != animation.VIDEO_SUFFIX or animation.video_available():  # an optional extra
+                self.format_box.addItem(words, suffix)
         self.size_box = QComboBox(objectName="animationSize")
         for width, height in animation.SIZE_PRESETS:
             self.size_box.addItem(f"{width} × {height}", (width, height))
@@ -69,7 +71,7 @@ class AnimationDialog(QDialog):
         self.hold.setToolTip(f"How long each GIF frame stays up; the last one at least "
                              f"{animation.LAST_HOLD_MS} ms")
         self.format_box.currentIndexChanged.connect(
-            lambda: self.hold.setEnabled(self.format_box.currentData() == ".gif"))
+            lambda: self.hold.setEnabled(self.format_box.currentData() != ".pdf"))
         self.hold.setEnabled(False)
         steps_row = QHBoxLayout()
         steps_row.addWidget(self.first_step)

@@ -17,7 +17,7 @@ from typing import Iterator, Protocol
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from core.animation import hold_times
+from core.animation import VIDEO_FPS, VIDEO_SUFFIX, hold_times
 
 GIF_COLOURS = 256
 
@@ -48,16 +48,21 @@ def write_frames(frames: Frames, path: str | Path, hold_ms: int | None = None,
                  last_hold_ms: int | None = None) -> Iterator[int]:
     """Write every frame to `path` (.pdf or .gif), yielding the number written after each one."""
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent or ".")
+    # the temporary name ends in the real suffix: ffmpeg picks the container by it
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".partial{path.suffix}",
+                                         dir=path.parent or ".")
     os.close(handle)
     done = False
     try:
-        if path.suffix.lower() == ".pdf":
+        times = {} if hold_ms is None else {"hold_ms": hold_ms}
+        if last_hold_ms is not None:
+            times["last_hold_ms"] = last_hold_ms
+        suffix = path.suffix.lower()
+        if suffix == ".pdf":
             yield from _pdf(frames, temporary)
+        elif suffix == VIDEO_SUFFIX:
+            yield from _mp4(frames, temporary, hold_times(frames.count, **times))
         else:
-            times = {} if hold_ms is None else {"hold_ms": hold_ms}
-            if last_hold_ms is not None:
-                times["last_hold_ms"] = last_hold_ms
             yield from _gif(frames, temporary, hold_times(frames.count, **times))
         _permit_like_a_new_file(temporary)
         os.replace(temporary, path)
@@ -118,6 +123,25 @@ def _gif(frames: Frames, temporary: str, times: list[int]) -> Iterator[int]:
             out.writelines(GifImagePlugin.getdata(frame, duration=times[index], include_color_table=True))
             yield index + 1
         out.write(b";")  # the GIF trailer
+
+
+def _mp4(frames: Frames, temporary: str, times: list[int]) -> Iterator[int]:
+    """H.264 through the ffmpeg that imageio-ffmpeg ships; each frame repeated for its hold time."""
+    import imageio_ffmpeg
+    from PIL import Image
+
+    # 8 divides 1080 and every preset: no rescaling; odd sizes are padded by one pixel
+    video = imageio_ffmpeg.write_frames(temporary, frames.size, fps=VIDEO_FPS, macro_block_size=2,
+                                        ffmpeg_log_level="error")
+    video.send(None)  # start ffmpeg
+    try:
+        for index in range(frames.count):
+            pixels = _to_pillow(frame_image(frames, index), Image).tobytes()
+            for _ in range(max(1, round(times[index] * VIDEO_FPS / 1000))):
+                video.send(pixels)
+            yield index + 1
+    finally:
+        video.close()
 
 
 def _to_pillow(image: QImage, image_module):

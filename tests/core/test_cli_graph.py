@@ -80,7 +80,7 @@ def test_source_from_standard_input():
         (["x*2", "--set", "x"], "error: --set expects NAME=VALUE, got 'x'"),
         ([], "error: no formula given"),
         (["x", "--export", "graph.bmp", "--set", "x=1"],
-         "error: --export graph.bmp: the file name must end in .svg, .png, .pdf or .gif"),
+         "error: --export graph.bmp: the file name must end in .svg, .png, .pdf, .gif or .mp4"),
         (["x", "--export", "g.gif", "--size", "100x100"], "error: --size 100x100 is out of range: from 320x180"),
         (["x", "--export", "g.gif", "--size", "big"], "error: --size big: write the frame size as WIDTHxHEIGHT"),
         (["x", "--export", "g.gif", "--theme", "neon"], "error: argument --theme: invalid choice: 'neon'"),

@@ -241,7 +241,7 @@ def test_cli_graph_export_pdf_and_errors(tmp_path):
     assert done.returncode == 0, done.stderr
     assert pdf_pages(tmp_path / "d.pdf") == len(Schedule(lecture())) + 1
     for args, said in (
-        (["--export", str(tmp_path / "d.mp4")], "must end in .svg, .png, .pdf or .gif"),
+        (["--export", str(tmp_path / "d.webm")], "must end in .svg, .png, .pdf, .gif or .mp4"),
         (["--export", str(tmp_path / "no" / "d.gif")], "does not exist"),
         (["--export", str(tmp_path / "d.gif"), "--size", "20000x10"], "out of range"),
     ):
@@ -268,3 +268,26 @@ def test_the_export_benchmark_reports_every_figure(qapp):
     for key in ("draw_s_per_frame", "pdf_over_draw", "gif_over_draw", "gif_kb_per_frame"):
         assert result[key] > 0
     assert "PDF page" in bench_export.report(result)
+
+
+def test_mp4_holds_each_step_for_its_time_when_the_optional_encoder_is_installed(qapp, tmp_path):
+    ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    cg = lecture()
+    steps = len(Schedule(cg))
+    frames = StepFrames(cg, (640, 360), "projector")
+    try:
+        run(write_frames(frames, tmp_path / "steps.mp4", 500, 1000))
+    finally:
+        frames.close()
+    count, _seconds = ffmpeg.count_frames_and_secs(str(tmp_path / "steps.mp4"))
+    assert count == steps * 500 * animation.VIDEO_FPS // 1000 + animation.VIDEO_FPS
+    assert [p.name for p in tmp_path.iterdir()] == ["steps.mp4"]
+
+
+def test_without_the_encoder_mp4_is_refused_with_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setattr(animation, "video_available", lambda: False)
+    with pytest.raises(animation.OptionError, match=r"pip install 'backprop-studio\[video\]'"):
+        animation.check_target(tmp_path / "a.mp4", animation.STEP_SUFFIXES)
+    dialog = AnimationDialog(3, "light")
+    assert [dialog.format_box.itemData(i) for i in range(dialog.format_box.count())] == [".pdf", ".gif"]
+    dialog.deleteLater()
