@@ -126,14 +126,17 @@ class ComputationGraph:
             data = graph.nodes[node_id]
             if data["kind"] != "op":
                 continue
-            for edge in self.in_edges(node_id):
+            edges = self.in_edges(node_id)
+            operands = [graph.nodes[u]["value"] for u, _, _ in edges]
+            for index, edge in enumerate(edges):
                 source = graph.nodes[edge[0]]
                 edge_data = graph.edges[edge]
                 if source["kind"] == "const" or not self.reaches_output(node_id):
                     edge_data["contribution"] = None
                     continue
                 edge_data["contribution"] = ops.contribution(
-                    data["grad"], edge_data["local_grad"], edge_data["blocked"]
+                    data["grad"], edge_data["local_grad"], edge_data["blocked"],
+                    ops.OPS[data["op"]], index, operands, data["value"],
                 )
                 source["grad"] = source["grad"] + edge_data["contribution"]
         return self

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from core.engine.ops import OPS
+
 BLANK = "____"  # a gap for the student to fill in, in the plain-text sentences
 BLANK_LATEX = r"\underline{\qquad\qquad}"
 
@@ -23,10 +25,10 @@ GREEK: dict[str, str] = {
     **{name: rf"\{name}" for name in _GREEK_SMALL if len(name) > 2 and name != "varsigma"},
     "mu": r"\mu", "nu": r"\nu", "xi": r"\xi", "pi": r"\pi",
 }
+# The operations' own LaTeX lives in their table entry; "ln" and "sign" appear only in the rules.
 FUNCTIONS = {
-    "relu": r"\operatorname{relu}", "sigmoid": r"\sigma", "tanh": r"\tanh", "exp": r"\exp",
-    "log": r"\log", "ln": r"\ln", "sqrt": r"\operatorname{sqrt}", "abs": r"\operatorname{abs}",
-    "sin": r"\sin", "cos": r"\cos", "max": r"\max", "min": r"\min", "sign": r"\operatorname{sign}",
+    **{op.name: op.latex for op in OPS.values() if op.latex},
+    "ln": r"\ln", "sign": r"\operatorname{sign}",
 }
 SYMBOLS = {
     "∂": r"\partial ", "·": r"\cdot ", "×": r"\times ", "÷": r"\div ", "…": r"\dots ",
