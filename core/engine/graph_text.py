@@ -55,14 +55,20 @@ def local_label(cg: ComputationGraph, edge: Edge, number: str) -> str:
     the same nodes (x*x) say which operand they are, so no label appears twice.
     """
     source, target, _ = edge
+    partial = explain.partial(explain.symbol(cg, target), explain.symbol(cg, source))
+    return f"local {partial}{operand_tag(cg, edge)} = {number}"
+
+
+def operand_tag(cg: ComputationGraph, edge: Edge) -> str:
+    """` (operand 2)` for one of several edges between the same two nodes (x*x), else ""."""
+    source, target, _ = edge
     parallel = sum(1 for u, _, _ in cg.in_edges(target) if u == source) > 1
-    operand = f" (operand {cg.edge(edge)['operand'] + 1})" if parallel else ""
-    return f"local {explain.partial(explain.symbol(cg, target), explain.symbol(cg, source))}{operand} = {number}"
+    return f" (operand {cg.edge(edge)['operand'] + 1})" if parallel else ""
 
 
-def flow_label(upstream: str, local: str, result: str) -> str:
+def flow_label(upstream: str, local: str, result: str, tag: str = "") -> str:
     """The gradient flowing back along an edge, each factor named: `upstream 1 · local 3 = 3`."""
-    return f"upstream {upstream} · local {local} = {result}"
+    return f"upstream {upstream} · local {local} = {result}{tag}"
 
 
 def local_text(cg: ComputationGraph, edge: Edge) -> str:
@@ -76,7 +82,7 @@ def flow_text(cg: ComputationGraph, edge: Edge) -> str:
     if data["blocked"]:
         return f"{explain.blocked_text(cg, edge)}: {fmt(data['contribution'])}"
     upstream = explain.factor(cg.grad(edge[1]))
-    return flow_label(upstream, explain.factor(data["local_grad"]), fmt(data["contribution"]))
+    return flow_label(upstream, explain.factor(data["local_grad"]), fmt(data["contribution"]), operand_tag(cg, edge))
 
 
 def node_tooltip(

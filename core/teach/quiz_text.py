@@ -31,7 +31,7 @@ def hidden_flow(cg: ComputationGraph, edge: Edge, upstream_known: bool, local_kn
     """The gradient flowing back along an edge, each hidden factor and the result as "?"."""
     upstream = explain.factor(cg.grad(edge[1])) if upstream_known else HIDDEN
     local = explain.factor(cg.edge(edge)["local_grad"]) if local_known else HIDDEN
-    return graph_text.flow_label(upstream, local, HIDDEN)
+    return graph_text.flow_label(upstream, local, HIDDEN, graph_text.operand_tag(cg, edge))
 
 
 def question_caption(question: Question, predicting: bool = False) -> str:
