@@ -22,6 +22,8 @@ from core.engine.parse import Apply, Expr, Num, Program, Var, parse
 
 AUTO_NAME_AFTER = 14  # unnamed intermediates with longer expressions get a short name (h₁, h₂, ...)
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_PRIMES = ("", "′", "″", "‴")  # versions of a recomputed name: u, u′, u″, u‴, then u⁽⁴⁾
 
 
 class GraphError(ValueError):
@@ -175,6 +177,7 @@ class _Builder:
         self.taken = set(program.values) | {s.target for s in program.statements if s.target}
         self.auto_names = 0
         self.ref: dict[int, tuple[str, int]] = {}  # node -> (text when used as an operand, precedence)
+        self.versions: dict[str, int] = {}  # name -> how many of its nodes carry it (u, u′, u″, ...)
 
     def build(self) -> ComputationGraph:
         output = -1
@@ -192,10 +195,21 @@ class _Builder:
     def name_node(self, node_id: int, name: str) -> None:
         data = self.graph.nodes[node_id]
         if data["kind"] == "op" and data["name"] is None:
-            data["name"] = name
-            data["symbol"] = name
-            self.ref[node_id] = (name, 100)
+            shown = self.version_name(name)
+            data["name"] = shown
+            data["symbol"] = shown
+            self.ref[node_id] = (shown, 100)
         self.env[name] = node_id  # `u = x` simply makes u another name for x
+
+    def version_name(self, name: str) -> str:
+        """u for the first node that carries a name, then u′, u″, u‴, u⁽⁴⁾ as it is recomputed."""
+        earlier = self.versions.get(name, 1 if name in self.input_nodes else 0)
+        self.versions[name] = earlier + 1
+        if earlier == 0:
+            return name
+        shown = name + _PRIMES[earlier] if earlier < len(_PRIMES) else f"{name}⁽{str(earlier).translate(_SUPERSCRIPTS)}⁾"
+        self.taken.add(shown)
+        return shown
 
     def expression(self, root: Expr) -> int:
         """Add the nodes of `root` (iteratively: sums can be thousands deep); return its id."""
