@@ -14,6 +14,8 @@ from core.engine.graph_json import graph_to_dict
 from core.engine.steps import Schedule
 from core.teach.presets import BY_KEY
 
+from .torch_reference import torch_function
+
 
 def captions(source, values=None, kinds=("backward", "accumulate")):
     cg = build_graph(source).evaluate(values)
@@ -101,18 +103,15 @@ def test_blocked_edges_say_so_instead_of_inf_times_zero():
 
 def test_json_blocked_flags_match_where_torch_masks():
     """An edge is blocked exactly where torch passes 0 back even when the upstream gradient is inf."""
-    cases = [("relu(x)", {"x": -1.0}), ("relu(x)", {"x": 0.0}), ("relu(x)", {"x": 2.0}),
-             ("max(x, y)", {"x": 1.0, "y": 2.0}), ("min(x, y)", {"x": 1.0, "y": 2.0}),
-             ("max(x, y)", {"x": 2.0, "y": 2.0}), ("x**y", {"x": 3.0, "y": 0.0}),
-             ("x**y", {"x": 0.0, "y": 2.0}), ("abs(x)", {"x": 0.0}), ("x*y", {"x": 0.0, "y": 1.0})]
-    torch_ops = {"relu": lambda a: torch.relu(a[0]), "max": lambda a: torch.maximum(*a),
-                 "min": lambda a: torch.minimum(*a), "x**y": lambda a: a[0] ** a[1],
-                 "abs": lambda a: torch.abs(a[0]), "x*y": lambda a: a[0] * a[1]}
-    for source, values in cases:
-        data = graph_to_dict(build_graph(source).evaluate(values))
+    cases = [("relu", (-1.0,)), ("relu", (0.0,)), ("relu", (2.0,)), ("max", (1.0, 2.0)),
+             ("min", (1.0, 2.0)), ("max", (2.0, 2.0)), ("pow", (3.0, 0.0)), ("pow", (0.0, 2.0)),
+             ("abs", (0.0,)), ("mul", (0.0, 1.0))]
+    for op, operands in cases:
+        names = ["x", "y"][: len(operands)]
+        source = "x**y" if op == "pow" else "x*y" if op == "mul" else f"{op}({', '.join(names)})"
+        data = graph_to_dict(build_graph(source).evaluate(dict(zip(names, operands))))
         flags = [edge["blocked"] for edge in data["edges"]]
-        env = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in values.values()]
-        key = next(k for k in torch_ops if source.startswith(k) or source == k)
-        out = torch_ops[key](env)
-        grads = torch.autograd.grad(out, env, grad_outputs=torch.tensor(math.inf, dtype=torch.float64))
-        assert flags == [g.item() == 0.0 for g in grads], (source, values, flags)
+        leaves = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in operands]
+        out = torch_function(op)(*leaves)
+        grads = torch.autograd.grad(out, leaves, grad_outputs=torch.tensor(math.inf, dtype=torch.float64))
+        assert flags == [g.item() == 0.0 for g in grads], (source, operands, flags)
