@@ -6,6 +6,8 @@ the wording and the number formatting agree everywhere.
 
 from __future__ import annotations
 
+import math
+
 from core.engine import ops
 from core.formatting import fmt
 from core.engine.graph import ComputationGraph
@@ -134,7 +136,7 @@ def chain_sentence(cg: ComputationGraph, edge: tuple[int, int, int]) -> str:
         else:  # the upstream gradient is a sum of paths, already shown where they met
             symbolic = f"{partial(out, t)} · {partial(t, s)}"
             numeric = (blocked_text(cg, edge) if data["blocked"]
-                       else f"{factor(cg.grad(target))} · {factor(data['local_grad'])}")
+                       else f"{factor(cg.grad(target))} · {local_factor(cg, edge)}")
         product = f"{symbolic} = {numeric} = {fmt(data['contribution'])}"
         if data["blocked"]:
             product += f"; {local_rule(cg, edge)}"
@@ -144,12 +146,26 @@ def chain_sentence(cg: ComputationGraph, edge: tuple[int, int, int]) -> str:
     return f"{s} is used {len(uses)} times; use {number} (in {ops._unwrapped(t)}) contributes {product}"
 
 
+def local_factor(cg: ComputationGraph, edge: tuple[int, int, int]) -> str:
+    """An edge's local derivative as a factor; `(1/1e-310)` where torch divides by a number whose
+    reciprocal overflows, so that `1e-10 · (1/1e-310) = 1e300` reads true (not `1e-10 · inf`)."""
+    local = cg.edge(edge)["local_grad"]
+    if not math.isfinite(local):
+        target = edge[1]
+        values = [cg.value(u) for u, _, _ in cg.in_edges(target)]
+        divisor = ops.divisor_of(ops.OPS[cg.node(target)["op"]], cg.edge(edge)["operand"], values,
+                                 cg.value(target))
+        if divisor is not None:
+            return f"(1/{fmt(divisor)})"
+    return factor(local)
+
+
 def _path_numbers(cg: ComputationGraph, edges: list) -> str:
     """The local derivatives along a path, as a product, or `blocked (ReLU off)` if one masks it."""
     for edge in edges:
         if cg.edge(edge)["blocked"]:
             return blocked_text(cg, edge)
-    return _product([factor(cg.edge(e)["local_grad"]) for e in edges])
+    return _product([local_factor(cg, e) for e in edges])
 
 
 def sum_sentence(cg: ComputationGraph, node_id: int) -> str:

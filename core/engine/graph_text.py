@@ -82,7 +82,7 @@ def flow_text(cg: ComputationGraph, edge: Edge) -> str:
     if data["blocked"]:
         return f"{explain.blocked_text(cg, edge)}: {fmt(data['contribution'])}"
     upstream = explain.factor(cg.grad(edge[1]))
-    return flow_label(upstream, explain.factor(data["local_grad"]), fmt(data["contribution"]), operand_tag(cg, edge))
+    return flow_label(upstream, explain.local_factor(cg, edge), fmt(data["contribution"]), operand_tag(cg, edge))
 
 
 def node_tooltip(

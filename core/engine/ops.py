@@ -105,8 +105,9 @@ class Op:
     case: Callable[..., str] | None = None
     # Where torch divides the upstream gradient instead of multiplying by a reciprocal (it
     # matters for denormals: 1e-10 / 1e-310 is 1e300, 1e-10 · (1 / 1e-310) is inf): one function
-    # per operand, (upstream, *operands, result) -> contribution, or None to multiply.
-    backward: tuple[Callable[..., float] | None, ...] | None = None
+    # per operand, (*operands, result) -> the divisor d (contribution = upstream / d), or None
+    # to multiply by the local derivative.
+    divisors: tuple[Callable[..., float] | None, ...] | None = None
 
     @property
     def rule(self) -> str:
@@ -167,8 +168,7 @@ OPS: dict[str, Op] = {
         Op("div", 2, "÷", _div,
            (lambda a, b, out: 1 / _f(b), lambda a, b, out: -(_f(a) / _f(b)) / _f(b)),
            ("1/{1}", "-{0}/{1}²"), "", "div", infix="/", precedence=20,
-           backward=(lambda g, a, b, out: _f(g) / _f(b),
-                     lambda g, a, b, out: -_f(g) * ((_f(a) / _f(b)) / _f(b)))),
+           divisors=(lambda a, b, out: _f(b), None)),  # torch: -grad · ((a / b) / b) for b, a product
         Op("neg", 1, "-", lambda a: -_f(a), (lambda a, out: _f(-1.0),), ("-1",), "", "neg",
            infix="-", precedence=30),
         Op("pow", 2, "^", _pow, (_pow_d_base, _pow_d_exponent), ("{1}·{0}^({1} - 1)", "{0}^{1}·ln {0}"),
@@ -189,10 +189,10 @@ OPS: dict[str, Op] = {
            ("exp({0})",), r"\exp", "exp"),
         Op("log", 1, "log", lambda v: np.log(_f(v)), (lambda v, out: 1 / _f(v),),
            ("1/{0} (natural logarithm)",), r"\log", "log",
-           backward=(lambda g, v, out: _f(g) / _f(v),)),
+           divisors=(lambda v, out: _f(v),)),
         Op("sqrt", 1, "√", lambda v: np.sqrt(_f(v)), (lambda v, out: 1 / (2 * _f(out)),),
            ("1/(2·√{0})",), r"\operatorname{sqrt}", "sqrt",
-           backward=(lambda g, v, out: _f(g) / (2 * _f(out)),)),
+           divisors=(lambda v, out: 2 * _f(out),)),
         Op("abs", 1, "abs", lambda v: np.abs(_f(v)), (lambda v, out: _sign(v),),
            ("sign({0})",), r"\operatorname{abs}", "abs", case=lambda i, v, out: _abs_case(v, out)),
         Op("sin", 1, "sin", lambda v: np.sin(_f(v)), (lambda v, out: np.cos(_f(v)),),
@@ -217,7 +217,7 @@ OPS: dict[str, Op] = {
            case=lambda i, a, b, out: _extreme_case(i, a, b, out, bigger=False)),
         Op("log1p", 1, "log1p", lambda v: np.log1p(_f(v)), (lambda v, out: 1 / (_f(v) + 1),),
            ("1/(1 + {0})",), r"\operatorname{log1p}", "log1p",
-           backward=(lambda g, v, out: _f(g) / (_f(v) + 1),)),
+           divisors=(lambda v, out: _f(v) + 1,)),
         Op("expm1", 1, "expm1", lambda v: np.expm1(_f(v)), (lambda v, out: _f(out) + 1,),
            ("exp({0})",), r"\operatorname{expm1}", "expm1"),
         Op("softplus", 1, "softplus", _softplus, (_softplus_d,),
@@ -226,7 +226,7 @@ OPS: dict[str, Op] = {
            if v > 20 else ""),
         Op("log2", 1, "log2", lambda v: np.log2(_f(v)), (lambda v, out: 1 / (_f(v) * _LN2),),
            ("1/({0}·ln 2)",), r"\log_2", "log2",
-           backward=(lambda g, v, out: _f(g) / (_f(v) * _LN2),)),
+           divisors=(lambda v, out: _f(v) * _LN2,)),
         Op("exp2", 1, "exp2", lambda v: np.exp2(_f(v)), (lambda v, out: _f(out) * _LN2,),
            ("2^{0}·ln 2",), r"\operatorname{exp2}", "exp2"),
         Op("square", 1, "square", lambda v: _f(v) * _f(v), (lambda v, out: 2 * _f(v),),
@@ -302,6 +302,14 @@ def blocked(op: Op, operands: list[float], result: float) -> list[bool]:
     return [bool(mask(*operands, result)) for mask in op.masks]
 
 
+def divisor_of(op: Op, index: int, operands: list[float], result: float) -> float | None:
+    """The number torch divides the upstream gradient by for this operand, if it divides."""
+    if op.divisors is None or op.divisors[index] is None:
+        return None
+    with np.errstate(all="ignore"):
+        return float(op.divisors[index](*operands, result))
+
+
 def contribution(upstream: float, local: float, is_blocked: bool = False,
                  op: Op | None = None, index: int = 0, operands: list[float] | None = None,
                  result: float = 0.0) -> float:
@@ -312,6 +320,7 @@ def contribution(upstream: float, local: float, is_blocked: bool = False,
     if is_blocked:
         return 0.0
     with np.errstate(all="ignore"):
-        if op is not None and op.backward is not None and op.backward[index] is not None:
-            return float(op.backward[index](upstream, *operands, result))
+        divisor = divisor_of(op, index, operands, result) if op is not None else None
+        if divisor is not None:
+            return float(np.float64(upstream) / np.float64(divisor))
         return float(np.float64(upstream) * np.float64(local))

@@ -115,3 +115,8 @@ def test_json_blocked_flags_match_where_torch_masks():
         out = torch_function(op)(*leaves)
         grads = torch.autograd.grad(out, leaves, grad_outputs=torch.tensor(math.inf, dtype=torch.float64))
         assert flags == [g.item() == 0.0 for g in grads], (source, operands, flags)
+
+
+def test_where_torch_divides_the_caption_divides_too():
+    cg = build_graph("y = 1e-10*(x/d)").evaluate({"x": 1, "d": 1e-310})
+    assert explain.derivation(cg, "x") == "∂y/∂x = ∂y/∂(x/d) · ∂(x/d)/∂x = 1e-10 · (1/1e-310) = 1e300"
