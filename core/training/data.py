@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-DEFAULT_FEATURES = ("x1", "x2")
-DEFAULT_TARGET = "y"
+from core.training.request import (
+    COURSE_SHIFT, DEFAULT_FEATURES, DEFAULT_SEED, DEFAULT_TARGET, DEFAULT_TEST_FRACTION,
+)
 
 
 class DataError(ValueError):
@@ -112,9 +113,9 @@ def load_table(
 
 def prepare(
     table: Table,
-    shift: float = 144.0,
-    seed: int = 123,
-    test_fraction: float = 0.3,
+    shift: float = COURSE_SHIFT,
+    seed: int = DEFAULT_SEED,
+    test_fraction: float = DEFAULT_TEST_FRACTION,
 ) -> PreparedData:
     """Shift the target, split with a seeded permutation, standardize: as the seed notebook did."""
     import torch
@@ -172,9 +173,9 @@ def load_prepared(
     path: str | Path,
     features: Sequence[str] = DEFAULT_FEATURES,
     target: str = DEFAULT_TARGET,
-    shift: float = 144.0,
-    seed: int = 123,
-    test_fraction: float = 0.3,
+    shift: float = COURSE_SHIFT,
+    seed: int = DEFAULT_SEED,
+    test_fraction: float = DEFAULT_TEST_FRACTION,
 ) -> PreparedData:
     """load_table then prepare, in one call."""
     return prepare(load_table(path, features, target), shift, seed, test_fraction)

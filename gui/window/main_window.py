@@ -275,10 +275,10 @@ class MainWindow(QMainWindow):
 
     def show_torch_graph(self, name: str) -> None:
         """Open the Graph page on torch's graph of variant `name`, at the Training page's parameters."""
-        settings = getattr(self.training_page, "trace_settings", None)
-        data, config = settings(name) if callable(settings) else (None, None)
+        settings = getattr(self.training_page, "trace_request", None)
+        request = settings(name) if callable(settings) else None
         self.pages.setCurrentWidget(self.graph_page)
-        self.traces.open_trace(name, data, config)
+        self.traces.open_trace(name, request)
 
     def _trace_changed(self, trace) -> None:
         """Quiz and prediction ask about formulas: off while torch's graph is shown."""
