@@ -29,11 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Trace the variant as the options ask and print it; return 0, or 2 for bad data or options."""
-    from core.training.data import DataError
+    from core.training.data import DataError, load_spec
 
     try:
         request = request_from_args(args, [args.variant])
-        table, prepared = request.data.load()
+        table, prepared = load_spec(request.data)
     except (DataError, ValueError) as error:
         print_error(error)
         return 2

@@ -75,14 +75,14 @@ def add_training_options(
 
 def run(args: argparse.Namespace) -> int:
     """Train as the options ask and print the report; return 0, or 2 for bad data or options."""
-    from core.training.data import DataError
+    from core.training.data import DataError, load_spec
     from core.training.run import train
 
     try:
         request = request_from_args(args, _name_list(args.variants, "variant"))
         if request.config.epochs < 1:
             raise ValueError(f"--epochs must be at least 1, not {request.config.epochs}")
-        table, prepared = request.data.load()
+        table, prepared = load_spec(request.data)
     except (DataError, ValueError) as error:
         print_error(error)
         return 2

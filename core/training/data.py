@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from core.training.request import (
-    COURSE_SHIFT, DEFAULT_FEATURES, DEFAULT_SEED, DEFAULT_TARGET, DEFAULT_TEST_FRACTION,
+    COURSE_SHIFT, DEFAULT_FEATURES, DEFAULT_SEED, DEFAULT_TARGET, DEFAULT_TEST_FRACTION, DataSpec,
 )
 
 
@@ -179,6 +179,12 @@ def load_prepared(
 ) -> PreparedData:
     """load_table then prepare, in one call."""
     return prepare(load_table(path, features, target), shift, seed, test_fraction)
+
+
+def load_spec(spec: DataSpec) -> tuple[Table, PreparedData]:
+    """Read and prepare the data a request's DataSpec names: (table, prepared)."""
+    table = load_table(spec.source, spec.features, spec.target)
+    return table, prepare(table, spec.shift_used, spec.seed, spec.test_fraction)
 
 
 def _check_column_choice(features: Sequence[str], target: str) -> tuple[tuple[str, ...], str]:

@@ -153,13 +153,6 @@ class DataSpec:
         """The shift training applies: the one asked for, or the data set's default."""
         return default_shift(self.path) if self.shift is None else self.shift
 
-    def load(self) -> tuple[Any, Any]:
-        """Read and prepare the data: (Table, PreparedData); DataError says what is wrong."""
-        from core.training.data import load_table, prepare
-
-        table = load_table(self.source, self.features, self.target)
-        return table, prepare(table, self.shift_used, self.seed, self.test_fraction)
-
     def describe_shift(self) -> str:
         """Which shift runs, in words: `shift 144 (the course data's default)`."""
         from core.formatting import fmt

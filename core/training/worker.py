@@ -137,7 +137,7 @@ class _Worker:
 
     def train(self, order: dict) -> None:
         """Train one run as `order` asks, streaming records; report its end, success or not."""
-        from core.training.data import DataError
+        from core.training.data import DataError, load_spec
         from core.training.request import TrainingRequest
 
         run_id = order["run"]
@@ -147,7 +147,7 @@ class _Worker:
         try:
             request = TrainingRequest.from_json(order["request"])  # checked again: plain data came
             config = request.config
-            prepared = request.data.load()[1]
+            prepared = load_spec(request.data)[1]
         except DataError as error:
             self.conn.send(("failed", {"run": run_id, "kind": "data", "message": str(error)}))
             return
