@@ -181,3 +181,29 @@ def test_unknown_activation_is_refused(cls):
     X, y, weights, bias = problem()
     with pytest.raises(ValueError, match="unknown activation 'tanh'"):
         cls(X, y, LR, "tanh", weights=weights, bias=bias)
+
+
+class HalvedManual(Manual):
+    """The manual variant at half the learning rate: registered by the test below only."""
+
+    def __init__(self, X, y, lr, activation="relu", weights=None, bias=None):
+        super().__init__(X, y, lr / 2, activation, weights, bias)
+
+
+def test_a_registered_variant_trains_beside_the_others_from_the_same_start():
+    from core.training.data import load_prepared
+    from core.training.request import TrainingConfig
+    from core.training.run import train
+
+    prepared = load_prepared(registry.info("manual").path.parents[2] / "data" / "linreg-data.csv")
+    registry.register(registry.VariantInfo("halved", "Halved", "manual at half the rate",
+                                           "HalvedManual", module=__name__))
+    try:
+        result = train(prepared, TrainingConfig(epochs=5, variants=("manual", "halved")))
+    finally:
+        registry.unregister("halved")
+    reference = train(prepared, TrainingConfig(epochs=5, lr=0.025, variants=("manual",)))
+    assert result.variants["halved"].history == reference.variants["manual"].history
+    assert result.variants["halved"].initial_weights == result.variants["manual"].initial_weights
+    assert result.variants["halved"].history != result.variants["manual"].history
+    assert registry.names() == ("manual", "semi_manual", "automatic", "sequential")
