@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         self.pages.insertTab(index, self._training_tab, "Training")
         if was_current:
             self.pages.setCurrentIndex(index)
-        self.appearance.refresh_fonts()
+        self.appearance.follow(page)  # its colours for the look in use, now and at each change
         requests = getattr(page, "show_graph_requested", None)
         if requests is not None:
             requests.connect(self.show_torch_graph)
