@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from core.formatting import fmt
 from core.training.registry import VariantInfo
+from core.training.request import DEFAULT_EPOCHS
 from gui.theme import Look, variant_colour
 from gui.training import theme
 from gui.widgets.loss_axes import OptimumAndLogScale
@@ -200,7 +201,8 @@ class VariantCard(OptimumAndLogScale, QFrame):
 
     # ----- what the page calls --------------------------------------------------------------
 
-    def reset(self, status: str | None = "ready", explanation: str = "", epochs: int = 100) -> None:
+    def reset(self, status: str | None = "ready", explanation: str = "",
+              epochs: int = DEFAULT_EPOCHS) -> None:
         """Empty the curve and numbers for a new run (or for a variant that will not run)."""
         self.curve.setData(np.empty(0), np.empty(0))
         self.ranges.reset(epochs)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBox
 
 from core.formatting import fmt
 from core.training import registry
+from core.training.request import DEFAULT_EPOCHS
 from gui.theme import Look
 from gui.training import theme
 from gui.widgets.plot_range import RangeKeeper
@@ -30,8 +31,8 @@ class LossOverlay(OptimumAndLogScale, QWidget):
         self.plot.setAccessibleName("All variants' loss per epoch, with the least-squares optimum")
         theme.style_plot(self.plot, theme.DEFAULT_LOOK, "train MSE", "epoch")
         self.ranges = RangeKeeper(self.plot)
-        self.ranges.reset(100)
-        self._extent = (0, 100, math.inf, -math.inf)  # epochs done, epochs asked, lowest, highest
+        self.ranges.reset(DEFAULT_EPOCHS)
+        self._extent = (0, DEFAULT_EPOCHS, math.inf, -math.inf)  # epochs done, epochs asked, lowest, highest
         self.curves = {}
         # Widest (first) first, so each narrower stripe lies on top of the wider ones.
         variants = registry.variants()
@@ -97,7 +98,7 @@ class LossOverlay(OptimumAndLogScale, QWidget):
         for label in (self.readout, self.readout_note, self.legend):
             label.setStyleSheet(f"color: {look.ink};")
 
-    def reset(self, epochs: int = 100) -> None:
+    def reset(self, epochs: int = DEFAULT_EPOCHS) -> None:
         """Empty every curve and hide the optimum, for a new run of `epochs`."""
         for curve in self.curves.values():
             curve.setData(np.empty(0), np.empty(0))

@@ -54,7 +54,6 @@ class TrainingPage(QWidget):
     """Settings and controls on the left and top; cards, overlay, data view and results."""
 
     status_message = Signal(str)  # a short sentence for the window's status bar
-    state_changed = Signal(str)  # "idle", "running", "paused", "stopping", "finished", ...
     show_graph_requested = Signal(str)  # variant name: a card's "Show graph" (the window opens it)
 
     def __init__(self, parent: QWidget | None = None, client: TrainingClient | None = None):
@@ -562,7 +561,6 @@ class TrainingPage(QWidget):
         self.controls.show_paused(state == "paused")
         self.settings.setEnabled(not active)
         self.open_dataset_action.setEnabled(True)
-        self.state_changed.emit(state)
 
     def _say(self, text: str) -> None:
         self.progress.setText(text)

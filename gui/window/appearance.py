@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -38,8 +38,6 @@ class FollowsLook(Protocol):
 
 class AppearanceController(QObject):
     """Holds the chosen theme and scale and applies them to a window and its graph page."""
-
-    changed = Signal()  # the theme, the scale or presentation mode changed (and was applied)
 
     def __init__(self, window: QWidget, restyle, settings: QSettings, parent: QObject | None = None):
         super().__init__(parent)
@@ -141,7 +139,6 @@ class AppearanceController(QObject):
         self._restyle(look, font_scale)
         self.bigger_action.setEnabled(self.scale < SCALE_STEPS[-1])
         self.smaller_action.setEnabled(self.scale > SCALE_STEPS[0])
-        self.changed.emit()
 
     def refresh_fonts(self) -> None:
         """Size widgets added since the last change (e.g. a page installed later)."""

@@ -8,7 +8,6 @@ import pytest
 
 from core.cli import train as cli_train
 from core.project import BUNDLED_DATA
-from core.training import request as defaults
 from core.training.request import DataSpec, RequestError, TrainingConfig, TrainingRequest
 
 
