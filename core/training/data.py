@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-DEFAULT_FEATURES = ("x1", "x2")
-DEFAULT_TARGET = "y"
+from core.training.request import (
+    COURSE_SHIFT, DEFAULT_FEATURES, DEFAULT_SEED, DEFAULT_TARGET, DEFAULT_TEST_FRACTION, DataSpec,
+)
 
 
 class DataError(ValueError):
@@ -112,9 +113,9 @@ def load_table(
 
 def prepare(
     table: Table,
-    shift: float = 144.0,
-    seed: int = 123,
-    test_fraction: float = 0.3,
+    shift: float = COURSE_SHIFT,
+    seed: int = DEFAULT_SEED,
+    test_fraction: float = DEFAULT_TEST_FRACTION,
 ) -> PreparedData:
     """Shift the target, split with a seeded permutation, standardize: as the seed notebook did."""
     import torch
@@ -172,12 +173,18 @@ def load_prepared(
     path: str | Path,
     features: Sequence[str] = DEFAULT_FEATURES,
     target: str = DEFAULT_TARGET,
-    shift: float = 144.0,
-    seed: int = 123,
-    test_fraction: float = 0.3,
+    shift: float = COURSE_SHIFT,
+    seed: int = DEFAULT_SEED,
+    test_fraction: float = DEFAULT_TEST_FRACTION,
 ) -> PreparedData:
     """load_table then prepare, in one call."""
     return prepare(load_table(path, features, target), shift, seed, test_fraction)
+
+
+def load_spec(spec: DataSpec) -> tuple[Table, PreparedData]:
+    """Read and prepare the data a request's DataSpec names: (table, prepared)."""
+    table = load_table(spec.source, spec.features, spec.target)
+    return table, prepare(table, spec.shift_used, spec.seed, spec.test_fraction)
 
 
 def _check_column_choice(features: Sequence[str], target: str) -> tuple[tuple[str, ...], str]:

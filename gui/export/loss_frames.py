@@ -16,7 +16,9 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 
 from core.animation import DEFAULT_SIZE, TRAINING_HOLD_MS, TRAINING_LAST_HOLD_MS, TRAINING_SUFFIXES, check_target, frame_ends
 from core.formatting import fmt
+from core.training import registry
 from gui import theme as graph_theme
+from gui.theme import Look, variant_colour
 from gui.training import theme
 
 REFERENCE_HEIGHT = 1080.0
@@ -29,8 +31,9 @@ class LossFrames:
     """The frames of one run's loss curves: `losses` maps variant name -> loss per epoch."""
 
     def __init__(self, losses: dict[str, np.ndarray], optimum: float | None = None,
-                 size: tuple[int, int] = DEFAULT_SIZE):
+                 size: tuple[int, int] = DEFAULT_SIZE, look: Look = theme.DEFAULT_LOOK):
         self.size = size
+        self.look = look
         self.losses = {name: np.asarray(values, dtype=float) for name, values in losses.items()}
         self.epochs = max((len(values) for values in self.losses.values()), default=0)
         self.ends = frame_ends(self.epochs)
@@ -48,26 +51,28 @@ class LossFrames:
     def _make_plot(self) -> pg.PlotWidget:
         plot = pg.PlotWidget()
         plot.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)  # drawn, never on screen
-        theme.style_plot(plot, "train MSE", grid=True)
+        theme.style_plot(plot, self.look, "train MSE", "epoch")
         item = plot.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=0.18)  # a still frame: the grid costs nothing here
         text_px = round(TEXT_PX * self.unit)
         for side in ("left", "bottom"):
             axis = item.getAxis(side)
             axis.setTickFont(self._text)
-            axis.setLabel(axis.labelText, color=theme.AXIS_COLOR, **{"font-size": f"{text_px}px"})
+            axis.setLabel(axis.labelText, color=self.look.ink, **{"font-size": f"{text_px}px"})
         # room for the large numbers and the axis names beside them (pyqtgraph sizes for 12 pt)
         item.getAxis("left").setWidth(round(6.5 * text_px))
         item.getAxis("bottom").setHeight(round(3.2 * text_px))
         item.setContentsMargins(0, 0, 2 * text_px, text_px // 2)
         self.curves = {}
-        for name in sorted(self.losses, key=lambda n: -theme.OVERLAY_WIDTHS[n]):
-            width = theme.OVERLAY_WIDTHS[name] * self.unit
-            self.curves[name] = plot.plot(pen=theme.variant_pen(name, width))
+        present = [name for name in registry.names() if name in self.losses]
+        for order, name in enumerate(present):  # the widest stripe first, as in the overlay
+            width = theme.overlay_width(order, len(present)) * self.unit
+            self.curves[name] = plot.plot(pen=theme.variant_pen(registry.index(name), width))
             self.curves[name].curve.setSegmentedLineMode("on")
         self.log_scale = self._log_scale()
         plot.setLogMode(False, self.log_scale)
         if self.optimum is not None and math.isfinite(self.optimum) and (self.optimum > 0 or not self.log_scale):
-            line = pg.InfiniteLine(angle=0, movable=False, pen=theme.optimum_pen())
+            line = pg.InfiniteLine(angle=0, movable=False, pen=theme.optimum_pen(self.look))
             line.setValue(math.log10(self.optimum) if self.log_scale else self.optimum)
             plot.addItem(line, ignoreBounds=True)
         plot.setXRange(1, max(2, self.epochs), padding=0.02)
@@ -109,7 +114,7 @@ class LossFrames:
             curve.setData(epochs[keep], values[keep])
         width, height = self.size
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        painter.fillRect(QRectF(0, 0, width, height), QColor(theme.PLOT_BACKGROUND))
+        painter.fillRect(QRectF(0, 0, width, height), QColor(self.look.background))
         self._paint_title(painter, end)
         target = QRectF(0, self._band, width, height - self._band)
         self.plot.render(painter, target, self.plot.viewport().rect(), Qt.AspectRatioMode.IgnoreAspectRatio)
@@ -118,7 +123,7 @@ class LossFrames:
         margin = MARGIN_PX * self.unit
         line = QFontMetricsF(self._text).height() * 1.2
         painter.setFont(self._text)
-        painter.setPen(QColor(theme.AXIS_COLOR))
+        painter.setPen(QColor(self.look.ink))
         latest = [self.losses[name][end - 1] for name in self.losses if len(self.losses[name]) >= end]
         said = f"Training loss · epoch {end} of {self.epochs}"
         if latest:
@@ -129,15 +134,15 @@ class LossFrames:
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, said)
         x, y = margin, margin * 0.5 + line
         metrics = QFontMetricsF(self._text)
-        keys = [(theme.VARIANT_TITLES[name], QColor(theme.VARIANT_COLORS[name])) for name in theme.VARIANT_TITLES
-                if name in self.losses]
-        keys.append(("- - least squares", QColor(theme.OPTIMUM_COLOR)))
+        keys = [(entry.title, QColor(variant_colour(order))) for order, entry in enumerate(registry.variants())
+                if entry.name in self.losses]
+        keys.append(("- - least squares", QColor(self.look.ink)))
         for words, colour in keys:
             square = metrics.ascent() * 0.8
             if not words.startswith("-"):
                 painter.fillRect(QRectF(x, y + (line - square) / 2, square, square), colour)
                 x += square + 8 * self.unit
-            painter.setPen(QColor(theme.AXIS_COLOR))
+            painter.setPen(QColor(self.look.ink))
             painter.drawText(QRectF(x, y, metrics.horizontalAdvance(words) + 4, line),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, words)
             x += metrics.horizontalAdvance(words) + 36 * self.unit

@@ -19,10 +19,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from core.project import BUNDLED_DATA
-from core.training.data import DEFAULT_FEATURES, DEFAULT_TARGET, DataError
+from dataclasses import replace
+
+from core.training import registry
+from core.training.data import DataError
+from core.training.request import TrainingRequest
 from core.formatting import fmt
-from core.training.run import VARIANT_NAMES, TrainingConfig, variant_catalog
+from gui.theme import Look
 from gui.training import theme
 from core.training import texts
 from gui.training.card_grid import CardGrid
@@ -48,28 +51,22 @@ MESSAGE_STYLE = ("background: #FFF4CC; color: #1A1A1A; border: 2px solid #B38F00
                  " border-radius: 4px; padding: 6px 10px;")
 
 
-def bundled_dataset() -> DatasetChoice:
-    """The dataset shipped with the app: data/linreg-data.csv, x1 and x2 -> y."""
-    return DatasetChoice(BUNDLED_DATA, DEFAULT_FEATURES, DEFAULT_TARGET, rows=1000, bundled=True)
-
-
 class TrainingPage(QWidget):
     """Settings and controls on the left and top; cards, overlay, data view and results."""
 
     status_message = Signal(str)  # a short sentence for the window's status bar
-    state_changed = Signal(str)  # "idle", "running", "paused", "stopping", "finished", ...
     show_graph_requested = Signal(str)  # variant name: a card's "Show graph" (the window opens it)
 
     def __init__(self, parent: QWidget | None = None, client: TrainingClient | None = None):
         super().__init__(parent)
         self.setObjectName("trainingPanel")
         self.setAccessibleName("Training page")
-        self.catalog = {info.name: info for info in variant_catalog()}
+        self.catalog = {info.name: info for info in registry.variants()}
         self._owns_client = client is None
         self.client = client if client is not None else TrainingClient(self)
         self.history = TrainingHistory()
         self.state = "idle"
-        self.config: dict | None = None  # the running (or last) run's config
+        self.running: TrainingRequest | None = None  # the running (or last) run's request
         self.result: dict | None = None  # the last finished run's result
         self.closed_form: dict | None = None
         self._dirty = self._predictions_dirty = False
@@ -81,9 +78,10 @@ class TrainingPage(QWidget):
         self._shown = False
         self.dataset_dialog: DatasetDialog | None = None
 
-        self.settings = TrainingSettings(bundled_dataset())
+        self.settings = TrainingSettings()
         self.controls = TrainingControls()
-        self.cards = {name: VariantCard(self.catalog[name]) for name in VARIANT_NAMES}
+        self.cards = {info.name: VariantCard(info, index)
+                      for index, info in enumerate(self.catalog.values())}
         self.card_grid = CardGrid(list(self.cards.values()))
         self.overlay = LossOverlay()
         self.data_view = DataView()
@@ -121,6 +119,7 @@ class TrainingPage(QWidget):
         self.plot_timer.setObjectName("trainingPlotTimer")
         self.plot_timer.setInterval(FRAME_MS)
         self._build_layout()
+        self.look = theme.DEFAULT_LOOK  # the window's appearance controller hands it the one in use
 
         self.controls.start_clicked.connect(self.start)
         self.controls.pause_clicked.connect(self.toggle_pause)
@@ -219,36 +218,41 @@ class TrainingPage(QWidget):
         row.addWidget(side)
         row.addLayout(main, 1)
 
+    def apply_look(self, look: Look) -> None:
+        """Colour the whole page for `look` (light, dark, projector): plots, cards, tables, text."""
+        self.look = look
+        for card in self.cards.values():
+            card.apply_look(look)
+        for part in (self.overlay, self.data_view, self.results, self.settings):
+            part.apply_look(look)
+        self.progress.setStyleSheet(f"color: {look.ink};")
+
     # ----- user commands --------------------------------------------------------------------
 
     def start(self) -> None:
         """Train the chosen variants from the start with the current settings."""
         if self.client.is_running():
             return
-        data, config = self.settings.request()
-        try:
-            TrainingConfig(**{**config, "variants": tuple(config["variants"])})
-        except ValueError as error:  # the widgets prevent this; a message if they ever do not
-            log.warning("Training refused its settings %s: %s", config, error)
-            self._show_message(f"Cannot start: {error}")
-            return
-        self.config, self.result, self.closed_form, self._final = config, None, None, None
+        request = self.settings.request()  # the widgets only hold values a request takes
+        config = request.config
+        self.running, self.result, self.closed_form, self._final = request, None, None, None
         self._hide_message()
-        chosen = tuple(config["variants"])
-        self.history.reset(chosen, config["epochs"], list(self.settings.dataset.features))
+        chosen = config.variants
+        self.history.reset(chosen, config.epochs, list(request.data.features))
         self.results.clear_results()
-        epochs = config["epochs"]
+        epochs = config.epochs
         self.overlay.reset(epochs)
         self.data_view.reset(None, chosen)
-        as_notebook = not config["manual_relu_derivative"] and config["activation"] == "relu"
-        self.cards["manual"].set_description_note(
-            "here as the notebook wrote it: without the ReLU's derivative" if as_notebook else "")
+        as_notebook = not config.manual_relu_derivative and config.activation == "relu"
+        if "manual" in self.cards:
+            self.cards["manual"].set_description_note(
+                "here as the notebook wrote it: without the ReLU's derivative" if as_notebook else "")
         for name, card in self.cards.items():
             if name in chosen:
                 card.reset("waiting", epochs=epochs)
             else:
                 card.reset("not run", "Not chosen for this run (see 'Variants to run').", epochs)
-        self.client.start_run(data, config, self.controls.pace())
+        self.client.start_run(request, self.controls.pace())
         self._pending_tab = self.data_view  # next frame: one big repaint at a time
         self._set_state("running")
         self._say("Training…" if self.client.is_ready()
@@ -310,18 +314,30 @@ class TrainingPage(QWidget):
             for name in self.history.variants:
                 self.cards[name].set_status("interrupted", "The window closed during training.")
 
-    def trace_settings(self, name: str) -> tuple[dict, dict]:
-        """(data, config) that rebuild variant `name`'s parameters shown now: its epochs so far.
+    def request(self) -> TrainingRequest:
+        """What the settings ask for now (the next Start trains this)."""
+        return self.settings.request()
 
-        The last run's training options (or the settings, before any run) and the data settings;
-        training is deterministic, so `main.py trace` after that many epochs has the same numbers.
+    def set_request(self, request: TrainingRequest) -> None:
+        """Put `request` in the settings; RequestError (changing nothing) if they cannot show it.
+
+        A run in progress is stopped first: its numbers belong to the old settings.
         """
-        data, config = self.settings.request()
+        self.settings.set_request(request)  # raises before anything changes
+        if self.state in ("running", "paused", "stopping"):
+            self.reset()
+
+    def trace_request(self, name: str) -> TrainingRequest:
+        """The request that rebuilds variant `name`'s parameters shown now: its epochs so far.
+
+        The last run's request (or the settings, before any run); training is deterministic,
+        so `main.py trace` after that many epochs has the same numbers.
+        """
         history = self.history.variants.get(name)
-        if self.config is not None and history is not None:
-            config = dict(self.config)
-        config["epochs"] = history.count if history is not None else 0
-        return data, config
+        request = self.running if self.running is not None and history is not None \
+            else self.settings.request()
+        epochs = history.count if history is not None else 0
+        return replace(request, config=replace(request.config, epochs=epochs))
 
     def show_code(self, name: str) -> CodeDialog:
         """Open (or raise) the read-only, highlighted source of one variant."""
@@ -441,7 +457,7 @@ class TrainingPage(QWidget):
         self.closed_form = result["closed_form"]
         self.results.show_result(result)
         optimum = self.closed_form["train_mse"]
-        epochs = self.config["epochs"] if self.config else result["epochs"]
+        epochs = self.running.config.epochs if self.running else result["epochs"]
         for name, outcome in result["variants"].items():
             status, explanation = texts.final_status(outcome, result["stopped_early"], epochs,
                                                      optimum)
@@ -488,7 +504,7 @@ class TrainingPage(QWidget):
             or self._final is not None
         if self._dirty:
             self._dirty = False
-            total = self.config["epochs"] if self.config else 0
+            total = self.running.config.epochs if self.running else 0
             # A new axis range repaints that plot's axes, text and all: at most one plot
             # rescales per frame; the others keep their range a frame or two longer.
             rescaled = False
@@ -526,7 +542,7 @@ class TrainingPage(QWidget):
 
     def _show_numbers(self) -> None:
         """Latest epoch, loss, weights and bias on each card; the difference readout; progress."""
-        total = self.config["epochs"] if self.config else 0
+        total = self.running.config.epochs if self.running else 0
         for name, history in self.history.variants.items():
             latest = history.latest()
             if latest is not None:
@@ -571,7 +587,6 @@ class TrainingPage(QWidget):
         self.controls.show_paused(state == "paused")
         self.settings.setEnabled(not active)
         self.open_dataset_action.setEnabled(True)
-        self.state_changed.emit(state)
 
     def _say(self, text: str) -> None:
         self.progress.setText(text)
@@ -590,8 +605,9 @@ class TrainingPage(QWidget):
             return
         self.reset()  # stops a run and waits for it: the old data's numbers are of no use now
         self.settings.set_dataset(choice)
+        shift = self.settings.request().data.describe_shift()
         self._show_message(f"Now training on {choice.path.name}: {', '.join(choice.features)} → "
-                           f"{choice.target} ({choice.rows:,} rows). Press Start.")
+                           f"{choice.target} ({choice.rows:,} rows, target {shift}). Press Start.")
 
     def _dialog_closed(self, dialog: DatasetDialog) -> None:
         if self.dataset_dialog is dialog:

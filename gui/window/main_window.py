@@ -239,10 +239,8 @@ class MainWindow(QMainWindow):
         self.pages.insertTab(index, self._training_tab, "Training")
         if was_current:
             self.pages.setCurrentIndex(index)
-        self.appearance.refresh_fonts()
-        requests = getattr(page, "show_graph_requested", None)
-        if requests is not None:
-            requests.connect(self.show_torch_graph)
+        self.appearance.follow(page)  # its colours for the look in use, now and at each change
+        page.show_graph_requested.connect(self.show_torch_graph)
 
     def paintEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         """After the first paint, build the Training page (pyqtgraph and its training process)."""
@@ -279,10 +277,10 @@ class MainWindow(QMainWindow):
 
     def show_torch_graph(self, name: str) -> None:
         """Open the Graph page on torch's graph of variant `name`, at the Training page's parameters."""
-        settings = getattr(self.training_page, "trace_settings", None)
-        data, config = settings(name) if callable(settings) else (None, None)
+        placeholder = isinstance(self.training_page, QLabel)  # "could not start": the defaults
+        request = None if placeholder else self.training_page.trace_request(name)
         self.pages.setCurrentWidget(self.graph_page)
-        self.traces.open_trace(name, data, config)
+        self.traces.open_trace(name, request)
 
     def _trace_changed(self, trace) -> None:
         """Quiz and prediction ask about formulas: off while torch's graph is shown."""

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
     QSlider, QSpinBox, QTableWidget,
 )
 
-from core.training.run import VARIANT_NAMES, variant_catalog
+from core.training import registry
+
+VARIANT_NAMES = registry.names()
 from gui.training.client import TrainingClient
 from gui.training.page import TrainingPage
 from tests.gui.conftest import running_timers, show_active
@@ -337,7 +339,7 @@ def test_a_bad_csv_gets_a_message_and_the_dataset_stays(qtbot, page, tmp_path):
     message = find(page, QLabel, "trainingMessage")
     assert message.isVisible() and "empty.csv: the file is empty" in message.text()
     assert find(page, QLabel, "datasetLabel").text() == before
-    assert page.settings.request()[0]["path"].endswith("data/linreg-data.csv")
+    assert page.request().data.source.as_posix().endswith("data/linreg-data.csv")
 
 
 def test_data_that_fails_in_the_training_process_is_reported_and_start_works_again(
@@ -361,7 +363,7 @@ def test_data_that_fails_in_the_training_process_is_reported_and_start_works_aga
 
 
 def test_view_code_shows_the_variants_real_source_read_only(qtbot, page):
-    sources = {info.name: info.source for info in variant_catalog()}
+    sources = {info.name: info.source for info in registry.variants()}
     click(qtbot, page, "viewCode_semi_manual")
     dialog = page._code_dialogs["semi_manual"]
     editor = find(dialog, QPlainTextEdit, "codeView")
