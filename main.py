@@ -1,7 +1,7 @@
 """Backprop Studio: entry point and command line.
 
-`python main.py` opens the window; `python main.py graph ...`, `train ...` and `trace ...`
-run headless. Each command lives in core/, so this file only parses and dispatches.
+`python main.py` opens the window; `python main.py graph ...`, `train ...`, `trace ...` and
+`sweep ...` run headless. Each command lives in core/, so this file only parses and dispatches.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.cli import graph as cli_graph, trace as cli_trace, train as cli_train
+from core.cli import graph as cli_graph, sweep as cli_sweep, trace as cli_trace, train as cli_train
 
 from core.project import VERSION as __version__
 
@@ -45,10 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
         "trace", help="show the graph torch builds for one variant's loss, with torch's gradients"
     )
     cli_trace.add_arguments(trace)
+    sweep = commands.add_parser(
+        "sweep", help="train from one start at log-spaced learning rates; final loss of each"
+    )
+    cli_sweep.add_arguments(sweep)
     return parser
 
 
-HEADLESS_COMMANDS = ("graph", "train", "trace")
+HEADLESS_COMMANDS = ("graph", "train", "trace", "sweep")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             return cli_graph.run(args, exporter=_export_graph)
         if args.command == "trace":
             return cli_trace.run(args)
+        if args.command == "sweep":
+            return cli_sweep.run(args)
         return cli_train.run(args, animator=_export_training)
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")

@@ -8,6 +8,7 @@ another so they never compete for the two cores, and reports its own peak memory
   graph          bench_graph.run: build + layout + schedule + drawing at 10/100/1,000 nodes; frames
   training       training_overhead below: bench_training's engine against plain loops
   export         bench_export.run: PDF page and GIF frame of the step-through against drawing one frame
+  landscape      bench_landscape.run: a 200×200 grid of training MSE against one forward pass
   training_page  training_page below, once benchmarks/bench_training_page.py exists (picked up
                  by name): event-loop lateness during a full-speed four-variant run on the real
                  page, and its wall time against plain loops; until then the row says
@@ -33,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import fmt_ms, run_isolated, table  # noqa: E402
 
-PARTS = ("startup", "graph", "training", "training_page", "export")
+PARTS = ("startup", "graph", "training", "training_page", "export", "landscape")
 TRAINING_PAGE_MODULE = "bench_training_page"
 NOT_BUILT = "n/a (training page not yet built)"
 TRAINING_TARGET = 1.10
@@ -187,6 +188,8 @@ def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | Non
         timed("training", "run", {"quick": quick, "epochs": epochs}, function="training_overhead")
     if "export" in parts:
         timed("export", "bench_export", {"quick": quick})
+    if "landscape" in parts:
+        timed("landscape", "bench_landscape", {"quick": quick})
     if "training_page" in parts:
         if training_page_available():
             timed("training_page", "run", {"quick": quick}, function="training_page")
@@ -277,13 +280,23 @@ def _export_rows(export: dict) -> list[tuple[str, ...]]:
              f"(drawing {fmt_ms(export['draw_s_per_frame'])})", "", "")]
 
 
+def _landscape_rows(landscape: dict) -> list[tuple[str, ...]]:
+    side = int(landscape["grid_points"] ** 0.5)
+    return [(f"Landscape: {side}×{side} MSE grid (no ReLU) / one forward pass",
+             f"{fmt_ms(landscape['grid_s'])} = {landscape['grid_over_forward']:.0f}x "
+             f"(forward {fmt_ms(landscape['forward_s'])}; through the ReLU "
+             f"{fmt_ms(landscape['relu_grid_s'])})",
+             f"< {fmt_ms(landscape['grid_target_s'])}",
+             _verdict(landscape["grid_s"] < landscape["grid_target_s"]))]
+
+
 def _memory_row(results: dict) -> tuple[str, ...]:
     parts = []
     startup = results.get("startup", {})
     if "window_peak_rss_mb" in startup:
         parts.append(f"window {startup['window_peak_rss_mb']:.0f} MB")
     for key, label in (("graph", "graph bench"), ("training", "training bench"), ("training_page", "training page"),
-                       ("export", "export bench")):
+                       ("export", "export bench"), ("landscape", "landscape bench")):
         part = results.get(key, {})
         if "peak_rss_mb" in part:
             parts.append(f"{label} {part['peak_rss_mb']:.0f} MB")
@@ -298,7 +311,8 @@ def report(results: dict) -> str:
     """One table: every figure, its target and whether it was met; the machine underneath."""
     rows: list[tuple[str, ...]] = []
     for key, make_rows in (("startup", _startup_rows), ("graph", _graph_rows), ("training", _training_rows),
-                           ("training_page", _training_page_rows), ("export", _export_rows)):
+                           ("training_page", _training_page_rows), ("export", _export_rows),
+                           ("landscape", _landscape_rows)):
         part = results.get(key)
         if part is None:
             continue

@@ -17,7 +17,7 @@ from core import animation
 from core.formatting import fmt, json_safe
 
 from core.project import BUNDLED_DATA  # noqa: E402  (re-exported for the command line)
-from core.training import registry
+from core.training import registry, texts
 from core.training import request as defaults
 from core.training.request import DataSpec, TrainingConfig, TrainingRequest
 
@@ -27,9 +27,10 @@ EPOCH_LINES_AT_START = 3  # then every 10th epoch, then the last one
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the `train` command's options."""
     add_training_options(parser)
-    every = ",".join(registry.names())
+    every = ",".join(registry.default_names())
     parser.add_argument("--variants", default=every, metavar="NAMES",
-                        help=f"comma-separated variants to train (default: {every})")
+                        help=f"comma-separated variants to train, from {', '.join(registry.names())} "
+                             f"(default: {every})")
     parser.add_argument("--json", action="store_true", help="print the results as strict JSON")
     parser.add_argument(
         "--export-animation", metavar="FILE.gif", default=None,
@@ -81,6 +82,19 @@ def add_training_options(
     parser.add_argument("--manual-as-notebook", action="store_true",
                         help="train the manual variant as the notebook wrote it, without the "
                              "ReLU's derivative: reproduces its printed numbers exactly")
+    parser.add_argument("--optimizer", choices=defaults.OPTIMIZERS, default=defaults.DEFAULT_OPTIMIZER,
+                        help="update rule of every variant: sgd (plain gradient descent), "
+                             "momentum (SGD with momentum) or adam "
+                             f"(default: {defaults.DEFAULT_OPTIMIZER})")
+    parser.add_argument("--momentum", type=float, default=defaults.DEFAULT_MOMENTUM,
+                        help=f"momentum of --optimizer momentum (default: "
+                             f"{fmt(defaults.DEFAULT_MOMENTUM)})")
+    parser.add_argument("--batch-size", type=int, default=defaults.DEFAULT_BATCH_SIZE, metavar="N",
+                        help="rows per update: minibatches reshuffled every epoch, 1 for "
+                             "stochastic gradient descent (default: all rows, full batch)")
+    parser.add_argument("--shuffle-seed", type=int, default=defaults.DEFAULT_SHUFFLE_SEED,
+                        metavar="S", help="seeds the minibatch order, one torch.randperm per "
+                                          f"epoch (default: {defaults.DEFAULT_SHUFFLE_SEED})")
 
 
 def run(args: argparse.Namespace, animator: Animator | None = None) -> int:
@@ -142,6 +156,10 @@ def request_from_args(args: argparse.Namespace, variants: list[str]) -> Training
         init=args.init,
         variants=tuple(variants),
         manual_relu_derivative=not args.manual_as_notebook,
+        optimizer=args.optimizer,
+        momentum=args.momentum,
+        batch_size=args.batch_size,
+        shuffle_seed=args.shuffle_seed,
     )
     return TrainingRequest(data, config)
 
@@ -172,6 +190,7 @@ def _as_json(result: Any) -> dict[str, Any]:
                 "weights": outcome.weights,
                 "bias": outcome.bias,
                 "history": outcome.history,
+                "path": outcome.path,
             }
             for name, outcome in result.variants.items()
         },
@@ -180,6 +199,9 @@ def _as_json(result: Any) -> dict[str, Any]:
             "weights": reference.weights,
             "bias": reference.bias,
         },
+        # of 2/n·AᵀA, A = [standardized training features, 1]: the model without the ReLU
+        "hessian_max_eigenvalue": result.hessian_max_eigenvalue,
+        "lr_stability_bound": result.lr_stability_bound,
     }
 
 
@@ -188,17 +210,21 @@ def _report(result: Any, source: str, request: TrainingRequest) -> str:
     config = result.config
     lines = [
         f"data: {source} · {request.data.describe_shift()} · epochs {config.epochs} · "
-        f"lr {fmt(config.lr)} · activation {config.activation} · init {config.init}",
+        f"lr {fmt(config.lr)} · activation {config.activation} · init {config.init} · "
+        f"{texts.describe_updates(config)}",
+        f"stability bound: 2/λmax = {fmt(result.lr_stability_bound, 4)} (λmax = "
+        f"{fmt(result.hessian_max_eigenvalue, 4)}, the largest eigenvalue of the MSE's Hessian "
+        f"2/n·AᵀA, A = [standardized training features, 1], for the model without ReLU)",
     ]
     for name, outcome in result.variants.items():
-        lines += ["", f"== {name}: {registry.info(name).description} =="]
+        lines += ["", f"== {name}: {texts.describe(name, config)} =="]
         lines += _epoch_lines(outcome.history)
         lines += [
             f"Train MSE: {_decimal(outcome.train_mse, 5)}",
             f"Test MSE: {_decimal(outcome.test_mse, 5)}",
             f"Weights: {_weights(outcome.weights)}",
             f"Bias: {_decimal(outcome.bias, 4)}",
-            f"Status: {outcome.detail}",
+            f"Status: {' '.join(filter(None, (outcome.detail, outcome.advice, outcome.note)))}",
         ]
     lines += ["", *_table(result)]
     return "\n".join(lines)

@@ -27,6 +27,7 @@ class VariantInfo:
     description: str  # one line: what this variant does differently
     class_name: str  # the class in `module` that trains it
     module: str = VARIANTS_MODULE
+    by_default: bool = True  # trained unless the variants are chosen (False: only when asked for)
 
     def load(self) -> type:
         """The class itself (imports its module, and with it torch: training code only)."""
@@ -51,7 +52,7 @@ class VariantInfo:
 # In the order the seed notebook built them: the order matters for "notebook" init.
 _REGISTRY: list[VariantInfo] = [
     VariantInfo("manual", "Manual",
-                "gradients written by hand, including the ReLU's derivative", "Manual"),
+                "gradients and the update written by hand", "Manual"),
     VariantInfo("semi_manual", "Semi-manual",
                 "torch.autograd.grad computes the gradients, the update is written by hand",
                 "SemiManual"),
@@ -59,6 +60,9 @@ _REGISTRY: list[VariantInfo] = [
                 "nn.Module with nn.Linear and F.relu, loss.backward(), torch.optim.SGD", "Automatic"),
     VariantInfo("sequential", "Sequential",
                 "nn.Sequential(nn.Linear, nn.ReLU), loss.backward(), torch.optim.SGD", "Sequential"),
+    VariantInfo("no_zero_grad", "Forgot zero_grad()",
+                "automatic, but without optimizer.zero_grad(): every backward() adds to the old "
+                "gradients", "ForgottenZeroGrad", by_default=False),
 ]
 
 
@@ -70,6 +74,11 @@ def variants() -> tuple[VariantInfo, ...]:
 def names() -> tuple[str, ...]:
     """Every registered variant's name, in order."""
     return tuple(info.name for info in _REGISTRY)
+
+
+def default_names() -> tuple[str, ...]:
+    """The variants trained when none are chosen, in order."""
+    return tuple(entry.name for entry in _REGISTRY if entry.by_default)
 
 
 def info(name: str) -> VariantInfo:

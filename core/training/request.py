@@ -35,6 +35,13 @@ DEFAULT_ACTIVATION = "relu"
 # notebook: each its own init, drawn in turn in the notebook's order (replays its printed runs).
 INIT_MODES = ("shared", "default", "notebook")
 DEFAULT_INIT = "shared"
+# How each step updates the parameters, and on how many rows (None: all of them, full batch).
+OPTIMIZERS = ("sgd", "momentum", "adam")
+DEFAULT_OPTIMIZER = "sgd"
+DEFAULT_MOMENTUM = 0.9
+DEFAULT_BATCH_SIZE = None
+DEFAULT_SHUFFLE_SEED = 123  # seeds the torch.Generator that orders each epoch's minibatches
+MAX_BATCH_SIZE = 10_000_000
 MAX_EPOCHS = 1_000_000
 MAX_SEED = 2**64 - 1  # torch.manual_seed's range; a negative seed would silently wrap around
 MAX_SHIFT = 1e12  # beyond this a float32 target has no digits left for the data itself
@@ -171,8 +178,12 @@ class TrainingConfig:
     lr: float = DEFAULT_LR
     activation: str = DEFAULT_ACTIVATION
     init: str = DEFAULT_INIT
-    variants: tuple[str, ...] = field(default_factory=registry.names)  # all, in registry order
+    variants: tuple[str, ...] = field(default_factory=registry.default_names)  # in registry order
     manual_relu_derivative: bool = True  # False: the seed notebook's gradient, ReLU' left out
+    optimizer: str = DEFAULT_OPTIMIZER  # the update rule every variant runs
+    momentum: float = DEFAULT_MOMENTUM  # used by optimizer "momentum" only
+    batch_size: int | None = DEFAULT_BATCH_SIZE  # rows per step; None: full batch; 1: stochastic
+    shuffle_seed: int = DEFAULT_SHUFFLE_SEED  # orders the minibatches (unused in full batch)
 
     def __post_init__(self) -> None:
         if not _is_whole(self.epochs) or not 0 <= self.epochs <= MAX_EPOCHS:
@@ -195,6 +206,21 @@ class TrainingConfig:
         if not isinstance(self.manual_relu_derivative, bool):
             raise RequestError(f"manual_relu_derivative must be true or false, "
                                f"not {_shown(self.manual_relu_derivative)}")
+        if self.optimizer not in OPTIMIZERS:
+            raise RequestError(f"unknown optimizer {_shown(self.optimizer)} "
+                               f"(choose from {', '.join(OPTIMIZERS)})")
+        if not _is_number(self.momentum) or not 0.0 <= self.momentum < 1.0:
+            raise RequestError(f"the momentum must be a number from 0 to below 1, "
+                               f"not {_shown(self.momentum)}")
+        if self.batch_size is not None and (not _is_whole(self.batch_size)
+                                            or not 1 <= self.batch_size <= MAX_BATCH_SIZE):
+            raise RequestError(f"the batch size must be a whole number from 1 to "
+                               f"{MAX_BATCH_SIZE:,} (or none for full batch), "
+                               f"not {_shown(self.batch_size)}")
+        if not _is_whole(self.shuffle_seed) or not 0 <= self.shuffle_seed <= MAX_SEED:
+            raise RequestError(f"the shuffle seed must be a whole number from 0 to 2**64 - 1, "
+                               f"not {_shown(self.shuffle_seed)}")
+        object.__setattr__(self, "momentum", float(self.momentum))
         object.__setattr__(self, "lr", float(self.lr))
         object.__setattr__(self, "variants", tuple(dict.fromkeys(variants)))
 
@@ -242,6 +268,10 @@ class TrainingRequest:
                     "--activation", config.activation, "--init", config.init]
         if not config.manual_relu_derivative:
             options.append("--manual-as-notebook")
+        options += ["--optimizer", config.optimizer, "--momentum", repr(config.momentum),
+                    "--shuffle-seed", str(config.shuffle_seed)]
+        if config.batch_size is not None:
+            options += ["--batch-size", str(config.batch_size)]
         return options
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from core.formatting import fmt
-from core.training import registry
+from core.training import landscape, registry
+from core.training.diagnosis import REACHED_BELOW, Diagnosis, RunFacts, diagnose, far_advice
 from core.training.request import TrainingConfig
 
 EXPLOSION_FACTOR = 1000.0  # a loss this many times its first value counts as diverged
@@ -51,6 +52,9 @@ class VariantResult:
     initial_bias: float
     active_fraction: float | None
     history: list[float] = field(repr=False)  # train MSE after each epoch
+    path: list[list[float]] = field(default_factory=list, repr=False)  # [w…, b]: start, each epoch
+    advice: str = ""  # what to try next, only settings that differ from this run's ("" if none)
+    note: str = ""  # what this variant teaches, with this run's numbers (the forgotten zero_grad)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class TrainingResult:
     closed_form: ClosedForm
     config: TrainingConfig
     stopped_early: bool
+    hessian_max_eigenvalue: float = math.nan  # of the MSE without ReLU: 2/n·AᵀA, A = [X, 1]
+    lr_stability_bound: float = math.nan  # 2/λmax: full-batch gradient descent converges below
 
 
 class TrainingRun:
@@ -83,7 +89,12 @@ class TrainingRun:
         self.stopped_early = False
         self._initial = {name: (v.weights, v.bias) for name, v in self.variants.items()}
         self._history: dict[str, list[float]] = {name: [] for name in self.variants}
+        self._path = {name: [[*w, b]] for name, (w, b) in self._initial.items()}
+        self._first_dead: dict[str, int] = {}  # name -> the first epoch with no active unit
         self._diverged: dict[str, str] = {}  # name -> plain-language reason
+        self.form = landscape.quadratic(prepared)
+        self.hessian_max_eigenvalue = landscape.hessian_max_eigenvalue(prepared)
+        self.stability_bound = 2.0 / self.hessian_max_eigenvalue
 
     def epochs(
         self, should_stop: Callable[[], bool] | None = None, pace: Pace = None
@@ -120,7 +131,11 @@ class TrainingRun:
                     active = torch.count_nonzero(prediction).item() / rows if relu else None
                 status = self._judge(name, train_mse, active)
                 diverged = diverged or status == "diverged"
-                batch.append(EpochRecord(name, epoch, train_mse, variant.weights, variant.bias,
+                weights, bias = variant.weights, variant.bias
+                self._path[name].append([*weights, bias])
+                if status == "dead":
+                    self._first_dead.setdefault(name, epoch)
+                batch.append(EpochRecord(name, epoch, train_mse, weights, bias,
                                          gradient_norm, active, status))
             yield batch
             if diverged:
@@ -159,7 +174,7 @@ class TrainingRun:
                 test_mse = _mse(variant.predict(data.X_test), data.y_test)
                 net = variant.net_input(data.X_train)
                 active = (net > 0).sum().item() / net.numel() if relu else None
-            status, detail = self._verdict(name, active, reference, train_mse)
+            status, detail, advice = self._verdict(name, active, reference, train_mse)
             weights, bias = self._initial[name]
             results[name] = VariantResult(
                 name=name,
@@ -174,28 +189,47 @@ class TrainingRun:
                 initial_bias=bias,
                 active_fraction=active,
                 history=list(self._history[name]),
+                path=[list(point) for point in self._path[name]],
+                advice=advice,
+                note=forgotten_zero_grad_note(variant, self.config),
             )
-        return TrainingResult(results, reference, self.config, self.stopped_early)
+        return TrainingResult(results, reference, self.config, self.stopped_early,
+                              self.hessian_max_eigenvalue, self.stability_bound)
 
     def _verdict(
         self, name: str, active: float | None, reference: ClosedForm, train_mse: float
-    ) -> tuple[str, str]:
-        """The status of one variant at the end, with a plain-language explanation."""
+    ) -> tuple[str, str, str]:
+        """The status of one variant at the end, a plain-language explanation, and advice."""
         if name in self._diverged:
-            return "diverged", f"diverged: {self._diverged[name]}; training stopped there"
+            found = self._diagnosis(name, "diverged")
+            return "diverged", (f"diverged: {self._diverged[name]}; training stopped there. "
+                                f"Why: {found.cause}"), found.advice
         if active == 0:
-            if float(self.prepared.y_train.max()) <= 0:
-                cause = "every target is <= 0, and a ReLU can only output values >= 0"
-            else:
-                cause = "a step too large, or an unlucky start, pushed every net input below 0"
+            found = self._diagnosis(name, "dead")
             return "dead", (
                 "dead: no ReLU unit is active on the training set, so every prediction is 0 "
-                f"and every gradient is exactly 0; training cannot recover ({cause})"
-            )
+                f"and every gradient is exactly 0; training cannot recover. Why: {found.cause}"
+            ), found.advice
+        optimum = reference.train_mse
+        far = optimum > 0 and (train_mse - optimum) / optimum > REACHED_BELOW
         return "ok", (
             f"ok: trained {len(self._history[name])} epochs; train MSE {fmt(train_mse, 8)}, "
-            f"least-squares optimum {fmt(reference.train_mse, 8)}"
+            f"least-squares optimum {fmt(optimum, 8)}."
+        ), far_advice(self.config, self.stability_bound) if far else ""
+
+    def _diagnosis(self, name: str, status: str) -> Diagnosis:
+        """Read the cause of a dead or diverged variant from its own run."""
+        start = self._path[name][0]
+        relu = self.config.activation == "relu"
+        facts = RunFacts(
+            initial_loss=float(landscape.mse_at(self.form, start, relu)[0]),
+            losses=list(self._history[name]),
+            weight_sizes=[math.hypot(*point) for point in self._path[name]],
+            dead_at_start=relu and not bool((self.form.design @ start > 0).any()),
+            first_dead_epoch=self._first_dead.get(name),
+            targets_positive=float(self.prepared.y_train.max()) > 0,
         )
+        return diagnose(status, facts, self.config, self.stability_bound)
 
 
 def train(
@@ -250,8 +284,29 @@ def _build_variants(prepared: Any, config: TrainingConfig) -> dict[str, Any]:
         if config.init == "default":
             torch.set_rng_state(prepared.rng_state)
         options = {"relu_derivative": config.manual_relu_derivative} if name == "manual" else {}
+        options.update(optimizer=config.optimizer, momentum=config.momentum,
+                       batch_size=config.batch_size, shuffle_seed=config.shuffle_seed)
         built[name] = registry.info(name).load()(X, y, config.lr, config.activation, **start, **options)
     return {name: built[name] for name in config.variants}
+
+
+def forgotten_zero_grad_note(variant: Any, config: TrainingConfig) -> str:
+    """For the variant without zero_grad(): what its second step used, with this run's numbers."""
+    from core.training.variants import ForgottenZeroGrad
+
+    if not isinstance(variant, ForgottenZeroGrad) or len(variant.used) < 2:
+        return ""
+    first, second = variant.used
+    own = [total - old for total, old in zip(second, first)]
+    when = "epoch" if config.batch_size is None else "step"
+    return (f"Without optimizer.zero_grad(), backward() adds to .grad. At {when} 2 the update "
+            f"used {_vector(second)} = {when} 1's gradient {_vector(first)} + {when} 2's own "
+            f"{_vector(own)}; every later step uses the sum of all gradients so far, so the "
+            f"steps grow and the path curls away from the others.")
+
+
+def _vector(values: list[float]) -> str:
+    return "(" + ", ".join(fmt(v, 4) for v in values) + ")"
 
 
 def _wait_for_turn(last_start: float | None, pace: Pace, stop: Callable[[], bool]) -> bool:

@@ -134,7 +134,7 @@ def test_a_formula_starting_with_minus_goes_after_double_dash_with_options_after
 def test_an_unknown_command_is_named_with_the_list(capsys):
     assert main.main(["bogus"]) == 2
     assert capsys.readouterr().err == (
-        "error: unknown command 'bogus' (commands: graph, train, trace; "
+        "error: unknown command 'bogus' (commands: graph, train, trace, sweep; "
         "or a session file SESSION.json to open it; see --help)\n"
     )
 

@@ -56,13 +56,17 @@ def test_json_output_is_strict_and_has_the_documented_shape():
     completed = main_py("--json", "--epochs", "30", "--variants", "manual,automatic")
     assert completed.returncode == 0, completed.stderr
     result = strict_json(completed.stdout)
-    assert set(result) == {"variants", "closed_form"}
+    assert set(result) == {"variants", "closed_form", "hessian_max_eigenvalue", "lr_stability_bound"}
+    assert result["lr_stability_bound"] == 2 / result["hessian_max_eigenvalue"]
     assert list(result["variants"]) == ["manual", "automatic"]
     for outcome in result["variants"].values():
-        assert set(outcome) == {"status", "train_mse", "test_mse", "weights", "bias", "history"}
+        assert set(outcome) == {"status", "train_mse", "test_mse", "weights", "bias", "history",
+                                "path"}
         assert outcome["status"] == "ok"
         assert len(outcome["history"]) == 30 and len(outcome["weights"]) == 2
         assert outcome["train_mse"] == outcome["history"][-1]
+        assert len(outcome["path"]) == 31  # the start, then one point per epoch
+        assert outcome["path"][-1] == [*outcome["weights"], outcome["bias"]]
     assert set(result["closed_form"]) == {"train_mse", "weights", "bias"}
     assert result["closed_form"]["train_mse"] < result["variants"]["manual"]["train_mse"]
 
@@ -98,7 +102,7 @@ def test_text_report_reads_like_the_notebook(capsys):
     assert len(re.findall(r"^Train MSE: \d+\.\d{5}$", out, flags=re.MULTILINE)) == 2
     assert len(re.findall(r"^Test MSE: \d+\.\d{5}$", out, flags=re.MULTILINE)) == 2
     assert len(re.findall(r"^Weights: -?\d+\.\d{4}, -?\d+\.\d{4}$", out, flags=re.MULTILINE)) == 2
-    assert "== manual: gradients written by hand" in out
+    assert "== manual: gradients and the update written by hand, including the ReLU's derivative" in out
     assert out.count("Status: ok: trained 100 epochs") == 2
     table = out.rstrip().splitlines()[-4:]
     assert table[0].split()[:4] == ["variant", "status", "train", "MSE"]

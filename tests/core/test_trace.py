@@ -236,8 +236,8 @@ def line_text(line):
 @pytest.mark.parametrize(("name", "op", "fragment"), [
     ("automatic", "AddmmBackward0", "net = self.linear(x)"),
     ("automatic", "ReluBackward0", "F.relu(net)"),
-    ("automatic", "MseLossBackward0", "loss = F.mse_loss(self.model(self.X), self.y)"),
-    ("sequential", "AddmmBackward0", "loss = F.mse_loss(self.model(self.X).view(-1), self.y)"),
+    ("automatic", "MseLossBackward0", "loss = F.mse_loss(self.model(X), y)"),
+    ("sequential", "AddmmBackward0", "loss = F.mse_loss(self.model(X).view(-1), y)"),
     ("semi_manual", "MmBackward0", "torch.mm(X, self.w)"),
     ("semi_manual", "MeanBackward0", "loss = torch.mean("),
 ])
@@ -364,7 +364,7 @@ def test_cli_listing_and_manual_explanation(capsys):
     status, out, err = run_main(capsys, "manual", "--activation", "none")
     assert status == 0 and err == ""
     source = (REPO / "core" / "training" / "variants.py").read_text(encoding="utf-8").splitlines()
-    gradient_line = next(n for n, text in enumerate(source, 1) if "grad_w = torch.mm(self.X.t()" in text)
+    gradient_line = next(n for n, text in enumerate(source, 1) if "grad_w = torch.mm(X.t()" in text)
     assert "Manual builds no autograd graph" in out and f"Line {gradient_line}" in out
     assert "ReLU" not in out
 

@@ -18,7 +18,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from core.training.data import load_prepared  # noqa: E402
-from core.training.registry import names as variant_names  # noqa: E402
+from core.training.registry import default_names as variant_names  # noqa: E402
 from core.training.run import (  # noqa: E402
     EpochRecord,
     TrainingConfig,
@@ -287,7 +287,10 @@ def test_with_relu_lr_5_kills_every_unit(bundled):
     for outcome in run_all(bundled, lr=5.0).values():
         assert outcome.status == "dead" and outcome.epochs_run == 100
         assert outcome.active_fraction == 0.0
-        assert "step too large" in outcome.detail
+        # the diagnosis names the learning rate against the bound, and advises a smaller one
+        assert "the learning rate 5 is above 2/λmax" in outcome.detail
+        assert "overshot" in outcome.detail and "smaller learning rate" in outcome.advice
+        assert "init" not in outcome.advice  # init is already shared: never suggested again
         assert outcome.history[-1] == outcome.history[-2]  # nothing moves any more
 
 
@@ -295,7 +298,7 @@ def test_targets_shifted_below_zero_leave_the_relu_dead(bundled):
     shifted = load_prepared(BUNDLED, shift=-1000.0)
     for outcome in run_all(shifted).values():
         assert outcome.status == "dead"
-        assert "every target is <= 0" in outcome.detail
+        assert "every target is ≤ 0" in outcome.detail and "activation 'none'" in outcome.advice
 
 
 # --- the loop: records, lockstep, stop, pace ------------------------------------------------------

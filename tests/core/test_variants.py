@@ -12,8 +12,8 @@ torch = pytest.importorskip("torch")
 from core.training import registry  # noqa: E402
 from core.training.variants import Automatic, Manual, SemiManual, Sequential  # noqa: E402
 
-VARIANT_NAMES = registry.names()
-VARIANTS = {info.name: info.load() for info in registry.variants()}
+VARIANT_NAMES = registry.default_names()  # the four that must agree (no_zero_grad differs on purpose)
+VARIANTS = {name: registry.info(name).load() for name in VARIANT_NAMES}
 
 LR = 0.1
 
@@ -51,6 +51,7 @@ def reference_step(X, y, weights, bias, activation):
 
 def test_registry_lists_the_four_variants_in_the_notebooks_order():
     assert tuple(VARIANTS) == VARIANT_NAMES == ("manual", "semi_manual", "automatic", "sequential")
+    assert registry.names() == VARIANT_NAMES + ("no_zero_grad",)  # selectable, never by default
     assert [cls.__name__ for cls in VARIANTS.values()] == [
         "Manual", "SemiManual", "Automatic", "Sequential"
     ]
@@ -59,14 +60,14 @@ def test_registry_lists_the_four_variants_in_the_notebooks_order():
 def test_each_variant_has_a_title_and_a_one_line_description():
     descriptions = [info.description for info in registry.variants()]
     assert all(text and "\n" not in text and len(text) < 90 for text in descriptions)
-    assert len(set(descriptions)) == 4
+    assert len(set(descriptions)) == 5
     assert [info.title for info in registry.variants()] == [
-        "Manual", "Semi-manual", "Automatic", "Sequential"]
+        "Manual", "Semi-manual", "Automatic", "Sequential", "Forgot zero_grad()"]
 
 
 def test_source_read_without_torch_matches_the_real_classes():
     for info in registry.variants():
-        cls = VARIANTS[info.name]
+        cls = info.load()
         assert info.class_name == cls.__name__
         assert info.source == inspect.getsource(cls).rstrip("\n")
         assert info.first_line == inspect.getsourcelines(cls)[1]
@@ -79,7 +80,7 @@ def test_the_registry_refuses_a_taken_or_odd_name_and_an_unknown_one():
         registry.register(registry.VariantInfo("my variant", "Mine", "spaces", "Manual"))
     with pytest.raises(ValueError, match="unknown variant 'magic' \\(choose from manual, "):
         registry.info("magic")
-    assert registry.names() == ("manual", "semi_manual", "automatic", "sequential")
+    assert registry.names() == ("manual", "semi_manual", "automatic", "sequential", "no_zero_grad")
 
 
 def test_each_variants_source_is_short_enough_to_read_on_one_screen():
@@ -89,7 +90,7 @@ def test_each_variants_source_is_short_enough_to_read_on_one_screen():
 
 def test_the_source_shows_what_each_variant_is_about():
     sources = {name: inspect.getsource(cls) for name, cls in VARIANTS.items()}
-    assert "net > 0" in sources["manual"] and "torch.mm(self.X.t()" in sources["manual"]
+    assert "net > 0" in sources["manual"] and "torch.mm(X.t()" in sources["manual"]
     assert "torch.autograd.grad" in sources["semi_manual"]
     assert "loss.backward()" in sources["automatic"] and "F.relu" in sources["automatic"]
     assert "nn.Sequential(nn.Linear" in sources["sequential"]
@@ -186,8 +187,8 @@ def test_unknown_activation_is_refused(cls):
 class HalvedManual(Manual):
     """The manual variant at half the learning rate: registered by the test below only."""
 
-    def __init__(self, X, y, lr, activation="relu", weights=None, bias=None):
-        super().__init__(X, y, lr / 2, activation, weights, bias)
+    def __init__(self, X, y, lr, activation="relu", weights=None, bias=None, **rule):
+        super().__init__(X, y, lr / 2, activation, weights, bias, **rule)
 
 
 def test_a_registered_variant_trains_beside_the_others_from_the_same_start():
@@ -206,4 +207,4 @@ def test_a_registered_variant_trains_beside_the_others_from_the_same_start():
     assert result.variants["halved"].history == reference.variants["manual"].history
     assert result.variants["halved"].initial_weights == result.variants["manual"].initial_weights
     assert result.variants["halved"].history != result.variants["manual"].history
-    assert registry.names() == ("manual", "semi_manual", "automatic", "sequential")
+    assert registry.names() == ("manual", "semi_manual", "automatic", "sequential", "no_zero_grad")

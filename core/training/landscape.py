@@ -1,0 +1,143 @@
+"""The loss landscape: training MSE over two chosen parameters, and how large a step it allows.
+
+Qt-free and torch-free (numpy, float64): the training process computes it from the prepared
+tensors and sends the grid as plain data. Parameters are ordered [w1, …, wk, b], as in a path.
+
+Without a ReLU the MSE is a quadratic in the parameters: with A = [X, 1],
+MSE(θ) = θᵀGθ − 2θᵀh + c with G = AᵀA/n, h = Aᵀy/n, c = yᵀy/n, so a whole grid costs one small
+matrix product. With the ReLU there is no such shortcut: the grid is computed with the ReLU,
+row chunk by row chunk. Its Hessian, 2G, has a largest eigenvalue λmax, and full-batch gradient
+descent on it converges only for learning rates below 2/λmax (the model without ReLU).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+GRID_SIZE = 200
+RELU_GRID_SIZE = 100  # through the ReLU every point costs a pass over the data: 4x fewer points
+MARGIN = 0.35  # the grid reaches this share of its span beyond the points it must show
+MIN_HALF_SPAN = 0.5  # a grid never narrower than this around its centre (parameters are O(1+))
+RELU_CHUNK_POINTS = 1024  # grid points per ReLU chunk: bounds the points × rows matrix in memory
+
+
+@dataclass(frozen=True)
+class Quadratic:
+    """The pieces of the linear model's MSE, from the standardized training set (float64)."""
+
+    design: Any  # A = [X, 1], (rows, k + 1)
+    target: Any  # y, (rows,)
+    gram: Any  # G = AᵀA / n
+    cross: Any  # h = Aᵀy / n
+    constant: float  # c = yᵀy / n
+
+    @property
+    def parameters(self) -> int:
+        """k + 1: the weights and the bias."""
+        return self.gram.shape[0]
+
+
+def quadratic(prepared: Any) -> Quadratic:
+    """The MSE's quadratic form for the prepared training set."""
+    X = prepared.X_train.double().numpy()
+    y = prepared.y_train.double().numpy()
+    design = np.hstack([X, np.ones((X.shape[0], 1))])
+    rows = design.shape[0]
+    return Quadratic(design, y, design.T @ design / rows, design.T @ y / rows, float(y @ y / rows))
+
+
+def hessian_max_eigenvalue(prepared: Any) -> float:
+    """λmax of the MSE's Hessian 2/n·AᵀA (A = [X, 1], the model without ReLU)."""
+    return float(np.linalg.eigvalsh(2.0 * quadratic(prepared).gram)[-1])
+
+
+def stability_bound(prepared: Any) -> float:
+    """2/λmax: full-batch gradient descent on the MSE (no ReLU) converges below this rate."""
+    return 2.0 / hessian_max_eigenvalue(prepared)
+
+
+def mse_at(form: Quadratic, points: Any, relu: bool) -> Any:
+    """The training MSE at each row of `points` ([w1, …, wk, b] per row), exactly."""
+    points = np.atleast_2d(np.asarray(points, dtype=np.float64))
+    if not relu:  # θᵀGθ − 2θᵀh + c for every row at once
+        return np.einsum("ij,ij->i", points @ form.gram, points) - 2 * points @ form.cross \
+            + form.constant
+    values = np.empty(len(points))
+    rows = len(form.target)
+    transposed = np.ascontiguousarray(form.design.T)
+    buffer = np.empty((min(RELU_CHUNK_POINTS, len(points)), rows))  # reused: no big temporaries
+    for start in range(0, len(points), RELU_CHUNK_POINTS):
+        chunk = points[start:start + RELU_CHUNK_POINTS]
+        residual = buffer[: len(chunk)]
+        np.matmul(chunk, transposed, out=residual)  # net inputs, (points, rows)
+        np.maximum(residual, 0.0, out=residual)  # the ReLU's predictions
+        residual -= form.target
+        values[start:start + len(chunk)] = np.einsum("ij,ij->i", residual, residual) / rows
+    return values
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """A grid of training MSE over parameters `pair`, the others held at `fixed`."""
+
+    pair: tuple[int, int]  # indices into [w1, …, wk, b]
+    fixed: list[float]  # the full parameter vector the other parameters are taken from
+    xs: list[float]  # grid coordinates of parameter pair[0]
+    ys: list[float]  # and of pair[1]
+    values: Any  # (len(xs), len(ys)) numpy array: values[i, j] is the MSE at (xs[i], ys[j])
+    optimum: tuple[float, float]  # the closed-form optimum's coordinates in this pair
+    relu: bool  # computed through the ReLU (no quadratic shortcut)
+
+    def as_message(self) -> dict:
+        """Plain data for the pipe: lists and floats only."""
+        return {"pair": list(self.pair), "fixed": list(self.fixed), "xs": list(self.xs),
+                "ys": list(self.ys), "values": self.values.tolist(),
+                "optimum": list(self.optimum), "relu": self.relu}
+
+
+def pair_choices(feature_names: list[str] | tuple[str, ...]) -> list[tuple[int, int]]:
+    """The parameter pairs a landscape can show: w1 × w2 (with two or more weights), then each w × b."""
+    k = len(feature_names)
+    return ([(0, 1)] if k >= 2 else []) + [(i, k) for i in range(k)]
+
+
+def pair_label(pair: tuple[int, int] | list[int], feature_names: list[str] | tuple[str, ...]) -> str:
+    """`w(x1) × w(x2)` or `w(x1) × b`, for a chooser and axis titles."""
+    return " × ".join(parameter_name(i, feature_names) for i in pair)
+
+
+def parameter_name(index: int, feature_names: list[str] | tuple[str, ...]) -> str:
+    """`w(x1)` for a weight, `b` for the bias."""
+    return "b" if index == len(feature_names) else f"w({feature_names[index]})"
+
+
+def grid_range(values: list[float]) -> tuple[float, float]:
+    """A span covering `values` (finite ones) with a margin on each side."""
+    finite = [v for v in values if math.isfinite(v)]
+    low, high = min(finite, default=0.0), max(finite, default=0.0)
+    half = max((high - low) / 2 * (1 + 2 * MARGIN), MIN_HALF_SPAN)
+    middle = (low + high) / 2
+    return middle - half, middle + half
+
+
+def landscape(form: Quadratic, pair: tuple[int, int], fixed: list[float], optimum: list[float],
+              relu: bool, show: list[list[float]] = (), size: int | None = None) -> Landscape:
+    """The MSE over `pair` on a size × size grid spanning `fixed`, `optimum` and the points in `show`.
+
+    The size defaults to GRID_SIZE, or RELU_GRID_SIZE through the ReLU.
+    """
+    size = size or (RELU_GRID_SIZE if relu else GRID_SIZE)
+    i, j = pair
+    points = [fixed, optimum, *show]
+    xs = np.linspace(*grid_range([p[i] for p in points]), size)
+    ys = np.linspace(*grid_range([p[j] for p in points]), size)
+    grid = np.tile(np.asarray(fixed, dtype=np.float64), (size * size, 1))
+    grid[:, i] = np.repeat(xs, size)
+    grid[:, j] = np.tile(ys, size)
+    values = mse_at(form, grid, relu).reshape(size, size)
+    return Landscape(tuple(pair), list(map(float, fixed)), xs.tolist(), ys.tolist(), values,
+                     (float(optimum[i]), float(optimum[j])), relu)
