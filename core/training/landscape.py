@@ -22,6 +22,7 @@ GRID_SIZE = 200
 RELU_GRID_SIZE = 100  # through the ReLU every point costs a pass over the data: 4x fewer points
 MARGIN = 0.35  # the grid reaches this share of its span beyond the points it must show
 MIN_HALF_SPAN = 0.5  # a grid never narrower than this around its centre (parameters are O(1+))
+FAR_FACTOR = 10  # path points farther from the optimum than this × the start's distance: off-grid
 RELU_CHUNK_POINTS = 1024  # grid points per ReLU chunk: bounds the points × rows matrix in memory
 
 
@@ -52,7 +53,11 @@ def quadratic(prepared: Any) -> Quadratic:
 
 def hessian_max_eigenvalue(prepared: Any) -> float:
     """λmax of the MSE's Hessian 2/n·AᵀA (A = [X, 1], the model without ReLU)."""
-    return float(np.linalg.eigvalsh(2.0 * quadratic(prepared).gram)[-1])
+    return _largest_eigenvalue(quadratic(prepared))
+
+
+def _largest_eigenvalue(form: Quadratic) -> float:
+    return float(np.linalg.eigvalsh(2.0 * form.gram)[-1])
 
 
 def stability_bound(prepared: Any) -> float:
@@ -141,3 +146,20 @@ def landscape(form: Quadratic, pair: tuple[int, int], fixed: list[float], optimu
     values = mse_at(form, grid, relu).reshape(size, size)
     return Landscape(tuple(pair), list(map(float, fixed)), xs.tolist(), ys.tolist(), values,
                      (float(optimum[i]), float(optimum[j])), relu)
+
+
+def landscapes_message(form: Quadratic, feature_names: list[str] | tuple[str, ...],
+                       fixed: list[float], optimum: list[float], relu: bool,
+                       show: list[list[float]] = ()) -> dict:
+    """Every pair's landscape around `fixed` as plain data, with the stability bound."""
+    largest = _largest_eigenvalue(form)
+    reach = FAR_FACTOR * max(max(abs(a - b) for a, b in zip(fixed, optimum)), MIN_HALF_SPAN)
+    show = [p for p in show if all(math.isfinite(v) and abs(v - o) <= reach
+                                   for v, o in zip(p, optimum))]  # a diverged path: not all of it
+    return {
+        "feature_names": list(feature_names),
+        "pairs": [landscape(form, pair, fixed, optimum, relu, show).as_message()
+                  for pair in pair_choices(feature_names)],
+        "hessian_max_eigenvalue": largest,
+        "lr_stability_bound": 2.0 / largest,
+    }

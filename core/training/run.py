@@ -141,6 +141,10 @@ class TrainingRun:
             if diverged:
                 training = [(n, v) for n, v in training if n not in self._diverged]
 
+    def paths(self) -> dict[str, list[list[float]]]:
+        """Each variant's parameters [w…, b] so far: the start, then after each epoch (views)."""
+        return self._path
+
     def _judge(self, name: str, train_mse: float, active: float | None) -> str:
         """Record this epoch's loss; stop a variant whose loss overflowed or exploded."""
         history = self._history[name]

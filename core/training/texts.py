@@ -76,3 +76,19 @@ def describe_updates(config: TrainingConfig) -> str:
     kind = "stochastic (batch size 1)" if config.batch_size == 1 else \
         f"minibatches of {config.batch_size}"
     return f"{rule} · {kind}, shuffle seed {config.shuffle_seed}"
+
+
+def description_note(name: str, config: TrainingConfig) -> str:
+    """What a card adds to its variant's description for this run ("" when nothing differs)."""
+    notes = []
+    if name == "manual" and config.activation == "relu":
+        notes.append("including the ReLU's derivative" if config.manual_relu_derivative
+                     else "here as the notebook wrote it: without the ReLU's derivative")
+    if config.optimizer != "sgd":
+        by_hand = name in ("manual", "semi_manual")
+        notes.append(HAND_RULES[config.optimizer].strip(" ()") if by_hand
+                     else f"here {OPTIMIZER_TITLES[config.optimizer]}")
+    if config.batch_size is not None:
+        notes.append("stochastic, one row per step" if config.batch_size == 1
+                     else f"minibatches of {config.batch_size}")
+    return "; ".join(notes)

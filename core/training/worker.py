@@ -10,7 +10,8 @@ Commands, GUI -> training process, each a tuple `(name, payload)`:
     ("start", order)    order: run (an id), request (TrainingRequest.to_json()), pace
                         (epochs/s or None), paused (optional)
     ("pause", None) · ("resume", None) · ("pace", epochs per second, None = full speed)
-    ("stop", None)      end the current run after the round in progress (its results still come)
+    ("stop", None)      end the current run (or sweep) after the round in progress (its results still come)
+    ("sweep", order)    order: sweep (an id), request (TrainingRequest.to_json()), rates (learning rates)
     ("quit", None)      stop and exit; so does the pipe closing (the GUI went away)
 
 Messages, training process -> GUI, each a tuple `(name, payload)`:
@@ -20,9 +21,16 @@ Messages, training process -> GUI, each a tuple `(name, payload)`:
                        every epoch since the last message, coalesced: at most one per ~16 ms
                        when epochs come faster than that, otherwise one per epoch
     ("predictions", {run, epoch, variants: {name: predictions on the sample rows}})  ~10 per s
+    ("landscape", {run, stage, feature_names, pairs, hessian_max_eigenvalue, lr_stability_bound})
+                       stage "start": the MSE over each parameter pair around the first variant's
+                       start, sent before the first epoch; "end": around its final parameters,
+                       spanning every path (pairs: core.training.landscape.Landscape.as_message)
     ("finished", {run, stopped_early, wall_seconds, closed_form, variants: {name: {...}}})
     ("failed", {run, kind, message})  kind: "data" (a DataError), "config" (a bad option) or
                        "crash" (anything else; message ends with a traceback summary)
+    ("sweep_run", {sweep, lr, status, final_train_mse})  after each learning rate of a sweep
+    ("sweep_finished", {sweep, runs, lr_stability_bound, stopped_early})
+    ("sweep_failed", {sweep, kind, message})  as "failed"
 """
 
 from __future__ import annotations
@@ -80,6 +88,8 @@ def _warm_up() -> None:
     X, y = torch.zeros(4, 2), torch.ones(4)
     for info in registry.variants():
         info.load()(X, y, 0.1, "relu", weights=torch.ones(2, 1), bias=torch.ones(1)).step()
+    registry.info("automatic").load()(X, y, 0.1, optimizer="adam", weights=torch.ones(2, 1),
+                                      bias=torch.ones(1)).step()  # Adam's first build, too
     torch.set_rng_state(state)
 
 
@@ -107,6 +117,8 @@ class _Worker:
                 return
             if name == "start":
                 self.train(payload)
+            elif name == "sweep":
+                self.sweep(payload)
             else:
                 self.obey(name, payload)
 
@@ -162,6 +174,41 @@ class _Worker:
             summary = "".join(traceback.format_exc().splitlines(keepends=True)[-TRACEBACK_LINES:])
             message = f"training crashed: {type(error).__name__}: {error}\n\n{summary}"
             self.conn.send(("failed", {"run": run_id, "kind": "crash", "message": message}))
+
+
+    def sweep(self, order: dict) -> None:
+        """Train at each learning rate of `order`, reporting every run as it ends."""
+        from core.training.data import DataError, load_spec
+        from core.training.request import TrainingRequest
+        from core.training.sweep import sweep
+
+        sweep_id = order["sweep"]
+        self.stop_requested = False
+
+        def should_stop() -> bool:
+            self.poll_commands()
+            return self.stop_requested
+
+        def report(run: Any) -> None:
+            self.conn.send(("sweep_run", {"sweep": sweep_id, **run.as_dict()}))
+
+        try:
+            request = TrainingRequest.from_json(order["request"])
+            prepared = load_spec(request.data)[1]
+            result = sweep(prepared, request.config, [float(r) for r in order["rates"]],
+                           on_run=report, should_stop=should_stop)
+        except DataError as error:
+            self.conn.send(("sweep_failed", {"sweep": sweep_id, "kind": "data", "message": str(error)}))
+            return
+        except (TypeError, ValueError) as error:
+            self.conn.send(("sweep_failed", {"sweep": sweep_id, "kind": "config",
+                                             "message": str(error)}))
+            return
+        self.conn.send(("sweep_finished", {
+            "sweep": sweep_id, "runs": [run.as_dict() for run in result.runs],
+            "lr_stability_bound": result.lr_stability_bound,
+            "stopped_early": result.stopped_early,
+        }))
 
 
 class _Run:
@@ -225,6 +272,7 @@ class _Run:
                         for name, v in self.variants.items()},
         }))
         self.send_predictions(0)
+        self.send_landscape("start", reference)
         never = lambda: False  # noqa: E731  (stops happen between rounds, below)
         live = {name: run.epochs(never, None) for name, run in self.runs.items()}
         began = time.perf_counter()
@@ -256,6 +304,7 @@ class _Run:
         wall = time.perf_counter() - began
         self.flush(time.monotonic())
         self.send_predictions(self.epoch)
+        self.send_landscape("end", reference)
         self.send_result(reference, wall)
 
     def wait_for_turn(self, last_round: float | None) -> bool:
@@ -279,6 +328,21 @@ class _Run:
             except (EOFError, OSError):
                 worker.quitting = worker.stop_requested = True
 
+    def send_landscape(self, stage: str, reference: Any) -> None:
+        """The loss over each parameter pair around the first variant's parameters now."""
+        from core.training.landscape import landscapes_message
+
+        first = next(iter(self.runs.values()))
+        name = next(iter(self.variants))
+        variant = self.variants[name]
+        paths = [point for run in self.runs.values() for path in run.paths().values()
+                 for point in path]
+        message = landscapes_message(first.form, self.prepared.feature_names,
+                                     [*variant.weights, variant.bias],
+                                     [*reference.weights, reference.bias],
+                                     self.config.activation == "relu", paths)
+        self.conn.send(("landscape", {"run": self.run_id, "stage": stage, **message}))
+
     def send_result(self, reference: Any, wall: float) -> None:
         """Every variant's final numbers, as plain data."""
         variants = {}
@@ -296,6 +360,8 @@ class _Run:
                 "initial_bias": outcome.initial_bias,
                 "active_fraction": outcome.active_fraction,
                 "step_seconds": self.step_seconds[name],
+                "advice": outcome.advice,
+                "note": outcome.note,
             }
         finished = all(v["status"] == "diverged" or v["epochs_run"] == self.config.epochs
                        for v in variants.values())

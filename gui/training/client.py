@@ -38,6 +38,10 @@ class TrainingClient(QObject):
     finished = Signal(object)  # dict: the run's final result (stopped_early says if a stop ended it)
     failed = Signal(str, str)  # kind ("data", "config" or "crash"), message in plain language
     died = Signal(str)  # the training process ended unexpectedly: how, in plain language
+    landscape_received = Signal(object)  # dict: stage, feature_names, pairs, lr_stability_bound, ...
+    sweep_point = Signal(object)  # dict: lr, status, final_train_mse (one learning rate finished)
+    sweep_finished = Signal(object)  # dict: runs, lr_stability_bound, stopped_early
+    sweep_failed = Signal(str, str)  # kind ("data", "config"), message in plain language
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +55,8 @@ class TrainingClient(QObject):
         self._ready = False
         self._run_id = 0
         self._running = False  # a run was started and its finished/failed has not arrived yet
+        self._sweep_id = 0
+        self._sweeping = False  # a sweep was started and its end has not arrived yet
         self._silent = False  # while stop_and_wait discards a run's last messages
 
     # ----- state ----------------------------------------------------------------------------
@@ -109,6 +115,24 @@ class TrainingClient(QObject):
         self._send("start", order)
         return self._run_id
 
+    def start_sweep(self, request: TrainingRequest, rates: list[float]) -> int:
+        """Ask for a learning-rate sweep of `request` at `rates`; return its id (no run meanwhile)."""
+        self.start_process()
+        self._sweep_id += 1
+        self._sweeping = True
+        self._send("sweep", {"sweep": self._sweep_id, "request": request.to_json(),
+                             "rates": list(rates)})
+        return self._sweep_id
+
+    def is_sweeping(self) -> bool:
+        """Whether a sweep is in progress."""
+        return self._sweeping
+
+    def stop_sweep(self) -> None:
+        """Ask the sweep to end after the learning rate in progress; what ran still arrives."""
+        if self._sweeping:
+            self._send("stop")
+
     def pause(self) -> None:
         """Hold the run after the epoch in progress."""
         self._send("pause")
@@ -159,7 +183,7 @@ class TrainingClient(QObject):
         terminated at once instead of being waited for (a window closed right after opening
         must not hang for the import's seconds).
         """
-        self._running = False
+        self._running = self._sweeping = False
         process, conn = self._process, self._conn
         if process is None:
             return
@@ -197,6 +221,9 @@ class TrainingClient(QObject):
             self._ready = True
             self.ready.emit(float(payload.get("import_seconds", 0.0)))
             return
+        if name.startswith("sweep_"):
+            self._sweep_message(name, payload)
+            return
         if payload.get("run") != self._run_id or not self._running:
             return  # left over from a run that was stopped and forgotten
         if self._silent:
@@ -208,6 +235,8 @@ class TrainingClient(QObject):
             self.predictions_received.emit(payload)
         elif name == "started":
             self.run_started.emit(payload)
+        elif name == "landscape":
+            self.landscape_received.emit(payload)
         elif name == "finished":
             self._running = False
             self.finished.emit(payload)
@@ -215,13 +244,25 @@ class TrainingClient(QObject):
             self._running = False
             self.failed.emit(payload["kind"], payload["message"])
 
+    def _sweep_message(self, name: str, payload: Any) -> None:
+        if payload.get("sweep") != self._sweep_id or not self._sweeping:
+            return
+        if name == "sweep_run":
+            self.sweep_point.emit(payload)
+        elif name == "sweep_finished":
+            self._sweeping = False
+            self.sweep_finished.emit(payload)
+        elif name == "sweep_failed":
+            self._sweeping = False
+            self.sweep_failed.emit(payload["kind"], payload["message"])
+
     def _process_died(self) -> None:
         """The pipe closed without a quit: collect the process and say how it ended."""
         process, conn = self._process, self._conn
         if process is None:
             return
         was_running = self._running
-        self._running = False
+        self._running = self._sweeping = False
         self._forget_process()
         how = _exit_description(_end_process(process, conn, 1.0))
         during = " during training" if was_running else ""

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QSplitter, QTabWidget,
+    QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QSplitter, QTabWidget,
     QVBoxLayout, QWidget,
 )
 
@@ -41,11 +41,15 @@ from gui.training.controls import TrainingControls
 from core.training.history import TrainingHistory
 from gui.training.settings import TrainingSettings
 from gui.training.card import VariantCard
+from gui.training.landscape.landscape_view import LandscapeView
+from gui.training.landscape.sweep_view import SweepView
+from core.training.sweep import learning_rates
 
 log = logging.getLogger(__name__)
 FRAME_MS = 17  # the plot timer: at most ~60 redraws a second, however fast records arrive
 NUMBERS_PER_SECOND = 10
 SETTINGS_WIDTH = 300
+LOG_SCALE_SPAN = 100.0  # a loss spanning this factor (two decades) gets a log axis, if allowed
 LOWER_MIN_HEIGHT = 300  # the overlay plot and the results table stay readable
 MESSAGE_STYLE = ("background: #FFF4CC; color: #1A1A1A; border: 2px solid #B38F00;"
                  " border-radius: 4px; padding: 6px 10px;")
@@ -86,6 +90,15 @@ class TrainingPage(QWidget):
         self.overlay = LossOverlay()
         self.data_view = DataView()
         self.results = ResultsTable()
+        self.landscape = LandscapeView()
+        self.sweep = SweepView()
+        self.log_scale = QCheckBox("Log loss axes where the loss spans orders of magnitude")
+        self.log_scale.setObjectName("logScalePage")
+        self.log_scale.setToolTip("Every loss plot on this page switches to a logarithmic axis once "
+                                  "its loss spans two decades: a dead plateau then no longer looks "
+                                  "like convergence. Untick: every loss axis linear.")
+        self.log_scale.setChecked(True)
+        self._log_scaled: set[str] = set()  # plots this run already switched to a log axis
         self.message = QLabel()
         self.message.setObjectName("trainingMessage")
         self.message.setWordWrap(True)
@@ -126,6 +139,10 @@ class TrainingPage(QWidget):
         self.controls.stop_clicked.connect(self.stop)
         self.controls.reset_clicked.connect(self.reset)
         self.settings.open_dataset_requested.connect(lambda: self.open_dataset())
+        self.sweep.run_requested.connect(self.run_sweep)
+        self.sweep.lr_chosen.connect(self.train_at)
+        self.log_scale.toggled.connect(self._page_log_scale)
+        self.landscape.pair_changed.connect(self._redraw_soon)
         self.export_csv_button.clicked.connect(lambda: self.export_histories())
         self.export_plot_button.clicked.connect(lambda: self.export_plot())
         self.export_animation_button.clicked.connect(self.export_animation_action.trigger)
@@ -142,6 +159,10 @@ class TrainingPage(QWidget):
             (self.client.failed, self._failed),
             (self.client.died, self._died),
             (self.controls.pace_changed, self.client.set_pace),
+            (self.client.landscape_received, self.landscape.set_landscape),
+            (self.client.sweep_point, self.sweep.add_run),
+            (self.client.sweep_finished, self._sweep_finished),
+            (self.client.sweep_failed, self._sweep_failed),
         ]
         for signal, slot in self._client_links:
             signal.connect(slot)
@@ -167,12 +188,15 @@ class TrainingPage(QWidget):
         top.addWidget(self.controls)
         top.addSpacing(16)
         top.addWidget(self.progress, 1)
+        top.addWidget(self.log_scale)
 
         self.lower_tabs = QTabWidget()
         self.lower_tabs.setObjectName("trainingLowerTabs")
         self.lower_tabs.tabBar().setFont(theme.font(theme.PAGE_POINT_SIZE, bold=True))
         self.lower_tabs.addTab(self.results, "Results")
         self.lower_tabs.addTab(self.data_view, "Predictions")
+        self.lower_tabs.addTab(self.landscape, "Landscape")
+        self.lower_tabs.addTab(self.sweep, "LR sweep")
         exports = QWidget()
         export_row = QHBoxLayout(exports)
         export_row.setContentsMargins(0, 0, 0, 2)
@@ -223,7 +247,8 @@ class TrainingPage(QWidget):
         self.look = look
         for card in self.cards.values():
             card.apply_look(look)
-        for part in (self.overlay, self.data_view, self.results, self.settings):
+        for part in (self.overlay, self.data_view, self.results, self.settings, self.landscape,
+                     self.sweep):
             part.apply_look(look)
         self.progress.setStyleSheet(f"color: {look.ink};")
 
@@ -231,7 +256,7 @@ class TrainingPage(QWidget):
 
     def start(self) -> None:
         """Train the chosen variants from the start with the current settings."""
-        if self.client.is_running():
+        if self.client.is_running() or self.client.is_sweeping():
             return
         request = self.settings.request()  # the widgets only hold values a request takes
         config = request.config
@@ -243,17 +268,16 @@ class TrainingPage(QWidget):
         epochs = config.epochs
         self.overlay.reset(epochs)
         self.data_view.reset(None, chosen)
-        as_notebook = not config.manual_relu_derivative and config.activation == "relu"
-        if "manual" in self.cards:
-            self.cards["manual"].set_description_note(
-                "here as the notebook wrote it: without the ReLU's derivative" if as_notebook else "")
+        self.landscape.reset()
+        self._log_scaled = set()
         for name, card in self.cards.items():
+            card.set_description_note(texts.description_note(name, config))
             if name in chosen:
                 card.reset("waiting", epochs=epochs)
             else:
                 card.reset("not run", "Not chosen for this run (see 'Variants to run').", epochs)
         self.client.start_run(request, self.controls.pace())
-        self._pending_tab = self.data_view  # next frame: one big repaint at a time
+        self._pending_tab = self._tab_to_follow(self.data_view)  # next frame: one big repaint
         self._set_state("running")
         self._say("Training…" if self.client.is_ready()
                   else "Training starts once the training process has loaded torch…")
@@ -279,8 +303,10 @@ class TrainingPage(QWidget):
     def reset(self) -> None:
         """Stop (and wait for) any run, then clear the plots, numbers and results."""
         self.client.stop_and_wait()
+        self.client.stop_sweep()
         self.plot_timer.stop()
         self.history.reset((), 0, [])
+        self.landscape.reset()
         self.result = self.closed_form = self._final = self._pending_tab = None
         self.results.clear_results()
         self.overlay.reset()
@@ -313,6 +339,23 @@ class TrainingPage(QWidget):
             self._set_state("stopped")
             for name in self.history.variants:
                 self.cards[name].set_status("interrupted", "The window closed during training.")
+
+    def run_sweep(self) -> None:
+        """Train the settings' start at the sweep's learning rates, in the training process."""
+        if self.client.is_running() or self.client.is_sweeping():
+            return
+        self.sweep.reset()
+        self.client.start_sweep(self.settings.request(), learning_rates())
+        self.lower_tabs.setCurrentWidget(self.sweep)
+        self._set_state(self.state)
+        self._say("Sweeping learning rates…")
+
+    def train_at(self, lr: float) -> None:
+        """Load learning rate `lr` (to 4 significant digits) into the settings and train with it."""
+        if self.client.is_running() or self.client.is_sweeping():
+            return
+        self.settings.learning_rate.setValue(float(f"{lr:.4g}"))
+        self.start()
 
     def request(self) -> TrainingRequest:
         """What the settings ask for now (the next Start trains this)."""
@@ -427,7 +470,17 @@ class TrainingPage(QWidget):
         if self.state == "idle":
             self._say("Ready: press Start")
 
+    def _sweep_finished(self, result: dict) -> None:
+        self.sweep.finish(result)
+        self._set_state(self.state)
+        self._say(f"Swept {len(result['runs'])} learning rates: click a point to train with it")
+
+    def _sweep_failed(self, kind: str, message: str) -> None:
+        self._show_message(f"The sweep did not run: {message}")
+        self._set_state(self.state)
+
     def _run_started(self, info: dict) -> None:
+        self.landscape.set_starts(info.get("initial", {}))
         self.closed_form = info["closed_form"]
         optimum = self.closed_form["train_mse"]
         self.overlay.set_optimum(optimum)
@@ -462,7 +515,7 @@ class TrainingPage(QWidget):
             status, explanation = texts.final_status(outcome, result["stopped_early"], epochs,
                                                      optimum)
             self.cards[name].set_status(status, explanation, outcome["detail"])
-        self._pending_tab = self.results  # next frame: one big repaint at a time
+        self._pending_tab = self._tab_to_follow(self.results)  # next frame: one big repaint
         stopped = result["stopped_early"]
         self._set_state("stopped" if stopped else "finished")
         done = result["epochs"]
@@ -514,7 +567,10 @@ class TrainingPage(QWidget):
                     epochs, losses, total, *self._with_optimum(history.low, history.high),
                     may_rescale=not rescaled)
                 self.overlay.show_curve(name, epochs, losses)
+                self._auto_log_scale(name, self.cards[name].log_scale, history.low, history.high)
+            self.landscape.show_paths(self.history)
             low, high = self.history.loss_bounds()
+            self._auto_log_scale("overlay", self.overlay.log_scale, low, high)
             rescaled |= self.overlay.fit(self.history.epochs_done, total,
                                          *self._with_optimum(low, high), may_rescale=not rescaled)
             self._numbers_stale = True
@@ -532,6 +588,30 @@ class TrainingPage(QWidget):
         if not self.client.is_running() and self._final is None and not self._numbers_stale \
                 and self._pending_tab is None and not self._dirty:
             self.plot_timer.stop()
+
+    def _tab_to_follow(self, tab: QWidget) -> QWidget | None:
+        """`tab`, unless the user is looking at the landscape or the sweep (they stay)."""
+        return None if self.lower_tabs.currentWidget() in (self.landscape, self.sweep) else tab
+
+    def _auto_log_scale(self, plot: str, box: QCheckBox, low: float, high: float) -> None:
+        """Switch one plot to a log axis once its loss spans LOG_SCALE_SPAN, if the page allows."""
+        if self.log_scale.isChecked() and plot not in self._log_scaled and 0 < low \
+                and high >= LOG_SCALE_SPAN * low:
+            self._log_scaled.add(plot)
+            box.setChecked(True)
+
+    def _page_log_scale(self, allowed: bool) -> None:
+        """The page-wide toggle: off makes every loss axis linear; on lets them switch again."""
+        self._log_scaled = set()
+        if not allowed:
+            for box in [card.log_scale for card in self.cards.values()] + [self.overlay.log_scale]:
+                box.setChecked(False)
+        self._redraw_soon()
+
+    def _redraw_soon(self, *_) -> None:
+        self._dirty = True
+        if not self.plot_timer.isActive():
+            self.plot_timer.start()
 
     def _with_optimum(self, low: float, high: float) -> tuple[float, float]:
         """Loss bounds widened to the closed-form optimum, so its line stays on the plot."""
@@ -567,7 +647,8 @@ class TrainingPage(QWidget):
             elif self.closed_form is not None or history.count:
                 wanted = "paused" if self.state == "paused" else "running"
                 if card.status != wanted:
-                    card.set_status(wanted, texts.live_explanation(wanted))
+                    batches = self.running is not None and self.running.config.batch_size is not None
+                    card.set_status(wanted, texts.live_explanation(wanted, batches))
 
     def _interrupt_cards(self, explanation: str) -> None:
         for name in self.history.variants:
@@ -585,7 +666,10 @@ class TrainingPage(QWidget):
         self.controls.pause_button.setEnabled(state in ("running", "paused"))
         self.controls.stop_button.setEnabled(state in ("running", "paused"))
         self.controls.show_paused(state == "paused")
-        self.settings.setEnabled(not active)
+        sweeping = self.client.is_sweeping()
+        self.controls.start_button.setEnabled(not active and not sweeping)
+        self.sweep.button.setEnabled(not active and not sweeping)
+        self.settings.setEnabled(not active and not sweeping)
         self.open_dataset_action.setEnabled(True)
 
     def _say(self, text: str) -> None:

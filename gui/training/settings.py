@@ -20,6 +20,7 @@ from core.training.request import (
     DEFAULT_FEATURES, DEFAULT_TARGET, MAX_EPOCHS, DataSpec, RequestError, TrainingConfig,
     TrainingRequest, default_shift,
 )
+from gui.training.landscape.update_settings import UpdateSettings
 from gui.theme import Look
 from gui.training import theme
 from gui.training.dataset_dialog import DatasetChoice
@@ -39,7 +40,7 @@ ACTIVATION_CHOICES = [
 ]
 MAX_SEED = 2**31 - 1  # QSpinBox holds a C int
 LR_RANGE = (0.0001, 10.0)  # > 0 always; with standardized features, above about 1 diverges
-LR_DECIMALS = 4
+LR_DECIMALS = 6  # a swept learning rate (log-spaced) loads to 4 significant digits
 SHIFT_RANGE = (-1e6, 1e6)
 TEST_FRACTION_RANGE = (0.05, 0.95)
 BUNDLED_ROWS = 1000
@@ -118,6 +119,7 @@ class TrainingSettings(QWidget):
             box.setObjectName(f"runVariant_{info.name}")
             box.toggled.connect(self._keep_one_variant)
             self.variant_boxes[info.name] = box
+        self.updates = UpdateSettings()  # optimizer, momentum, batch size, shuffle seed
         self.manual_as_notebook = QCheckBox("Manual as in the notebook\n(no ReLU derivative)")
         self.manual_as_notebook.setObjectName("manualAsNotebook")
         self.manual_as_notebook.setToolTip(
@@ -141,6 +143,7 @@ class TrainingSettings(QWidget):
         training.addRow("Activation", self.activation)
         training.addRow("Init", self.init)
         training.addRow(self.init_hint)
+        self.updates.add_rows(training)
         variants_group = QGroupBox("Variants to run")
         variants = QVBoxLayout(variants_group)
         for box in self.variant_boxes.values():
@@ -156,7 +159,7 @@ class TrainingSettings(QWidget):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         # A spin box's natural width fits its largest value (1,000,000): too wide for the column.
         for field in (self.shift, self.test_fraction, self.seed, self.epochs, self.learning_rate,
-                      self.activation, self.init):
+                      self.activation, self.init, *self.updates.widgets()):
             field.setMinimumWidth(FIELD_MIN_WIDTH)
 
     def apply_look(self, look: Look) -> None:
@@ -204,6 +207,7 @@ class TrainingSettings(QWidget):
             init=self.init.currentData(),
             variants=self.chosen_variants(),
             manual_relu_derivative=not self.manual_as_notebook.isChecked(),
+            **self.updates.values(),
         )
         return TrainingRequest(data, config)
 
@@ -227,6 +231,7 @@ class TrainingSettings(QWidget):
         for name, box in self.variant_boxes.items():
             box.setChecked(name in config.variants)
         self.manual_as_notebook.setChecked(not config.manual_relu_derivative)
+        self.updates.set_values(config)
 
 
 def _unshowable(request: TrainingRequest) -> str:
@@ -247,6 +252,7 @@ def _unshowable(request: TrainingRequest) -> str:
          TEST_FRACTION_RANGE[0] <= data.test_fraction <= TEST_FRACTION_RANGE[1]
          and round(data.test_fraction, 2) == data.test_fraction),
     ]
+    checks += UpdateSettings.unshowable(config)
     return "; ".join(words for words, fits in checks if not fits)
 
 

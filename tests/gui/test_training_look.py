@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractButton, QApplication, QAbstractSpinBox, QComboBox, QGroupBox, QLabel, QTableWidget, QWidget,
 )
 
+from core.training import registry
 from gui import theme
 from gui.training.card import VariantCard
 from tests.gui.windows import close_window, open_window
@@ -71,7 +72,8 @@ def test_the_dark_theme_makes_the_training_page_dark_and_its_text_readable(qtbot
     assert page.palette().color(QPalette.ColorRole.Window).name().upper() == look.window.upper()
 
     plots = page.findChildren(pg.PlotWidget)
-    assert len(plots) == 4 + 2  # four cards, the overlay, the data view
+    # a card per variant, the overlay, the data view, the landscape and the sweep
+    assert len(plots) == len(registry.names()) + 4
     for plot in plots:
         assert plot.backgroundBrush().color().name().upper() == look.background.upper()
         for side in ("left", "bottom"):

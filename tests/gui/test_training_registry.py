@@ -84,18 +84,20 @@ def outcome(loss: float) -> dict:
 def test_an_extra_variant_gets_a_card_a_curve_and_a_results_row(qtbot, extra_page):
     page = extra_page
     names = registry.names()
-    assert names[-1] == "halved" and len(names) == 5
+    assert names[-1] == "halved" and len(names) == 6
     card = page.findChild(VariantCard, "variantCard_halved")
     assert card is not None and card.isVisible()
     assert page.findChild(QLabel, "variantTitle_halved").text() == "Halved"
     assert [c.objectName() for c in page.card_grid.cards] == [f"variantCard_{n}" for n in names]
     assert page.findChild(QCheckBox, "runVariant_halved").text() == "Halved"
-    assert page.findChild(QComboBox, "dataViewVariant").findData("halved") == 4
+    assert page.findChild(QComboBox, "dataViewVariant").findData("halved") == 5
     assert "Halved" in page.overlay.legend.text()
     assert "class Halved" in page.show_code("halved").editor.toPlainText()
 
     page.start()
-    assert page.client.request.config.variants == names  # every registered variant is asked for
+    # every variant registered to run by default is asked for (no_zero_grad only when ticked)
+    assert page.client.request.config.variants == registry.default_names()
+    names = registry.default_names()
     losses = {name: [30.0 - i, 20.0 - i, 10.0 - i] for i, name in enumerate(names)}
     page.client.run_started.emit({"closed_form": {"train_mse": 1.0, "test_mse": 1.0,
                                                   "weights": [1.0, 2.0], "bias": 0.5},

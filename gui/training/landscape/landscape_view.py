@@ -1,0 +1,197 @@
+"""The loss landscape: the training MSE over two parameters, the optimum, and every variant's path.
+
+The grid comes from the training process (core.training.landscape, as plain data); this view only
+draws it. Items are created once; a new grid is one setImage, a new epoch one setData per path,
+called by the page's one ≤ 60 Hz plot timer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from core.training import registry
+from core.training.history import TrainingHistory
+from core.training.landscape import pair_label, parameter_name
+from gui.theme import Look
+from gui.training import theme
+
+CONTOUR_LEVELS = 10  # isocurves, evenly spaced in log10(MSE) between the grid's lowest and highest
+PATH_WIDEST, PATH_NARROWEST = 7.0, 2.0  # nested stripes, as in the overlay: identical paths show all
+COLOUR_MAP = "viridis"
+RELU_NOTE = ("Computed through the ReLU, point by point: with it the MSE is no quadratic, so "
+             "the one-matrix-product shortcut does not hold.")
+LINEAR_NOTE = "Exact: without a ReLU the MSE is a quadratic in the parameters (one matrix product)."
+
+
+class LandscapeView(QWidget):
+    """The landscape plot (objectName landscapePlot) with its pair chooser and a note."""
+
+    pair_changed = Signal(int)  # index of the parameter pair now shown, into the grid's pairs
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("landscapeView")
+        self.message: dict | None = None  # the last grids received (stage, pairs, …)
+        self.starts: dict[str, list[float]] = {}  # each variant's start [w…, b]
+        self.pair_combo = QComboBox()
+        self.pair_combo.setObjectName("landscapePairCombo")
+        self.pair_combo.setToolTip("Which two parameters the map shows; the others stay at the "
+                                   "first variant's values (its start, then its end)")
+        self.pair_combo.currentIndexChanged.connect(self._pair_chosen)
+        self.note = QLabel("Press Start: the map of the loss appears with the first epoch.")
+        self.note.setObjectName("landscapeNote")
+        self.note.setWordWrap(True)
+        self.note.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("landscapePlot")
+        self.plot.setAccessibleName("Training MSE over two parameters, with each variant's path")
+        theme.style_plot(self.plot, theme.DEFAULT_LOOK, "", "")
+        self.plot.getPlotItem().getViewBox().setMouseEnabled(x=False, y=False)
+        self.image = pg.ImageItem(axisOrder="col-major")  # values[i, j] is at (xs[i], ys[j])
+        self.image.setColorMap(pg.colormap.get(COLOUR_MAP))
+        self.plot.addItem(self.image)
+        self.contours = []
+        for _ in range(CONTOUR_LEVELS):
+            contour = pg.IsocurveItem(pen=pg.mkPen(QColor(255, 255, 255, 150), width=1))
+            contour.setParentItem(self.image)  # drawn in the image's grid coordinates
+            self.contours.append(contour)
+        names = registry.names()
+        self.paths = {}
+        for index, name in enumerate(names):
+            width = PATH_WIDEST - (PATH_WIDEST - PATH_NARROWEST) * index / max(1, len(names) - 1)
+            path = self.plot.plot(pen=theme.variant_pen(index, width))
+            path.setZValue(5 + index)  # widest first, so each narrower stripe lies on top
+            self.paths[name] = path
+        self.optimum = pg.ScatterPlotItem(symbol="star", size=22, pen=pg.mkPen("#000000"),
+                                          brush=pg.mkBrush("#FFFFFF"))
+        self.optimum.setZValue(50)
+        self.plot.addItem(self.optimum)
+        self.start_marks = pg.ScatterPlotItem(symbol="o", size=10, pen=pg.mkPen("#000000"),
+                                              brush=pg.mkBrush("#FFFFFF"))
+        self.start_marks.setZValue(49)
+        self.plot.addItem(self.start_marks)
+        chooser = QHBoxLayout()
+        chooser.addWidget(QLabel("Parameters:"))
+        chooser.addWidget(self.pair_combo, 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(chooser)
+        column.addWidget(self.note)
+        column.addWidget(self.plot, 1)
+
+    def apply_look(self, look: Look) -> None:
+        """Axes and text in the look's colours (the map keeps its colour scale)."""
+        theme.style_plot(self.plot, look)
+        self.note.setStyleSheet(f"color: {look.ink};")
+
+    # ----- data -----------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """A new run: no grid, no paths yet (the chosen pair is kept)."""
+        self.message, self.starts = None, {}
+        self.image.clear()
+        for contour in self.contours:
+            contour.setData(None)
+        for path in self.paths.values():
+            path.setData([], [])
+        self.optimum.setData([], [])
+        self.start_marks.setData([], [])
+
+    def set_starts(self, initial: dict) -> None:
+        """Each variant's start: {name: {weights, bias}} as the training process sent it."""
+        self.starts = {name: [*v["weights"], v["bias"]] for name, v in initial.items()}
+
+    def set_landscape(self, message: dict) -> None:
+        """Show the grids of a 'landscape' message (one per parameter pair)."""
+        names = message["feature_names"]
+        labels = [pair_label(p["pair"], names) for p in message["pairs"]]
+        if labels != [self.pair_combo.itemText(i) for i in range(self.pair_combo.count())]:
+            chosen = self.pair_combo.currentIndex()
+            self.pair_combo.blockSignals(True)
+            self.pair_combo.clear()
+            self.pair_combo.addItems(labels)
+            self.pair_combo.setCurrentIndex(max(0, min(chosen, len(labels) - 1)))
+            self.pair_combo.blockSignals(False)
+        self.message = message
+        self._show_grid()
+
+    def pair(self) -> list[int] | None:
+        """The parameter indices shown now ([w index, w or b index]), or None before a grid."""
+        if self.message is None or not self.message["pairs"]:
+            return None
+        return self.message["pairs"][max(0, self.pair_combo.currentIndex())]["pair"]
+
+    def show_paths(self, history: TrainingHistory) -> None:
+        """Hand every variant's path so far to its curve (the page's plot timer calls this)."""
+        pair = self.pair()
+        if pair is None:
+            return
+        starts_x, starts_y = [], []
+        for name, path in self.paths.items():
+            variant = history.variants.get(name)
+            start = self.starts.get(name)
+            if variant is None or start is None:
+                path.setData([], [])
+                continue
+            count = variant.count
+            x = np.empty(count + 1)
+            y = np.empty(count + 1)
+            x[0], y[0] = start[pair[0]], start[pair[1]]
+            x[1:], y[1:] = _column(variant, pair[0], count), _column(variant, pair[1], count)
+            finite = np.isfinite(x) & np.isfinite(y)
+            path.setData(x[finite], y[finite])
+            starts_x.append(x[0])
+            starts_y.append(y[0])
+        self.start_marks.setData(starts_x, starts_y)
+
+    def path_points(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The points the path of variant `name` shows now (for tests and exports)."""
+        return self.paths[name].getData()
+
+    # ----- drawing --------------------------------------------------------------------------
+
+    def _pair_chosen(self, index: int) -> None:
+        self._show_grid()
+        self.pair_changed.emit(index)
+
+    def _show_grid(self) -> None:
+        if self.message is None or self.pair_combo.currentIndex() < 0:
+            return
+        grid = self.message["pairs"][self.pair_combo.currentIndex()]
+        names = self.message["feature_names"]
+        values = np.asarray(grid["values"], dtype=np.float64)
+        shown = np.log10(np.maximum(values, np.finfo(float).tiny))  # orders of magnitude apart
+        xs, ys = grid["xs"], grid["ys"]
+        self.image.setImage(shown, autoLevels=True)
+        dx = (xs[-1] - xs[0]) / max(1, len(xs) - 1)
+        dy = (ys[-1] - ys[0]) / max(1, len(ys) - 1)
+        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys)))
+        low, high = float(shown.min()), float(shown.max())
+        for k, contour in enumerate(self.contours):
+            contour.setData(shown)
+            contour.setLevel(low + (high - low) * (k + 0.5) / CONTOUR_LEVELS)
+        self.optimum.setData([grid["optimum"][0]], [grid["optimum"][1]])
+        self.plot.getPlotItem().getViewBox().setRange(
+            xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
+        item = self.plot.getPlotItem()
+        item.getAxis("bottom").setLabel(parameter_name(grid["pair"][0], names))
+        item.getAxis("left").setLabel(parameter_name(grid["pair"][1], names))
+        fixed = [parameter_name(i, names) + f" = {grid['fixed'][i]:.4g}"
+                 for i in range(len(grid["fixed"])) if i not in grid["pair"]]
+        held = f" Held: {', '.join(fixed)}." if fixed else ""
+        when = "at the start" if self.message["stage"] == "start" else "at the end"
+        self.note.setText(f"Training MSE (colour: log10), {when}; ★ the least-squares optimum"
+                          f"{' (projected)' if fixed else ''}, ○ the starts.{held} "
+                          f"{RELU_NOTE if grid['relu'] else LINEAR_NOTE}")
+
+
+def _column(variant, index: int, count: int) -> np.ndarray:
+    """Parameter `index` of [w…, b] over the first `count` epochs (a view, not a copy)."""
+    if index < variant.weights.shape[1]:
+        return variant.weights[:count, index]
+    return variant.bias[:count]
+
