@@ -287,7 +287,12 @@ def _landscape_rows(landscape: dict) -> list[tuple[str, ...]]:
              f"(forward {fmt_ms(landscape['forward_s'])}; through the ReLU "
              f"{fmt_ms(landscape['relu_grid_s'])})",
              f"< {fmt_ms(landscape['grid_target_s'])}",
-             _verdict(landscape["grid_s"] < landscape["grid_target_s"]))]
+             _verdict(landscape["grid_s"] < landscape["grid_target_s"])),
+            ("Landscape view redraw p99: a new grid / a frame of four growing paths",
+             f"{fmt_ms(landscape['redraw_grid_p99_s'])} / {fmt_ms(landscape['redraw_paths_p99_s'])}",
+             f"<= {fmt_ms(landscape['redraw_target_s'])}",
+             _verdict(max(landscape["redraw_grid_p99_s"], landscape["redraw_paths_p99_s"])
+                      <= landscape["redraw_target_s"]))]
 
 
 def _memory_row(results: dict) -> tuple[str, ...]:

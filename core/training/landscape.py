@@ -98,10 +98,16 @@ class Landscape:
     relu: bool  # computed through the ReLU (no quadratic shortcut)
 
     def as_message(self) -> dict:
-        """Plain data for the pipe: lists and floats only."""
+        """Plain data for the pipe: lists, floats, and the grid as float32 bytes (row-major)."""
         return {"pair": list(self.pair), "fixed": list(self.fixed), "xs": list(self.xs),
-                "ys": list(self.ys), "values": self.values.tolist(),
-                "optimum": list(self.optimum), "relu": self.relu}
+                "ys": list(self.ys), "values": self.values.astype("<f4").tobytes(),
+                "shape": list(self.values.shape), "optimum": list(self.optimum),
+                "relu": self.relu}
+
+
+def grid_values(message: dict) -> Any:
+    """The grid of an `as_message` dict as a (len(xs), len(ys)) float32 array (no copy)."""
+    return np.frombuffer(message["values"], dtype="<f4").reshape(message["shape"])
 
 
 def pair_choices(feature_names: list[str] | tuple[str, ...]) -> list[tuple[int, int]]:

@@ -161,3 +161,25 @@ def test_no_zero_grad_is_selectable_but_never_trained_by_default():
 def test_bad_update_settings_are_refused_by_name(setting, message):
     with pytest.raises(RequestError, match=message):
         TrainingConfig(**setting)
+
+
+def test_the_update_settings_travel_in_the_request_and_on_the_command_line():
+    import argparse
+    import json
+
+    from core.cli import train as cli_train
+    from core.training.request import TrainingRequest
+
+    config = TrainingConfig(optimizer="adam", momentum=0.5, batch_size=32, shuffle_seed=9,
+                            variants=("manual", "no_zero_grad"))
+    request = TrainingRequest(config=config)
+    assert TrainingRequest.from_json(json.loads(json.dumps(request.to_json()))) == request
+    parser = argparse.ArgumentParser()
+    cli_train.add_arguments(parser)
+    args = parser.parse_args(request.arguments())
+    assert cli_train.request_from_args(args, list(config.variants)) == request
+    older = request.to_json()  # a session saved before these settings existed: the defaults
+    for key in ("optimizer", "momentum", "batch_size", "shuffle_seed"):
+        del older["config"][key]
+    assert TrainingRequest.from_json(older).config.optimizer == "sgd"
+    assert TrainingRequest.from_json(older).config.batch_size is None

@@ -16,7 +16,9 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QTabWidget
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPushButton, QSpinBox, QTabWidget,
+)
 
 from tests.gui.test_training_page import (  # noqa: F401  (page and shared_client: fixtures)
     badge, choose, click, find, full_speed, page, shared_client, type_number,
@@ -164,3 +166,18 @@ def test_a_page_wide_toggle_puts_every_loss_on_a_log_axis_when_it_spans_decades(
     page_toggle.click()
     assert not find(page, QCheckBox, "logScale_overlay").isChecked()
     assert not any(find(page, QCheckBox, f"logScale_{name}").isChecked() for name in FOUR)
+
+
+def test_the_update_settings_show_a_request_and_read_back_the_same(qtbot, page):
+    from core.training.request import TrainingConfig, TrainingRequest
+
+    request = TrainingRequest(config=TrainingConfig(optimizer="momentum", momentum=0.8,
+                                                    batch_size=16, shuffle_seed=5,
+                                                    variants=("manual", "no_zero_grad")))
+    page.set_request(request)
+    assert page.request().config == request.config  # (the form always states its shift)
+    assert find(page, QComboBox, "optimizerCombo").currentData() == "momentum"
+    assert find(page, QSpinBox, "batchSizeSpin").value() == 16
+    page.set_request(TrainingRequest())
+    assert find(page, QSpinBox, "batchSizeSpin").text() == "full batch"
+    assert not find(page, QDoubleSpinBox, "momentumSpin").isEnabled()  # only for momentum

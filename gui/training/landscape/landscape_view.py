@@ -10,16 +10,21 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from core.formatting import fmt
 from core.training import registry
 from core.training.history import TrainingHistory
-from core.training.landscape import pair_label, parameter_name
+from core.training.landscape import grid_values, pair_label, parameter_name
 from gui.theme import Look
 from gui.training import theme
 
-CONTOUR_LEVELS = 10  # isocurves, evenly spaced in log10(MSE) between the grid's lowest and highest
+# Filled contours: the colour steps in CONTOUR_LEVELS bands, evenly spaced in MSE (in log10(MSE)
+# when the grid spans more than LOG_BANDS_ABOVE). One setImage; pyqtgraph's IsocurveItem traced
+# ten lines in Python in ~290 ms (profiled), far too long for the event loop.
+CONTOUR_LEVELS = 16
+LOG_BANDS_ABOVE = 10.0
+MAX_PATH_POINTS = 600  # a longer path is thinned evenly (first and last kept): wide lines are costly
 PATH_WIDEST, PATH_NARROWEST = 7.0, 2.0  # nested stripes, as in the overlay: identical paths show all
 COLOUR_MAP = "viridis"
 RELU_NOTE = ("Computed through the ReLU, point by point: with it the MSE is no quadratic, so "
@@ -54,16 +59,12 @@ class LandscapeView(QWidget):
         self.image = pg.ImageItem(axisOrder="col-major")  # values[i, j] is at (xs[i], ys[j])
         self.image.setColorMap(pg.colormap.get(COLOUR_MAP))
         self.plot.addItem(self.image)
-        self.contours = []
-        for _ in range(CONTOUR_LEVELS):
-            contour = pg.IsocurveItem(pen=pg.mkPen(QColor(255, 255, 255, 150), width=1))
-            contour.setParentItem(self.image)  # drawn in the image's grid coordinates
-            self.contours.append(contour)
         names = registry.names()
         self.paths = {}
         for index, name in enumerate(names):
             width = PATH_WIDEST - (PATH_WIDEST - PATH_NARROWEST) * index / max(1, len(names) - 1)
             path = self.plot.plot(pen=theme.variant_pen(index, width))
+            path.curve.setSegmentedLineMode("on")  # wide pens, drawn as segments: cheap
             path.setZValue(5 + index)  # widest first, so each narrower stripe lies on top
             self.paths[name] = path
         self.optimum = pg.ScatterPlotItem(symbol="star", size=22, pen=pg.mkPen("#000000"),
@@ -94,8 +95,6 @@ class LandscapeView(QWidget):
         """A new run: no grid, no paths yet (the chosen pair is kept)."""
         self.message, self.starts = None, {}
         self.image.clear()
-        for contour in self.contours:
-            contour.setData(None)
         for path in self.paths.values():
             path.setData([], [])
         self.optimum.setData([], [])
@@ -142,6 +141,9 @@ class LandscapeView(QWidget):
             y = np.empty(count + 1)
             x[0], y[0] = start[pair[0]], start[pair[1]]
             x[1:], y[1:] = _column(variant, pair[0], count), _column(variant, pair[1], count)
+            if count + 1 > MAX_PATH_POINTS:
+                keep = np.unique(np.linspace(0, count, MAX_PATH_POINTS).astype(int))
+                x, y = x[keep], y[keep]
             finite = np.isfinite(x) & np.isfinite(y)
             path.setData(x[finite], y[finite])
             starts_x.append(x[0])
@@ -149,7 +151,7 @@ class LandscapeView(QWidget):
         self.start_marks.setData(starts_x, starts_y)
 
     def path_points(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """The points the path of variant `name` shows now (for tests and exports)."""
+        """The points the path of variant `name` shows now (for tests and exports; thinned)."""
         return self.paths[name].getData()
 
     # ----- drawing --------------------------------------------------------------------------
@@ -163,29 +165,34 @@ class LandscapeView(QWidget):
             return
         grid = self.message["pairs"][self.pair_combo.currentIndex()]
         names = self.message["feature_names"]
-        values = np.asarray(grid["values"], dtype=np.float64)
-        shown = np.log10(np.maximum(values, np.finfo(float).tiny))  # orders of magnitude apart
+        values = grid_values(grid).astype(np.float64)
         xs, ys = grid["xs"], grid["ys"]
-        self.image.setImage(shown, autoLevels=True)
+        smallest, largest = float(values.min()), float(values.max())
+        logarithmic = smallest > 0 and largest > LOG_BANDS_ABOVE * smallest
+        shown = np.log10(values) if logarithmic else values  # orders of magnitude apart: log
+        low, high = float(shown.min()), float(shown.max())
+        bands = np.floor((shown - low) / max(high - low, 1e-12) * CONTOUR_LEVELS)
+        self.image.setImage(np.minimum(bands, CONTOUR_LEVELS - 1), levels=(0, CONTOUR_LEVELS - 1))
         dx = (xs[-1] - xs[0]) / max(1, len(xs) - 1)
         dy = (ys[-1] - ys[0]) / max(1, len(ys) - 1)
         self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys)))
-        low, high = float(shown.min()), float(shown.max())
-        for k, contour in enumerate(self.contours):
-            contour.setData(shown)
-            contour.setLevel(low + (high - low) * (k + 0.5) / CONTOUR_LEVELS)
         self.optimum.setData([grid["optimum"][0]], [grid["optimum"][1]])
         self.plot.getPlotItem().getViewBox().setRange(
             xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
         item = self.plot.getPlotItem()
-        item.getAxis("bottom").setLabel(parameter_name(grid["pair"][0], names))
-        item.getAxis("left").setLabel(parameter_name(grid["pair"][1], names))
-        fixed = [parameter_name(i, names) + f" = {grid['fixed'][i]:.4g}"
+        for side, index in (("bottom", grid["pair"][0]), ("left", grid["pair"][1])):
+            axis, label = item.getAxis(side), parameter_name(index, names)
+            if axis.labelText != label:  # a new label re-lays out the axis: only when it changes
+                axis.setLabel(label)
+        fixed = [f"{parameter_name(i, names)} = {fmt(grid['fixed'][i], 4)}"
                  for i in range(len(grid["fixed"])) if i not in grid["pair"]]
         held = f" Held: {', '.join(fixed)}." if fixed else ""
         when = "at the start" if self.message["stage"] == "start" else "at the end"
-        self.note.setText(f"Training MSE (colour: log10), {when}; ★ the least-squares optimum"
-                          f"{' (projected)' if fixed else ''}, ○ the starts.{held} "
+        spacing = "equal ratio" if logarithmic else "equal width"
+        self.note.setText(f"Training MSE {when}, from {fmt(smallest, 4)} (dark) to "
+                          f"{fmt(largest, 4)} (light) in {CONTOUR_LEVELS} bands of {spacing}; "
+                          f"★ the least-squares optimum{' (projected)' if fixed else ''}, "
+                          f"○ the starts.{held} "
                           f"{RELU_NOTE if grid['relu'] else LINEAR_NOTE}")
 
 
