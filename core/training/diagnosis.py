@@ -109,7 +109,7 @@ def _smaller_rate(config: TrainingConfig, bound: float) -> str:
     suggestion = safe_learning_rate(bound)
     if suggestion >= config.lr:
         suggestion = config.lr / 10
-    return f"a smaller learning rate (for example {fmt(suggestion)})"
+    return f"a smaller learning rate (for example {fmt(suggestion)}; 2/λmax = {fmt(bound, 3)})"
 
 
 def _try(options: list[str]) -> str:

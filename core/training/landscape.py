@@ -22,7 +22,8 @@ GRID_SIZE = 200
 RELU_GRID_SIZE = 100  # through the ReLU every point costs a pass over the data: 4x fewer points
 MARGIN = 0.35  # the grid reaches this share of its span beyond the points it must show
 MIN_HALF_SPAN = 0.5  # a grid never narrower than this around its centre (parameters are O(1+))
-FAR_FACTOR = 10  # path points farther from the optimum than this × the start's distance: off-grid
+FAR_FACTOR = 10  # path points farther from the optimum than this × its size (or the start's
+# distance, if larger) stay off the grid: a diverged path would shrink the bowl to a dot
 RELU_CHUNK_POINTS = 1024  # grid points per ReLU chunk: bounds the points × rows matrix in memory
 
 
@@ -159,7 +160,9 @@ def landscapes_message(form: Quadratic, feature_names: list[str] | tuple[str, ..
                        show: list[list[float]] = ()) -> dict:
     """Every pair's landscape around `fixed` as plain data, with the stability bound."""
     largest = _largest_eigenvalue(form)
-    reach = FAR_FACTOR * max(max(abs(a - b) for a, b in zip(fixed, optimum)), MIN_HALF_SPAN)
+    scale = max(max(abs(a - b) for a, b in zip(fixed, optimum)), max(map(abs, optimum)),
+                MIN_HALF_SPAN)
+    reach = FAR_FACTOR * scale
     show = [p for p in show if all(math.isfinite(v) and abs(v - o) <= reach
                                    for v, o in zip(p, optimum))]  # a diverged path: not all of it
     return {

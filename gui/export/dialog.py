@@ -123,8 +123,12 @@ def export_steps(parent: QWidget, cg: ComputationGraph | None, path: str | Path 
 
 
 def export_losses(parent: QWidget, losses: dict, optimum: float | None,
-                  path: str | Path | None = None) -> ExportProgress | None:
-    """Export the loss curves growing epoch by epoch as a GIF; ask for a file unless given."""
+                  path: str | Path | None = None, landscape: tuple | None = None
+                  ) -> ExportProgress | None:
+    """Export the loss curves growing epoch by epoch as a GIF; ask for a file unless given.
+
+    `landscape` (grid message, pair index, paths) adds the landscape with the paths growing.
+    """
     from gui.export.loss_frames import LossFrames
     from gui.export.writers import write_frames
 
@@ -132,7 +136,12 @@ def export_losses(parent: QWidget, losses: dict, optimum: float | None,
     if not path:
         return None
     path = animation.check_target(path, animation.TRAINING_SUFFIXES)
-    frames = LossFrames(losses, optimum)
+    if landscape is None:
+        frames = LossFrames(losses, optimum)
+    else:
+        from gui.training.landscape.landscape_frames import LossAndLandscapeFrames
+
+        frames = LossAndLandscapeFrames(losses, optimum, *landscape)
     job = write_frames(frames, path, animation.TRAINING_HOLD_MS, animation.TRAINING_LAST_HOLD_MS)
     progress = ExportProgress(job, frames.count, str(path), parent, "Exporting the training animation",
                               cleanup=frames.close)

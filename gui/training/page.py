@@ -454,8 +454,12 @@ class TrainingPage(QWidget):
             return None
         losses = {name: h.mse[: h.count].copy() for name, h in self.history.variants.items()}
         optimum = self.closed_form["train_mse"] if self.closed_form else None
+        landscape = None  # with the Landscape tab open, the paths grow beside the curves
+        if self.lower_tabs.currentWidget() is self.landscape and self.landscape.message:
+            landscape = (self.landscape.message, self.landscape.pair_combo.currentIndex(),
+                         self.landscape.path_arrays(self.history))
         try:
-            progress = export_losses(self, losses, optimum, path)
+            progress = export_losses(self, losses, optimum, path, landscape)
         except ValueError as error:
             self._show_message(str(error))
             return None

@@ -55,7 +55,7 @@ def test_lr_5_names_the_learning_rate_and_never_suggests_the_init_in_use(capsys)
     for line in lines:
         assert "Status: dead" in line and "the learning rate 5 is above 2/λmax" in line
         assert "the loss grew from" in line and "before the units died" in line
-        assert "smaller learning rate (for example 0.4)" in line
+        assert "smaller learning rate (for example 0.4;" in line
         assert "init 'shared'" not in line
 
 

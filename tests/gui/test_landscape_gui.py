@@ -181,3 +181,31 @@ def test_the_update_settings_show_a_request_and_read_back_the_same(qtbot, page):
     page.set_request(TrainingRequest())
     assert find(page, QSpinBox, "batchSizeSpin").text() == "full batch"
     assert not find(page, QDoubleSpinBox, "momentumSpin").isEnabled()  # only for momentum
+
+
+def test_the_training_animation_shows_the_paths_growing_while_the_landscape_is_open(
+        qtbot, page, tmp_path):
+    from PIL import Image
+
+    type_number(qtbot, page, "epochsSpin", "8")
+    type_number(qtbot, page, "learningRateSpin", "0.3")
+    show_tab(page, "Landscape")
+    run_to_end(qtbot, page)
+    progress = page.export_animation(tmp_path / "walk.gif")
+    with qtbot.waitSignal(progress.finished, timeout=60_000):
+        pass
+    show_tab(page, "Results")
+    progress = page.export_animation(tmp_path / "loss.gif")
+    with qtbot.waitSignal(progress.finished, timeout=60_000):
+        pass
+    with Image.open(tmp_path / "walk.gif") as walk, Image.open(tmp_path / "loss.gif") as loss:
+        assert walk.n_frames == loss.n_frames == 8 and walk.size == (1920, 1080)
+        walk.seek(0)
+        first = np.asarray(walk.convert("RGB"))
+        walk.seek(7)
+        last = np.asarray(walk.convert("RGB"))
+        loss.seek(7)
+        plain = np.asarray(loss.convert("RGB"))
+    right = slice(int(1920 * 0.6), 1900)
+    assert (first[:, right] != last[:, right]).any()  # the path grew on the landscape
+    assert (last[:, right] != plain[:, right]).any()  # which the plain animation does not have

@@ -126,28 +126,38 @@ class LandscapeView(QWidget):
 
     def show_paths(self, history: TrainingHistory) -> None:
         """Hand every variant's path so far to its curve (the page's plot timer calls this)."""
+        self.draw_paths(self.path_arrays(history))
+
+    def path_arrays(self, history: TrainingHistory) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Each variant's path in the shown pair: its start, then one point per epoch (copies)."""
         pair = self.pair()
-        if pair is None:
-            return
-        starts_x, starts_y = [], []
-        for name, path in self.paths.items():
-            variant = history.variants.get(name)
+        arrays = {}
+        for name, variant in history.variants.items():
             start = self.starts.get(name)
-            if variant is None or start is None:
-                path.setData([], [])
+            if pair is None or start is None or name not in self.paths:
                 continue
             count = variant.count
-            x = np.empty(count + 1)
-            y = np.empty(count + 1)
+            x, y = np.empty(count + 1), np.empty(count + 1)
             x[0], y[0] = start[pair[0]], start[pair[1]]
             x[1:], y[1:] = _column(variant, pair[0], count), _column(variant, pair[1], count)
-            if count + 1 > MAX_PATH_POINTS:
-                keep = np.unique(np.linspace(0, count, MAX_PATH_POINTS).astype(int))
+            arrays[name] = (x, y)
+        return arrays
+
+    def draw_paths(self, arrays: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        """Draw these paths (thinned to MAX_PATH_POINTS) and mark their starts; clear the others."""
+        starts_x, starts_y = [], []
+        for name, path in self.paths.items():
+            if name not in arrays:
+                path.setData([], [])
+                continue
+            x, y = arrays[name]
+            starts_x.append(x[0])
+            starts_y.append(y[0])
+            if len(x) > MAX_PATH_POINTS:
+                keep = np.unique(np.linspace(0, len(x) - 1, MAX_PATH_POINTS).astype(int))
                 x, y = x[keep], y[keep]
             finite = np.isfinite(x) & np.isfinite(y)
             path.setData(x[finite], y[finite])
-            starts_x.append(x[0])
-            starts_y.append(y[0])
         self.start_marks.setData(starts_x, starts_y)
 
     def path_points(self, name: str) -> tuple[np.ndarray, np.ndarray]:
