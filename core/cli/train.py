@@ -46,7 +46,7 @@ Animator = Callable[[dict[str, list[float]], float, str], None]
 def add_training_options(
     parser: argparse.ArgumentParser,
     epochs_default: int = defaults.DEFAULT_EPOCHS,
-    epochs_help: str = f"full-batch epochs (default: {defaults.DEFAULT_EPOCHS})",
+    epochs_help: str = f"passes over the training rows (default: {defaults.DEFAULT_EPOCHS})",
 ) -> None:
     """Declare the data and training options that `train` and `trace` share (defaults: the request's)."""
     features = ",".join(defaults.DEFAULT_FEATURES)
