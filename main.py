@@ -79,12 +79,12 @@ def _open_window(argv: list[str]) -> int:
     return run_window(argv)
 
 
-def _export_graph(cg, path: str) -> None:
-    """Draw a graph to SVG or PNG with the GUI's renderer (core never imports Qt)."""
+def _export_graph(cg, path: str) -> str | None:
+    """Draw a graph to SVG or PNG with the GUI's renderer (core never imports Qt); a note or None."""
     from gui.graph.export import export_graph
 
     try:
-        export_graph(cg, path)
+        return export_graph(cg, path)
     except ValueError as error:
         raise cli_graph.UsageError(str(error)) from None
 

@@ -26,11 +26,11 @@ _CHUNK = 1 << 20
 UTF8_BOM = "\ufeff"
 
 
-class FileWriteError(ValueError):
-    """A file that could not be written; the message says which and why."""
+class FileWriteError(OSError, ValueError):
+    """A file that could not be written; the message says which and why (str(error))."""
 
 
-class FileReadError(ValueError):
+class FileReadError(OSError, ValueError):
     """A file that could not be read; the message says which and why."""
 
 

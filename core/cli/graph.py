@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-Exporter = Callable[[ComputationGraph, str], None]
+Exporter = Callable[[ComputationGraph, str], "str | None"]  # returns a note for the user, or None
 
 
 def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
@@ -54,7 +54,9 @@ def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
         if args.export:
             if exporter is None:
                 raise UsageError("--export is not available here")
-            exporter(cg, args.export)
+            note = exporter(cg, args.export)
+            if note:
+                print(f"note: {note}", file=sys.stderr)
     except (ParseError, GraphError, UsageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

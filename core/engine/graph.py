@@ -92,12 +92,16 @@ class ComputationGraph:
                 numbers[each] = position
         return numbers[edge]
 
+    MISSING_NAMES_SHOWN = 5
+
     def input_values(self, values: Mapping[str, float] | None = None) -> dict[str, float]:
         """The defaults from the text overridden by `values`; raise GraphError if one is missing."""
         merged = {**self.defaults, **(values or {})}
         missing = [name for name in self.input_nodes if name not in merged]
         if missing:
-            names = ", ".join(missing)
+            names = ", ".join(missing[:self.MISSING_NAMES_SHOWN])
+            if len(missing) > self.MISSING_NAMES_SHOWN:  # 668 names help nobody: a few and the count
+                names += f" and {len(missing) - self.MISSING_NAMES_SHOWN:,} more ({len(missing):,} inputs)"
             raise GraphError(
                 f"no value for input {names}: give one with --set {missing[0]}=VALUE "
                 f"or a line like {missing[0]} = 1"

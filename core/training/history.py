@@ -7,11 +7,14 @@ slices of these buffers to setData, and the CSV export writes them out.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+
+from core.files import atomic_write_text
 
 
 class VariantHistory:
@@ -130,17 +133,18 @@ class TrainingHistory:
             header += [f"{name}_train_mse"]
             header += [f"{name}_w_{feature}" for feature in self.feature_names]
             header += [f"{name}_bias"]
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for row in range(self.epochs_done):
-                cells: list[object] = [row + 1]
-                for name in names:
-                    history = self.variants[name]
-                    if row < history.count:  # a diverged variant stops early: its cells stay empty
-                        cells += [repr(float(history.mse[row]))]
-                        cells += [repr(float(w)) for w in history.weights[row]]
-                        cells += [repr(float(history.bias[row]))]
-                    else:
-                        cells += [""] * (len(self.feature_names) + 2)
-                writer.writerow(cells)
+        handle = io.StringIO(newline="")
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in range(self.epochs_done):
+            cells: list[object] = [row + 1]
+            for name in names:
+                history = self.variants[name]
+                if row < history.count:  # a diverged variant stops early: its cells stay empty
+                    cells += [repr(float(history.mse[row]))]
+                    cells += [repr(float(w)) for w in history.weights[row]]
+                    cells += [repr(float(history.bias[row]))]
+                else:
+                    cells += [""] * (len(self.feature_names) + 2)
+            writer.writerow(cells)
+        atomic_write_text(path, handle.getvalue())  # FileWriteError (an OSError) on failure

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from core.engine.graph import ComputationGraph
+from core.files import FileWriteError
 
 SUFFIXES = (".png", ".svg")
 _application = None  # keeps a QApplication this module had to create alive
@@ -27,11 +28,11 @@ def ensure_application():
     return _application
 
 
-def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0) -> None:
+def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0) -> str | None:
     """Draw an evaluated graph with every value and gradient to PNG (`scale`×) or SVG, by suffix.
 
     Raises ValueError with a message for the user when the suffix is neither .png nor .svg or the
-    file cannot be written.
+    file cannot be written; returns a note when a PNG was scaled down to its size limit.
     """
     path = Path(path)
     if path.is_dir():
@@ -55,9 +56,11 @@ def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0) -> 
         schedule = Schedule(cg)
         view.show_state(schedule.state_at(len(schedule)))
         if suffix == ".png":
-            view.export_png(path, scale)
-        else:
-            view.export_svg(path)
+            return view.export_png(path, scale)
+        view.export_svg(path)
+        return None
+    except FileWriteError as error:
+        raise ValueError(str(error)) from None
     except OSError as error:
         raise ValueError(f"cannot write '{path}': {error}") from None
     finally:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QRes
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
 from core.engine.graph import ComputationGraph
+from core.files import atomic_write_bytes
 from core.engine.layout import Layout
 from core.engine.steps import Schedule, State, start_state
 from core.trace.graph import TensorGraph
@@ -24,6 +25,7 @@ from core.trace import tensor_text
 from gui import theme
 from gui.graph.geometry import NodeTexts, scene_geometry, text_width
 from gui.graph.items import EdgeItem, NodeItem
+from gui.widgets.raster import capped_size, memory_device, png_bytes
 from gui.widgets.svg import begin_svg
 
 Edge = tuple[int, int, int]
@@ -368,22 +370,28 @@ class GraphView(QGraphicsView):
         rect = self._scene.itemsBoundingRect()
         return rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN) if not rect.isEmpty() else rect
 
-    def export_png(self, path: str | Path, scale: float = 2.0) -> None:
-        """Render the whole drawing to a PNG at `scale` pixels per scene pixel; OSError if unwritable."""
+    def export_png(self, path: str | Path, scale: float = 2.0) -> str | None:
+        """Render the whole drawing to a PNG at `scale` pixels per scene pixel, capped at
+        MAX_RASTER_SIDE; return a note when it was scaled down. OSError/ValueError on failure."""
         rect = self.drawing_rect()
-        size = QSize(max(1, math.ceil(rect.width() * scale)), max(1, math.ceil(rect.height() * scale)))
-        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        width, height, _scale, note = capped_size(rect.width(), rect.height(), scale)
+        image = QImage(QSize(width, height), QImage.Format.Format_ARGB32_Premultiplied)
+        if image.isNull():
+            raise OSError(f"not enough memory for a {width:,} × {height:,} px image")
         image.fill(QColor(theme.BACKGROUND))
         painter = QPainter(image)
-        self._render(painter, QRectF(0, 0, size.width(), size.height()), rect)
-        if not image.save(str(path), "PNG"):
-            raise OSError(f"cannot write {path}")
+        self._render(painter, QRectF(0, 0, width, height), rect)
+        atomic_write_bytes(path, png_bytes(image))
+        return note
 
     def export_svg(self, path: str | Path) -> None:
-        """Render the whole drawing to SVG with its text kept as text; OSError if unwritable."""
+        """Render the whole drawing to SVG with its text kept as text; OSError/ValueError on failure."""
         rect = self.drawing_rect()
-        painter, _generator, target = begin_svg(path, rect, "Computation graph")
+        device, data = memory_device()
+        painter, _generator, target = begin_svg(device, rect, "Computation graph")
         self._render(painter, target, rect)
+        device.close()
+        atomic_write_bytes(path, bytes(data.data()))
 
     def _render(self, painter: QPainter, target: QRectF, source: QRectF) -> None:
         """Draw the scene without the user's selection outline, then end the painter."""

@@ -332,13 +332,13 @@ class MainWindow(QMainWindow):
         if not path.lower().endswith(f".{suffix}"):
             path += f".{suffix}"
         try:
-            write(path)
+            note = write(path)  # a note when a PNG was scaled down to its size limit
         except (OSError, ValueError) as error:
             log.warning("Could not export the graph to %s: %s", path, error)
             self.statusBar().showMessage(f"Could not export to {path}: {error}")
             self._show_dialog("Export failed", f"<p>Could not write {escape(path)}:</p><p>{escape(str(error))}</p>")
             return None
-        self.statusBar().showMessage(f"Exported the graph to {path}", 8000)
+        self.statusBar().showMessage(f"Exported the graph to {path}" + (f" ({note})" if note else ""), 15000)
         return path
 
     def export_handout(self, path: str | None = None, with_answers: bool = True) -> str | None:

@@ -1,0 +1,131 @@
+"""Every export is atomic and capped: a full disk is an error with no partial file (issue 14, 1-2)."""
+
+import errno
+import os
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QMessageBox
+
+import main
+from core.engine.graph import build_graph
+from core.files import temp_files_of
+from core.teach.handout import write_handout
+from core.training.history import TrainingHistory
+from gui.widgets import raster
+from gui.widgets.raster import MAX_RASTER_SIDE, capped_size
+
+SUM = "; ".join(f"x{i} = {i}" for i in range(6)) + "; f = " + " + ".join(f"x{i}" for i in range(6))
+
+
+def full_disk(monkeypatch) -> None:
+    """Every os.write fails as on a full file system (after Qt has encoded into memory)."""
+    def write(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", write)
+
+
+def test_capped_size_keeps_the_aspect_and_the_limit():
+    assert capped_size(100, 50, 2.0) == (200, 100, 2.0, None)
+    width, height, scale, note = capped_size(43_304.5, 10_690, 2.0)
+    assert max(width, height) == MAX_RASTER_SIDE and abs(width / height - 43_304.5 / 10_690) < 0.01
+    assert scale < 2.0 and "scaled down to 8,192 × " in note and ".svg" in note
+
+
+@pytest.mark.parametrize("suffix", ["svg", "png"])
+def test_cli_export_on_a_full_disk_fails_with_one_line_and_no_file(tmp_path, monkeypatch, capfd, suffix):
+    target = tmp_path / f"g.{suffix}"
+    full_disk(monkeypatch)
+    status = main.main(["graph", SUM, "--export", str(target)])
+    monkeypatch.undo()
+    out, err = capfd.readouterr()
+    assert status == 2 and err.count("\n") == 1 and err.startswith("error: cannot write")
+    assert "No space left on device" in err and "libpng" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_png_export_is_capped_with_a_note(tmp_path, monkeypatch, capfd):
+    monkeypatch.setattr(raster, "MAX_RASTER_SIDE", 300)
+    target = tmp_path / "g.png"
+    assert main.main(["graph", SUM, "--export", str(target)]) == 0
+    image = QImage(str(target))
+    assert max(image.width(), image.height()) == 300
+    err = capfd.readouterr().err
+    assert err.startswith("note: the drawing would be ") and "scaled down to 300 × " in err
+
+
+@pytest.fixture
+def window(qtbot):
+    from gui.window.main_window import MainWindow
+
+    main_window = MainWindow()
+    qtbot.addWidget(main_window)
+    yield main_window
+    main_window.close()
+
+
+@pytest.mark.parametrize("suffix", ["svg", "png"])
+def test_window_export_on_a_full_disk_says_so_and_leaves_no_file(window, tmp_path, monkeypatch, suffix):
+    target = tmp_path / f"graph.{suffix}"
+    target.write_bytes(b"the previous export")
+    full_disk(monkeypatch)
+    export = window.export_svg if suffix == "svg" else window.export_png
+    assert export(str(target)) is None
+    monkeypatch.undo()
+    assert "Could not export" in window.statusBar().currentMessage()
+    assert "Saved" not in window.statusBar().currentMessage()
+    assert "No space left" in window.findChild(QMessageBox, "infoDialog").text()
+    assert target.read_bytes() == b"the previous export" and temp_files_of(target) == []
+
+
+def test_window_png_export_says_when_it_was_scaled_down(window, tmp_path, monkeypatch):
+    monkeypatch.setattr(raster, "MAX_RASTER_SIDE", 200)
+    path = window.export_png(str(tmp_path / "graph.png"))
+    image = QImage(path)
+    assert max(image.width(), image.height()) == 200
+    assert "scaled down to" in window.statusBar().currentMessage()
+
+
+def test_handout_on_a_full_disk_is_an_error_and_leaves_no_file(tmp_path, monkeypatch):
+    cg = build_graph(SUM).evaluate()
+    full_disk(monkeypatch)
+    with pytest.raises(ValueError, match="No space left on device"):
+        write_handout(cg, tmp_path / "h.md")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_training_csv_on_a_full_disk_is_an_os_error_and_leaves_no_file(tmp_path, monkeypatch):
+    history = TrainingHistory()
+    history.reset(["manual"], 3, ["x1"])
+    history.append({"manual": {"epoch": 1, "mse": np.array([1.0, 0.5]), "weights": np.zeros((2, 1)),
+                               "bias": np.zeros(2), "status": "ok", "active": None}})
+    full_disk(monkeypatch)
+    with pytest.raises(OSError, match="No space left on device"):  # what the Training page catches
+        history.write_csv(tmp_path / "h.csv")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+    history.write_csv(tmp_path / "h.csv")
+    assert (tmp_path / "h.csv").read_text().splitlines()[1:] == ["1,1.0,0.0,0.0", "2,0.5,0.0,0.0"]
+
+
+def test_plot_export_on_a_full_disk_leaves_no_file(qtbot, tmp_path, monkeypatch):
+    import pyqtgraph as pg
+
+    from gui.widgets.plot_export import export_plot
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.plot([1, 2, 3], [3, 1, 2])
+    plot.resize(300, 200)
+    for suffix in ("png", "svg"):
+        full_disk(monkeypatch)
+        with pytest.raises(OSError, match="No space left"):
+            export_plot(plot, tmp_path / f"p.{suffix}", "loss")
+        monkeypatch.undo()
+        assert list(tmp_path.iterdir()) == []
+        export_plot(plot, tmp_path / f"p.{suffix}", "loss")
+        assert (tmp_path / f"p.{suffix}").stat().st_size > 500
+        (tmp_path / f"p.{suffix}").unlink()
