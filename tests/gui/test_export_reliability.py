@@ -15,6 +15,7 @@ from core.teach.handout import write_handout
 from core.training.history import TrainingHistory
 from gui.widgets import raster
 from gui.widgets.raster import MAX_RASTER_SIDE, capped_size
+from tests.gui.test_main_window import window  # noqa: F401  (the fixture: a MainWindow, closed after)
 
 SUM = "; ".join(f"x{i} = {i}" for i in range(6)) + "; f = " + " + ".join(f"x{i}" for i in range(6))
 
@@ -54,16 +55,6 @@ def test_cli_png_export_is_capped_with_a_note(tmp_path, monkeypatch, capfd):
     assert max(image.width(), image.height()) == 300
     err = capfd.readouterr().err
     assert err.startswith("note: the drawing would be ") and "scaled down to 300 × " in err
-
-
-@pytest.fixture
-def window(qtbot):
-    from gui.window.main_window import MainWindow
-
-    main_window = MainWindow()
-    qtbot.addWidget(main_window)
-    yield main_window
-    main_window.close()
 
 
 @pytest.mark.parametrize("suffix", ["svg", "png"])
