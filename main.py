@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.cli import graph as cli_graph, trace as cli_trace, train as cli_train
+from core.cli import desktop as cli_desktop, graph as cli_graph, trace as cli_trace, train as cli_train
 
 from core.project import VERSION as __version__
 
@@ -28,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="backprop-studio",
         description="Backprop Studio: see how backpropagation and PyTorch's autograd work.",
         epilog="Without a command the desktop window opens: backprop-studio [SESSION.json] "
-        "[--quit-after-first-paint] (see backprop-studio --window-help).",
+        "[--quit-after-first-paint] (see backprop-studio --window-help). "
+        "backprop-studio --install-desktop-entry adds it to the desktop's menu "
+        "(--uninstall-desktop-entry removes it).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ArgumentParser)
@@ -53,6 +55,11 @@ HEADLESS_COMMANDS = ("graph", "train", "trace")
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command; return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in (cli_desktop.INSTALL_FLAG, cli_desktop.UNINSTALL_FLAG):
+        if len(argv) > 1:
+            sys.stderr.write(f"error: {argv[0]} takes no other arguments\n")
+            return 2
+        return cli_desktop.main(argv[0])
     if not argv or (argv[0] not in HEADLESS_COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         return _open_window(argv)  # the window takes its own options: a session file, ...
     parser = build_parser()

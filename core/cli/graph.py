@@ -11,7 +11,8 @@ from core.engine import explain
 from core.formatting import fmt
 from core.engine.graph import ComputationGraph, GraphError, build_graph
 from core.engine.graph_json import graph_to_dict
-from core.engine.parse import ParseError
+from core.engine.parse import MAX_CHARACTERS, ParseError
+from core.files import FileReadError, read_stream_limited, strip_bom
 from core.teach.presets import BY_KEY
 
 
@@ -77,7 +78,20 @@ def _source(args: argparse.Namespace) -> str:
         return BY_KEY[args.preset].source
     if args.source is None:
         raise UsageError("no formula given: try  graph 'relu(w*x + b)' --set x=3 w=2 b=1")
-    return sys.stdin.read() if args.source == "-" else args.source
+    return _read_stdin() if args.source == "-" else args.source
+
+
+def _read_stdin() -> str:
+    """The formula from standard input, read up to a bound (`graph - < /dev/zero` must end)."""
+    limit = 4 * MAX_CHARACTERS  # UTF-8 takes at most 4 bytes a character
+    try:
+        data = read_stream_limited(sys.stdin.buffer, limit, what="formula on standard input")
+    except FileReadError as error:
+        raise UsageError(f"{error} (a formula has at most {MAX_CHARACTERS:,} characters)") from None
+    try:
+        return strip_bom(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UsageError("the formula on standard input is not UTF-8 text") from None
 
 
 def _values(assignments: list[str], cg: ComputationGraph) -> dict[str, float]:

@@ -144,6 +144,8 @@ def _as_json(result: Any) -> dict[str, Any]:
             "train_mse": reference.train_mse,
             "weights": reference.weights,
             "bias": reference.bias,
+            "collinear": reference.collinear,
+            "rank": reference.rank,
         },
     }
 
@@ -169,6 +171,8 @@ def _report(result: Any, source: str) -> str:
             f"Status: {outcome.detail}",
         ]
     lines += ["", *_table(result)]
+    if result.closed_form.collinear:
+        lines.append(f"note: {result.closed_form.collinear_note()}")
     return "\n".join(lines)
 
 

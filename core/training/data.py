@@ -13,6 +13,8 @@ from typing import Any, Sequence
 
 DEFAULT_FEATURES = ("x1", "x2")
 DEFAULT_TARGET = "y"
+HEADER_BYTES = 1 << 20  # the header line is read on its own to check its names
+FLOAT32_MAX = 3.4028234663852886e38  # the largest float32: training computes in float32
 
 
 class DataError(ValueError):
@@ -72,8 +74,7 @@ def load_table(
     if path.is_dir():
         raise DataError(f"{path}: is a folder, not a CSV file")
     try:
-        if path.stat().st_size == 0:
-            raise DataError(f"{name}: the file is empty")
+        _check_regular_with_unique_header(path, name)
         # low_memory=False: parse each column in one piece, so a stray word deep in a big
         # file gives one clear message instead of a mixed-type warning.
         frame = pd.read_csv(path, low_memory=False)
@@ -146,6 +147,11 @@ def prepare(
 
     mu, sigma = X_train.mean(dim=0), X_train.std(dim=0)
     for column, spread in zip(table.feature_names, sigma.tolist()):
+        if not math.isfinite(spread):
+            raise DataError(
+                f"{Path(table.source).name}: column '{column}' spreads too widely for float32 "
+                f"(its standard deviation overflows): rescale it, e.g. to other units"
+            )
         if not spread > 0:
             raise DataError(
                 f"{Path(table.source).name}: column '{column}' has the same value in every "
@@ -178,6 +184,37 @@ def load_prepared(
 ) -> PreparedData:
     """load_table then prepare, in one call."""
     return prepare(load_table(path, features, target), shift, seed, test_fraction)
+
+
+def _check_regular_with_unique_header(path: Path, name: str) -> None:
+    """Refuse pipes and devices (they would block or never end), empty files, and a header that
+    names a column twice (pandas would silently rename the second `x1` to `x1.1`)."""
+    import csv
+    import io
+    import stat
+
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise DataError(f"{path}: not a regular file (a pipe or a device): choose a CSV file")
+    with open(path, "rb") as handle:  # /proc files report size 0: read instead of trusting it
+        head = handle.read(HEADER_BYTES)
+    if not head.strip():
+        raise DataError(f"{name}: the file is empty")
+    text = head.decode("utf-8-sig", errors="replace")
+    header = next(csv.reader(io.StringIO(text.splitlines()[0] if text.splitlines() else "")), [])
+    seen: dict[str, int] = {}
+    for cell in (cell.strip() for cell in header):
+        if cell:
+            seen[cell] = seen.get(cell, 0) + 1
+    repeated = [column for column, count in seen.items() if count > 1]
+    if repeated:
+        listing = ", ".join(f"'{_cut(column)}'" for column in repeated[:5])
+        raise DataError(f"{name}: the header names column {listing} more than once: "
+                        "each column needs its own name")
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    """Quoted input cut to about `limit` characters (a 100 MB cell is not worth echoing)."""
+    return text if len(text) <= limit else f"{text[:limit - 20]}… ({len(text):,} characters)"
 
 
 def _check_column_choice(features: Sequence[str], target: str) -> tuple[tuple[str, ...], str]:
@@ -230,10 +267,13 @@ def _numeric_columns(frame: Any, columns: list[str], name: str) -> Any:
             numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
             non_numeric = np.isnan(numbers) & ~missing
         infinite = np.isinf(numbers)
+        # Training computes in float32: 1e300 would become inf there and be misreported later
+        too_large = ~infinite & (np.abs(np.nan_to_num(numbers)) > FLOAT32_MAX)
         for mask, what in (
             (missing, "a missing value"),
             (non_numeric, "a value that is not a number: {value!r}"),
             (infinite, "a value that is not a finite number: {value!r}"),
+            (too_large, "{value} is beyond float32's range (at most 3.4e38), which training computes in"),
         ):
             if mask.any():
                 first = int(mask.argmax())
@@ -242,7 +282,7 @@ def _numeric_columns(frame: Any, columns: list[str], name: str) -> Any:
     if problems:
         row, _, column, what, count, value = min(problems, key=lambda item: item[:2])
         more = f" ({count} such cells in this column)" if count > 1 else ""
-        text = what.format(value=str(value))
+        text = what.format(value=_cut(str(value)))
         # Row 1 is the first data row, which is line 2 of the file (after the header).
         raise DataError(f"{name}: column '{column}', row {row + 1} (line {row + 2}): {text}{more}")
     return np.column_stack(arrays)

@@ -388,7 +388,7 @@ class TrainingPage(QWidget):
     def _run_started(self, info: dict) -> None:
         self.closed_form = info["closed_form"]
         optimum = self.closed_form["train_mse"]
-        self.overlay.set_optimum(optimum)
+        self.overlay.set_optimum(optimum, self.closed_form.get("note", ""))
         for name in self.history.variants:
             self.cards[name].set_optimum(optimum)
         self.data_view.reset(info["sample_targets"], tuple(self.history.variants))

@@ -63,7 +63,7 @@ def test_json_output_is_strict_and_has_the_documented_shape():
         assert outcome["status"] == "ok"
         assert len(outcome["history"]) == 30 and len(outcome["weights"]) == 2
         assert outcome["train_mse"] == outcome["history"][-1]
-    assert set(result["closed_form"]) == {"train_mse", "weights", "bias"}
+    assert set(result["closed_form"]) == {"train_mse", "weights", "bias", "collinear", "rank"}
     assert result["closed_form"]["train_mse"] < result["variants"]["manual"]["train_mse"]
 
 
