@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import benchmarks.common  # noqa: E402,F401  (on import: temporary settings, data and cache folders)
+
 PROBE_MS = 10
 WINDOW_SIZE = (1600, 1000)
 
