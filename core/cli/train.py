@@ -64,7 +64,6 @@ def add_training_options(
 def run(args: argparse.Namespace) -> int:
     """Train as the options ask and print the report; return 0, or 2 for bad data or options."""
     from core.training.data import DataError
-    from core.training.run import train
 
     try:
         config = config_from_args(args, _name_list(args.variants, "variant"))
@@ -80,12 +79,56 @@ def run(args: argparse.Namespace) -> int:
     # The tensors are tiny: extra threads only add hand-offs, and on a 2-core machine with
     # anything else running they made an epoch 20-70x slower (measured: 0.1-0.2 ms -> 4-16 ms).
     torch.set_num_threads(1)
-    result = train(prepared, config)
+    result, interrupted = _train_interruptibly(prepared, config)
     if args.json:
         print(json.dumps(json_safe(_as_json(result)), allow_nan=False, indent=2))
     else:
         print(_report(result, table.source))
+    if interrupted:
+        print(f"error: interrupted (Ctrl+C) after epoch {max(len(v.history) for v in result.variants.values())}"
+              f" of {config.epochs}: the results above are those so far", file=sys.stderr)
+        return 130
     return 0
+
+
+def _train_interruptibly(prepared: Any, config: Any) -> tuple[Any, bool]:
+    """Train with a progress bar on a terminal; the first Ctrl+C stops after the current epoch
+    and keeps the results so far, a second one interrupts at once. Returns (result, interrupted)."""
+    import signal
+    import threading
+
+    from core.cli.progress import ProgressBar
+    from core.training.run import TrainingRun
+
+    run = TrainingRun(prepared, config)
+    asked: list[bool] = []
+
+    def on_sigint(_number, _frame) -> None:
+        if asked:
+            raise KeyboardInterrupt
+        asked.append(True)
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    bar = ProgressBar(config.epochs, sys.stderr) if _is_terminal(sys.stderr) else None
+    try:
+        for _batch in run.epochs(should_stop=lambda: bool(asked)):
+            if bar is not None:
+                bar.update(run.epoch)
+    finally:
+        if bar is not None:
+            bar.close()
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    return run.result(), bool(asked)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream: not a terminal
+        return False
 
 
 def config_from_args(args: argparse.Namespace, variants: list[str]) -> Any:
