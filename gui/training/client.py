@@ -231,14 +231,12 @@ class TrainingClient(QObject):
 
     def _unresponsive(self) -> None:
         """The watchdog fired: the process said nothing for too long. End it without waiting."""
-        process, conn = self._process, self._conn
-        if process is None:
+        seconds = self._watchdog.interval() / 1000
+        taken = self._take_process()
+        if taken is None:
             return
-        was_running = self._running
-        self._running = False
-        self._forget_process()
+        process, conn, _was_running = taken
         _kill_now(process, conn)
-        seconds = ANSWER_TIMEOUT_SECONDS if was_running or self._ready else IMPORT_TIMEOUT_SECONDS
         log.warning("The training process did not answer for %.0f s and was ended", seconds)
         self.died.emit(f"The training process stopped answering (nothing for {seconds:.0f} s), "
                        "so it was ended.")
@@ -270,16 +268,23 @@ class TrainingClient(QObject):
 
     def _process_died(self) -> None:
         """The pipe closed without a quit: collect the process and say how it ended."""
-        process, conn = self._process, self._conn
-        if process is None:
+        taken = self._take_process()
+        if taken is None:
             return
-        was_running = self._running
-        self._running = False
-        self._forget_process()
+        process, conn, was_running = taken
         how = _exit_description(_end_process(process, conn, 1.0))
         during = " during training" if was_running else ""
         log.warning("The training process stopped unexpectedly%s (%s)", during, how)
         self.died.emit(f"The training process stopped unexpectedly{during} ({how}).")
+
+    def _take_process(self) -> tuple[Any, Any, bool] | None:
+        """Detach the process and pipe from this client: (process, conn, was a run going), or None."""
+        process, conn, was_running = self._process, self._conn, self._running
+        if process is None:
+            return None
+        self._running = False
+        self._forget_process()
+        return process, conn, was_running
 
     def _forget_process(self) -> None:
         self._watchdog.stop()
