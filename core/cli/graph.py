@@ -8,7 +8,7 @@ import sys
 from typing import Callable
 
 from core.engine import explain
-from core.formatting import fmt
+from core.formatting import fmt, shorten
 from core.engine.graph import ComputationGraph, GraphError, build_graph
 from core.engine.graph_json import graph_to_dict
 from core.engine.parse import MAX_CHARACTERS, ParseError
@@ -99,14 +99,14 @@ def _values(assignments: list[str], cg: ComputationGraph) -> dict[str, float]:
     for item in assignments:
         name, equals, text = (part.strip() for part in item.partition("="))
         if not equals or not name:
-            raise UsageError(f"--set expects NAME=VALUE, got '{item}'")
+            raise UsageError(f"--set expects NAME=VALUE, got '{shorten(item)}'")
         if name not in cg.input_nodes:
             known = ", ".join(cg.inputs) or "none"
             raise UsageError(f"--set {item}: the formula has no input named '{name}' (its inputs: {known})")
         try:
             values[name] = float(text)
         except ValueError:
-            raise UsageError(f"--set {item}: '{text}' is not a number") from None
+            raise UsageError(f"--set {shorten(item)}: '{shorten(text)}' is not a number") from None
     return values
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from core.formatting import shorten
+
 DEFAULT_FEATURES = ("x1", "x2")
 DEFAULT_TARGET = "y"
 HEADER_BYTES = 1 << 20  # the header line is read on its own to check its names
@@ -207,14 +209,9 @@ def _check_regular_with_unique_header(path: Path, name: str) -> None:
             seen[cell] = seen.get(cell, 0) + 1
     repeated = [column for column, count in seen.items() if count > 1]
     if repeated:
-        listing = ", ".join(f"'{_cut(column)}'" for column in repeated[:5])
+        listing = ", ".join(f"'{shorten(column)}'" for column in repeated[:5])
         raise DataError(f"{name}: the header names column {listing} more than once: "
                         "each column needs its own name")
-
-
-def _cut(text: str, limit: int = 80) -> str:
-    """Quoted input cut to about `limit` characters (a 100 MB cell is not worth echoing)."""
-    return text if len(text) <= limit else f"{text[:limit - 20]}… ({len(text):,} characters)"
 
 
 def _check_column_choice(features: Sequence[str], target: str) -> tuple[tuple[str, ...], str]:
@@ -282,7 +279,7 @@ def _numeric_columns(frame: Any, columns: list[str], name: str) -> Any:
     if problems:
         row, _, column, what, count, value = min(problems, key=lambda item: item[:2])
         more = f" ({count} such cells in this column)" if count > 1 else ""
-        text = what.format(value=_cut(str(value)))
+        text = what.format(value=shorten(str(value)))
         # Row 1 is the first data row, which is line 2 of the file (after the header).
         raise DataError(f"{name}: column '{column}', row {row + 1} (line {row + 2}): {text}{more}")
     return np.column_stack(arrays)

@@ -29,7 +29,7 @@ ACTIVATION_CHOICES = [
     ("relu", "ReLU"),
     ("none", "none (linear)"),
 ]
-MAX_EPOCHS = 1_000_000
+from core.training.run import MAX_EPOCHS  # noqa: E402  (the one bound, shared with the command line)
 MAX_SEED = 2**31 - 1  # QSpinBox holds a C int
 FIELD_MIN_WIDTH = 96
 

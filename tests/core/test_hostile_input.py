@@ -134,3 +134,8 @@ def test_collinear_features_get_the_minimum_norm_optimum(tmp_path, capsys):
 def test_independent_features_are_not_called_collinear(capsys):
     assert main.main(["train", "--epochs", "3", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["closed_form"]["collinear"] is False
+
+
+def test_a_huge_set_value_is_echoed_cut_short(capsys):
+    err = one_error(capsys, main.main(["graph", "x*2", "--set", "x=" + "z" * 100_000]))
+    assert len(err) < 300 and "(100,002 characters)" in err and "is not a number" in err
