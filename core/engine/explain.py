@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from core.engine import ops
 from core.formatting import fmt
-from core.engine.graph import ComputationGraph
+from core.engine.graph import ComputationGraph, EdgePath
 
 MAX_LISTED_TERMS = 8
 MAX_EXPANDED_PATHS = 6
@@ -115,7 +115,7 @@ def derivation(cg: ComputationGraph, input_name: str) -> str:
         return f"{head} = 1 (the output itself)"
     if not cg.reaches_output(node_id):
         return f"{head} = 0 ({input_name} does not feed {out})"
-    paths = _paths_to_output(cg, node_id, MAX_EXPANDED_PATHS)
+    paths = cg.paths_to_output(node_id, MAX_EXPANDED_PATHS, keep=MAX_LISTED_TERMS)
     grad = fmt(cg.grad(node_id))
     if paths is None:  # too many paths to spell out: one level of the chain rule instead
         uses = cg.carrying_out_edges(node_id)
@@ -129,37 +129,28 @@ def derivation(cg: ComputationGraph, input_name: str) -> str:
         )
     symbolic, numeric = [], []
     for path in paths:  # each path runs from the input to the output; write it output first
-        edges = list(reversed(path))
+        edges = _shown_edges(path)
         factors = [partial(symbol(cg, t), symbol(cg, s)) for s, t, _ in edges]
-        if len(edges) == 1 and len(paths) > 1:  # the local ∂f/∂x, not the total it is part of
+        if path.length == 1 and len(paths) > 1:  # the local ∂f/∂x, not the total it is part of
             factors = [f"{factors[0]} (direct edge)"]
-        symbolic.append(_product(factors))
-        numeric.append(_product([factor(cg.edge(e)["local_grad"]) for e in edges]))
-    if len(paths) == 1 and len(paths[0]) == 1:
+        symbolic.append(_product(factors, path.length))
+        numeric.append(_product([factor(cg.edge(e)["local_grad"]) for e in edges], path.length))
+    if len(paths) == 1 and paths[0].length == 1:
         return f"{head} = {grad} (one edge: just the local derivative)"
     if len(paths) == 1:
         return f"{head} = {symbolic[0]} = {numeric[0]} = {grad}"
     return f"{head} = {' + '.join(symbolic)} = {' + '.join(numeric)} = {grad}"
 
 
-def _product(factors: list[str]) -> str:
-    """`a · b · c`, shortened to `a · b · … · z (n factors)` for long chains."""
-    if len(factors) <= MAX_LISTED_TERMS:
+def _product(factors: list[str], count: int) -> str:
+    """`a · b · c`, shortened to `a · b · … · y · z (n factors)` for chains longer than the list shows."""
+    if count <= MAX_LISTED_TERMS:
         return " · ".join(factors)
-    return f"{' · '.join(factors[:2])} · … · {' · '.join(factors[-2:])} ({len(factors)} factors)"
+    return f"{' · '.join(factors[:2])} · … · {' · '.join(factors[-2:])} ({count} factors)"
 
 
-def _paths_to_output(cg: ComputationGraph, start: int, limit: int) -> list[list] | None:
-    """Every edge path from `start` to the output, or None if there are more than `limit`."""
-    paths: list[list] = []
-    stack: list[tuple[int, list]] = [(start, [])]
-    while stack:
-        node_id, path = stack.pop()
-        if node_id == cg.output:
-            paths.append(path)
-            if len(paths) > limit:
-                return None
-            continue
-        for edge in reversed(cg.carrying_out_edges(node_id)):
-            stack.append((edge[1], path + [edge]))
-    return paths
+def _shown_edges(path: EdgePath) -> list[tuple[int, int, int]]:
+    """The edges of a path that its product shows, output first: all, or the two at each end."""
+    if path.length <= MAX_LISTED_TERMS:
+        return list(reversed(path.first))
+    return [*reversed(path.last[-2:]), *reversed(path.first[:2])]

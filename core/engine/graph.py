@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 import networkx as nx
 
@@ -26,6 +26,23 @@ _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 class GraphError(ValueError):
     """Input values that do not fit the graph (a missing value, an unknown name)."""
+
+
+class EdgePath(NamedTuple):
+    """A path of edges towards the output, kept short: its length and its first and last few edges.
+
+    A caption shows only the ends of a long chain, so keeping every edge of every path would cost
+    quadratic memory and time for nothing (a 5,000-term sum has 5,000 paths up to 5,000 long).
+    """
+
+    length: int
+    first: tuple  # the first `keep` edges (all of them when the path is short)
+    last: tuple  # the last `keep` edges
+
+    def prepend(self, edge: tuple[int, int, int], keep: int) -> "EdgePath":
+        """This path with `edge` in front of it."""
+        last = self.last if self.length >= keep else (edge, *self.last)
+        return EdgePath(self.length + 1, (edge, *self.first[: keep - 1]), last)
 
 
 @dataclass
@@ -91,6 +108,30 @@ class ComputationGraph:
             for position, each in enumerate(self.carrying_out_edges(edge[0]), start=1):
                 numbers[each] = position
         return numbers[edge]
+
+    def paths_to_output(self, start: int, limit: int, keep: int) -> list[EdgePath] | None:
+        """Every edge path from `start` to the output (as EdgePath), or None if there are more than `limit`.
+
+        Computed once for all nodes, output first, each from its successors' paths: linear in
+        the edges (times `limit` and `keep`), where walking every path from every input was cubic.
+        """
+        key = ("paths_to_output", limit, keep)
+        table = self.graph.graph.get(key)
+        if table is None:
+            table = {self.output: [EdgePath(0, (), ())]}
+            for node_id in reversed(self.nodes):
+                if node_id == self.output or not self.reaches_output(node_id):
+                    continue
+                paths: list[EdgePath] | None = []
+                for edge in self.carrying_out_edges(node_id):
+                    rest = table[edge[1]]
+                    if rest is None or len(paths) + len(rest) > limit:
+                        paths = None
+                        break
+                    paths += [path.prepend(edge, keep) for path in rest]
+                table[node_id] = paths
+            self.graph.graph[key] = table
+        return table[start]
 
     def input_values(self, values: Mapping[str, float] | None = None) -> dict[str, float]:
         """The defaults from the text overridden by `values`; raise GraphError if one is missing."""
