@@ -208,6 +208,11 @@ def _startup_rows(startup: dict) -> list[tuple[str, ...]]:
          f"{startup['startup_ratio']:.2f}x ({_ms(startup['window_first_paint_s'])} / "
          f"{_ms(startup['baseline_imports_s'])}, medians of {startup['runs']})",
          f"<= {startup['startup_target']:.2f}x", _verdict(startup["startup_ratio"] <= startup["startup_target"])),
+        ("Start-up, the last session ended on the Training tab",
+         f"{startup['startup_training_tab_ratio']:.2f}x ({_ms(startup['window_training_tab_first_paint_s'])} / "
+         f"{_ms(startup['baseline_imports_s'])})",
+         f"<= {startup['startup_target']:.2f}x",
+         _verdict(startup["startup_training_tab_ratio"] <= startup["startup_target"])),
         ("Start-up: window imports torch or pandas", ", ".join(imports) or "neither", "neither",
          _verdict(not imports)),
     ]
