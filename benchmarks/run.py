@@ -6,6 +6,8 @@ Each benchmark runs in a fresh Python process (benchmarks.common.run_isolated), 
 another so they never compete for the two cores, and reports its own peak memory (ru_maxrss):
   startup        bench_startup.run: first paint of the window against importing the heavy stack
   graph          bench_graph.run: build + layout + schedule + drawing at 10/100/1,000 nodes; frames
+  formula        bench_formula.run: the `graph` text report's growth at two sizes; opening a
+                 5,000-term formula (core stages, and the Graph page at two sizes)
   training       training_overhead below: bench_training's engine against plain loops
   training_page  training_page below, once benchmarks/bench_training_page.py exists (picked up
                  by name): event-loop lateness during a full-speed four-variant run on the real
@@ -32,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import fmt_ms, run_isolated, table  # noqa: E402
 
-PARTS = ("startup", "graph", "training", "training_page")
+PARTS = ("startup", "graph", "formula", "training", "training_page")
 TRAINING_PAGE_MODULE = "bench_training_page"
 NOT_BUILT = "n/a (training page not yet built)"
 TRAINING_TARGET = 1.10
@@ -182,6 +184,8 @@ def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | Non
         if sizes:
             options["sizes"] = sizes
         timed("graph", "bench_graph", options)
+    if "formula" in parts:
+        timed("formula", "bench_formula", {"quick": quick})
     if "training" in parts:
         timed("training", "run", {"quick": quick, "epochs": epochs}, function="training_overhead")
     if "training_page" in parts:
@@ -238,6 +242,26 @@ def _graph_rows(graph: dict) -> list[tuple[str, ...]]:
     return rows
 
 
+def _formula_rows(formula: dict) -> list[tuple[str, ...]]:
+    small, large = formula["report_sizes"]
+    gui_small, gui_large = formula["open_gui_terms"]
+    target = formula["open_target_s"]
+    stages = ", ".join(f"{stage} {_ms(formula[f'open_core_{stage}_s'])}"
+                       for stage in ("build", "evaluate", "layout", "schedule", "state"))
+    return [
+        (f"graph text report, {small:,} -> {large:,} distinct inputs",
+         f"{formula['report_growth']:.1f}x ({_ms(formula['report_small_s'])} -> {_ms(formula['report_large_s'])}; "
+         f"linear = {formula['report_size_ratio']:.0f}x)",
+         f"<= {formula['report_target']:.0f}x", _verdict(formula["report_growth"] <= formula["report_target"])),
+        (f"Opening a {formula['open_terms']:,}-term formula: core",
+         f"{_ms(formula['open_core_s'])} ({stages})", f"< {target:.0f} s",
+         _verdict(formula["open_core_s"] < target)),
+        (f"Opening a formula in the Graph page, {gui_small:,} -> {gui_large:,} terms",
+         f"{_ms(formula['open_gui_small_s'])} -> {_ms(formula['open_gui_large_s'])} ({formula['open_gui_growth']:.1f}x)",
+         f"< {target:.0f} s", _verdict(formula["open_gui_large_s"] < target)),
+    ]
+
+
 def _training_rows(training: dict) -> list[tuple[str, ...]]:
     suffix = "_engine_over_bare"
     ratios = {key[: -len(suffix)]: value for key, value in training.items() if key.endswith(suffix)}
@@ -276,7 +300,7 @@ def _memory_row(results: dict) -> tuple[str, ...]:
     startup = results.get("startup", {})
     if "window_peak_rss_mb" in startup:
         parts.append(f"window {startup['window_peak_rss_mb']:.0f} MB")
-    for key, label in (("graph", "graph bench"), ("training", "training bench"), ("training_page", "training page")):
+    for key, label in (("graph", "graph bench"), ("formula", "formula bench"), ("training", "training bench"), ("training_page", "training page")):
         part = results.get(key, {})
         if "peak_rss_mb" in part:
             parts.append(f"{label} {part['peak_rss_mb']:.0f} MB")
@@ -290,7 +314,8 @@ def _memory_row(results: dict) -> tuple[str, ...]:
 def report(results: dict) -> str:
     """One table: every figure, its target and whether it was met; the machine underneath."""
     rows: list[tuple[str, ...]] = []
-    for key, make_rows in (("startup", _startup_rows), ("graph", _graph_rows), ("training", _training_rows),
+    for key, make_rows in (("startup", _startup_rows), ("graph", _graph_rows), ("formula", _formula_rows),
+                           ("training", _training_rows),
                            ("training_page", _training_page_rows)):
         part = results.get(key)
         if part is None:

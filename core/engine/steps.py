@@ -145,12 +145,13 @@ class Schedule(StepReplay):
                 ))
             if cg.node(node_id)["kind"] != "op":
                 continue
+            detail = ""  # the node's rule, written once for all its in-edges
             for edge in cg.in_edges(node_id):
                 if cg.differentiable(edge[0]):
+                    detail = detail or ("upstream gradient × local derivative = contribution.   "
+                                        + explain.rule_of(cg, node_id))
                     steps.append(Step(
-                        "backward", explain.chain_sentence(cg, edge), node=edge[0], edge=edge,
-                        detail="upstream gradient × local derivative = contribution.   "
-                        + explain.rule_of(cg, node_id),
+                        "backward", explain.chain_sentence(cg, edge), node=edge[0], edge=edge, detail=detail,
                     ))
         return steps
 
