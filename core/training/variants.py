@@ -19,7 +19,19 @@ ACTIVATIONS = ("relu", "none")
 
 def gradient_norm(*gradients: torch.Tensor) -> float:
     """Euclidean length of all gradient entries together, as a Python float."""
-    return math.hypot(*(value for g in gradients for value in g.view(-1).tolist()))
+    values: list[float] = []
+    for g in gradients:  # tolist() of the tensor as it is: a view(-1) every epoch costs more than the sum
+        nested = g.tolist()
+        if not isinstance(nested, list):
+            values.append(nested)  # a 0-dim tensor
+        elif g.dim() == 1:
+            values += nested
+        elif g.dim() == 2:
+            for row in nested:
+                values += row
+        else:
+            values += g.reshape(-1).tolist()
+    return math.hypot(*values)
 
 
 class Variant:
