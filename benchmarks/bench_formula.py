@@ -35,7 +35,7 @@ cpu_clock = time.process_time
 
 REPORT_SIZES, QUICK_REPORT_SIZES = (1000, 5000), (500, 2500)
 OPEN_TERMS = 5000
-GUI_TERMS, QUICK_GUI_TERMS = (500, 5000), (200, 1000)
+GUI_TERMS, QUICK_GUI_TERMS = (500, 5000), (100, 500)
 REPORT_TARGET = 8.0  # growth for 5x the inputs: linear 5, n log n ~6.3, quadratic 25, cubic 125
 OPEN_TARGET_S = 1.0
 PAGE_SIZE = (1400, 900)

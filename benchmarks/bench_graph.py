@@ -198,7 +198,7 @@ def run(quick: bool = False, sizes: list[int] | tuple[int, ...] = SIZES, repeats
     """
     qt_application()
     repeats = repeats or (1 if quick else 5)
-    frames = frames or (150 if quick else 600)
+    frames = frames or (80 if quick else 600)
     measure_build(10, seed=99)  # warm-up: fonts, glyph caches, first-use imports
     runs: dict[int, list[dict[str, float]]] = {nodes: [] for nodes in sizes}
     for round_ in range(max(repeats, 3)):
@@ -247,7 +247,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="one program per size, fewer frames")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="node counts, comma-separated")
     parser.add_argument("--repeats", type=int, help="seeded programs per size (default 5, quick 1; >= 3 up to 100 nodes)")
-    parser.add_argument("--frames", type=int, help="animation frames (default 600, quick 150)")
+    parser.add_argument("--frames", type=int, help="animation frames (default 600, quick 80)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]

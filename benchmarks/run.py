@@ -38,6 +38,7 @@ PARTS = ("startup", "graph", "formula", "training", "training_page")
 TRAINING_PAGE_MODULE = "bench_training_page"
 NOT_BUILT = "n/a (training page not yet built)"
 TRAINING_TARGET = 1.10
+QUICK_PAGE_EPOCHS = 200
 
 
 def machine() -> dict[str, object]:
@@ -77,7 +78,7 @@ def training_overhead(quick: bool = False, epochs: int | None = None) -> dict[st
     from benchmarks import bench_training
 
     torch.set_num_threads(1)  # as bench_training, the command line and the training process do
-    epochs = epochs or (300 if quick else 3000)
+    epochs = epochs or (200 if quick else 3000)
     prepared = bench_training.load_prepared(bench_training.BUNDLED)
     result: dict[str, float] = {"epochs": epochs, "training_target": TRAINING_TARGET}
     for name in bench_training.VARIANT_NAMES:
@@ -86,6 +87,12 @@ def training_overhead(quick: bool = False, epochs: int | None = None) -> dict[st
             result[f"{name}_{loop}_us"] = value * 1e6
         result[f"{name}_engine_over_bare"] = seconds["engine"] / seconds["bare"]
         result[f"{name}_engine_over_notebook"] = seconds["engine"] / seconds["notebook"]
+    if quick and training_page_available():
+        # The training page's baseline (its plain loops), measured here where torch is already
+        # imported: the page part then needs no baseline process of its own (~2 s of torch import).
+        page_bench = importlib.import_module(f"benchmarks.{TRAINING_PAGE_MODULE}")
+        wall, cpu = page_bench.plain_loops_times(QUICK_PAGE_EPOCHS)
+        result.update(page_baseline_epochs=QUICK_PAGE_EPOCHS, page_baseline_s=wall, page_baseline_cpu_s=cpu)
     return result
 
 
@@ -94,23 +101,26 @@ def training_page_available() -> bool:
     return importlib.util.find_spec(f"benchmarks.{TRAINING_PAGE_MODULE}") is not None
 
 
-def training_page(quick: bool = False, epochs: int | None = None, runs: int | None = None) -> dict[str, object]:
+def training_page(quick: bool = False, epochs: int | None = None, runs: int | None = None,
+                  baseline: list[float] | None = None) -> dict[str, object]:
     """bench_training_page's figures: its `run()` if it has one, else its own steps, composed here.
 
     The steps are those of its main(): the real window with the training page, a full-speed
-    four-variant run under a 10 ms probe timer, then the plain loops as the baseline.
+    four-variant run under a 10 ms probe timer, then the plain loops as the baseline, unless
+    `baseline` gives them already ([wall, CPU] seconds for `epochs`, from the training part).
     """
     page_bench = importlib.import_module(f"benchmarks.{TRAINING_PAGE_MODULE}")
-    epochs = epochs or (200 if quick else 3000)
+    epochs = epochs or (QUICK_PAGE_EPOCHS if quick else 3000)
     runs = runs or (1 if quick else 2)
     if hasattr(page_bench, "run"):
         parameters = inspect.signature(page_bench.run).parameters
         options = {"quick": quick, "epochs": epochs, "runs": runs}
         return dict(page_bench.run(**{k: v for k, v in options.items() if k in parameters}))
-    return _training_page_from_steps(page_bench, epochs, runs)
+    return _training_page_from_steps(page_bench, epochs, runs, baseline)
 
 
-def _training_page_from_steps(page_bench, epochs: int, runs: int) -> dict[str, object]:
+def _training_page_from_steps(page_bench, epochs: int, runs: int,
+                              baseline: list[float] | None = None) -> dict[str, object]:
     import statistics
     import tempfile
 
@@ -143,7 +153,7 @@ def _training_page_from_steps(page_bench, epochs: int, runs: int) -> dict[str, o
     pages, baselines, baseline_cpus = [], [], []
     for _ in range(runs):
         pages.append(page_bench.page_run(page, epochs))
-        wall, cpu = page_bench.baseline_times(epochs)
+        wall, cpu = baseline or page_bench.baseline_times(epochs)  # (wall, CPU) from the training part
         baselines.append(wall)
         baseline_cpus.append(cpu)
     page.shutdown()
@@ -186,9 +196,11 @@ def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | Non
     results: dict[str, object] = {"quick": quick, "machine": machine()}
 
     def timed(part: str, module: str, options: dict, function: str = "run") -> None:
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), _children_cpu()
         results[part] = run_isolated(module, options, function=function)
         results[part]["seconds"] = time.perf_counter() - began
+        # CPU of the part's processes (those reaped): where --quick's time goes, whatever the load
+        results[part]["cpu_seconds"] = _children_cpu() - cpu_began
 
     if "startup" in parts:
         timed("startup", "bench_startup", {"quick": quick, "runs": startup_runs})
@@ -203,11 +215,26 @@ def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | Non
         timed("training", "run", {"quick": quick, "epochs": epochs}, function="training_overhead")
     if "training_page" in parts:
         if training_page_available():
-            timed("training_page", "run", {"quick": quick}, function="training_page")
+            options = {"quick": quick}
+            training = results.get("training", {})
+            if training.get("page_baseline_epochs") == QUICK_PAGE_EPOCHS and quick:
+                options["baseline"] = [training["page_baseline_s"], training["page_baseline_cpu_s"]]
+            timed("training_page", "run", options, function="training_page")
         else:
             results["training_page"] = {"status": NOT_BUILT}
     results["seconds"] = time.perf_counter() - started
     return results
+
+
+def _durations(results: dict) -> str:
+    """Wall and CPU seconds of each part: `graph 9/8 s` (wall/CPU)."""
+    parts = [(key, results[key]) for key in PARTS if isinstance(results.get(key), dict) and "seconds" in results[key]]
+    return "wall/CPU: " + ", ".join(f"{key} {part['seconds']:.0f}/{part.get('cpu_seconds', 0):.0f} s" for key, part in parts)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _verdict(ok: bool) -> str:
@@ -349,7 +376,8 @@ def report(results: dict) -> str:
         table(rows, ("figure", "measured", "target", "")),
         f"Machine: {m['cpus']} CPUs, {m['cpu_model']}, {m['system']}; Python {m['python']}, torch {m['torch']}, "
         f"PySide6 {m['PySide6-Essentials']}, pyqtgraph {m['pyqtgraph']}; load average at the start "
-        f"{'/'.join(map(str, m.get('load_average_1_5_15_min', []))) or 'unknown'}; took {results['seconds']:.0f} s",
+        f"{'/'.join(map(str, m.get('load_average_1_5_15_min', []))) or 'unknown'}; took {results['seconds']:.0f} s "
+        f"({_durations(results)})",
     ])
 
 
