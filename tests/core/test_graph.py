@@ -188,3 +188,42 @@ def test_automatic_names_skip_every_name_the_program_uses():
 def test_unnamed_output_gets_a_free_name():
     cg = build_graph("f = 2; out = 3; output = 4\nf*x + out*output").evaluate({"x": 1})
     assert cg.node(cg.output)["symbol"] == "f2"
+
+
+def test_paths_to_output_summarise_every_path_in_order():
+    import networkx as nx
+
+    from core.engine.graph import EdgePath
+
+    source = "a = x*w\nb = a + x\nc = relu(b) * a\nd = c + " + " + ".join(f"x*{k}" for k in range(1, 12)) + " + w"
+    cg = build_graph(source)
+    cg.evaluate({"x": 1.5, "w": -2.0})
+    for name, node in cg.input_nodes.items():
+        every = [list(path) for path in nx.all_simple_edge_paths(cg.graph, node, cg.output)]
+        summary = cg.paths_to_output(node, limit=1000, keep=3)
+        assert sorted((len(p), tuple(p[:3]), tuple(p[-3:])) for p in every) == sorted(summary), name
+        assert all(isinstance(path, EdgePath) for path in summary)
+        assert cg.paths_to_output(node, limit=len(every) - 1, keep=3) is None  # one too many
+
+
+def test_paths_to_output_grow_linearly_with_a_long_sum(monkeypatch):
+    from core.engine.graph import EdgePath
+
+    calls = {"prepend": 0}
+    original = EdgePath.prepend
+
+    def counting(self, edge, keep):
+        calls["prepend"] += 1
+        return original(self, edge, keep)
+
+    monkeypatch.setattr(EdgePath, "prepend", counting)
+    counts = []
+    for inputs in (200, 400):
+        names = [f"v{i}" for i in range(inputs)]
+        cg = build_graph(" + ".join(names))
+        cg.evaluate({name: 1.0 for name in names})
+        calls["prepend"] = 0
+        for node in cg.input_nodes.values():
+            cg.paths_to_output(node, limit=6, keep=8)
+        counts.append(calls["prepend"])
+    assert counts[1] <= 2 * counts[0] + 10  # walking every path again per input was cubic
