@@ -51,7 +51,9 @@ class GraphBase:
         return list(self.graph.nodes)
 
     def node(self, node_id: int) -> dict:
-        return self.graph.nodes[node_id]
+        # networkx's own node dict, not the NodeView: the view checks for slices on every lookup,
+        # and captions, layout and drawing look nodes up hundreds of thousands of times.
+        return self.graph._node[node_id]
 
     def in_edges(self, node_id: int) -> list[tuple[int, int, int]]:
         """Edges into `node_id`, in operand order."""
@@ -72,7 +74,8 @@ class GraphBase:
         return list(cache[node_id])
 
     def edge(self, edge: tuple[int, int, int]) -> dict:
-        return self.graph.edges[edge]
+        source, target, key = edge
+        return self.graph._adj[source][target][key]  # networkx's own edge dict (see node)
 
     def differentiable(self, node_id: int) -> bool:
         """Whether gradients flow into this node (everything but constants)."""

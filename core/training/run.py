@@ -101,7 +101,11 @@ class TrainingRun:
         stop = should_stop or (lambda: False)
         no_grad = torch.no_grad()  # made once: this loop's bookkeeping must stay cheap
         unpaced = should_stop is None and pace is None
-        training = [(n, v) for n, v in self.variants.items() if n not in self._diverged]
+        # A variant whose parameters track no gradients (the manual one) builds no graph in the
+        # logging pass anyway: entering no_grad() for it costs more than the pass's own sync.
+        with torch.enable_grad():
+            quiet = {n: not v.net_input(X[:1]).requires_grad for n, v in self.variants.items()}
+        training = [(n, v, quiet[n]) for n, v in self.variants.items() if n not in self._diverged]
         last_start = None
         while training and self.epoch < self.config.epochs:
             if not unpaced:
@@ -111,20 +115,20 @@ class TrainingRun:
                 last_start = time.monotonic()
             self.epoch += 1
             epoch, batch, diverged = self.epoch, [], False
-            for name, variant in training:
+            for name, variant, untracked in training:
                 gradient_norm = variant.step()
-                with no_grad:  # the notebook's logging pass, after the update
-                    prediction = variant.activate(variant.net_input(X))
-                    train_mse = torch.mean((prediction - y) ** 2).item()
-                    # relu(v) > 0 exactly when v > 0, so nonzero outputs are the active units
-                    active = torch.count_nonzero(prediction).item() / rows if relu else None
+                if untracked:
+                    train_mse, active = _logging_pass(variant, X, y, rows, relu)
+                else:
+                    with no_grad:
+                        train_mse, active = _logging_pass(variant, X, y, rows, relu)
                 status = self._judge(name, train_mse, active)
                 diverged = diverged or status == "diverged"
                 batch.append(EpochRecord(name, epoch, train_mse, variant.weights, variant.bias,
                                          gradient_norm, active, status))
             yield batch
             if diverged:
-                training = [(n, v) for n, v in training if n not in self._diverged]
+                training = [(n, v, q) for n, v, q in training if n not in self._diverged]
 
     def _judge(self, name: str, train_mse: float, active: float | None) -> str:
         """Record this epoch's loss; stop a variant whose loss overflowed or exploded."""
@@ -252,6 +256,17 @@ def _build_variants(prepared: Any, config: TrainingConfig) -> dict[str, Any]:
         options = {"relu_derivative": config.manual_relu_derivative} if name == "manual" else {}
         built[name] = registry.info(name).load()(X, y, config.lr, config.activation, **start, **options)
     return {name: built[name] for name in config.variants}
+
+
+def _logging_pass(variant: Any, X: Any, y: Any, rows: int, relu: bool) -> tuple[float, float | None]:
+    """The notebook's logging pass after an update: train MSE, and the share of active units."""
+    import torch
+
+    prediction = variant.activate(variant.net_input(X))
+    train_mse = torch.mean((prediction - y) ** 2).item()
+    # relu(v) > 0 exactly when v > 0, so nonzero outputs are the active units
+    active = torch.count_nonzero(prediction).item() / rows if relu else None
+    return train_mse, active
 
 
 def _wait_for_turn(last_start: float | None, pace: Pace, stop: Callable[[], bool]) -> bool:

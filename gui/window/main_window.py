@@ -102,9 +102,14 @@ class MainWindow(QMainWindow):
         self.sessions.session_saved.connect(self._show_file_in_title)
         self.statusBar().showMessage(self.graph_page.status_text)
         self.pages.currentChanged.connect(self._page_changed)
+        # Restoring the Training tab as the current page must not build it before the first
+        # paint (pyqtgraph and the training process cost more than the rest of the window):
+        # the placeholder shows until the page is built, right after the first paint.
+        self._starting = True
         self._restore_settings()
         self.appearance.apply()
         self._page_changed(self.pages.currentIndex())
+        self._starting = False
         self.sessions.start()
         self._training_scheduled = False  # the Training page is built right after the first paint
 
@@ -416,7 +421,8 @@ class MainWindow(QMainWindow):
     # ----- pages and settings ---------------------------------------------------------------
 
     def _page_changed(self, index: int) -> None:
-        if self.pages.widget(index) is self._training_tab and isinstance(self.training_page, QLabel):
+        if (self.pages.widget(index) is self._training_tab and isinstance(self.training_page, QLabel)
+                and not self._starting):
             QTimer.singleShot(0, self.install_training_page)  # asked for before it was built
         on_graph = self.pages.widget(index) is self.graph_page
         for action in self.graph_page.playback_actions + self.graph_page.zoom_actions:
