@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from core.cli import desktop as cli_desktop, graph as cli_graph, trace as cli_trace, train as cli_train
 
@@ -60,24 +61,49 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"error: {argv[0]} takes no other arguments\n")
             return 2
         return cli_desktop.main(argv[0])
+    if argv and _looks_like_a_command(argv[0]):
+        sys.stderr.write(
+            f"error: unknown command '{argv[0]}' (commands: {', '.join(HEADLESS_COMMANDS)}; "
+            "or a session file SESSION.json to open it; see --help)\n"
+        )
+        return 2
     if not argv or (argv[0] not in HEADLESS_COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         return _open_window(argv)  # the window takes its own options: a session file, ...
     parser = build_parser()
+    dashed_source = None
+    if argv[0] == "graph":
+        try:
+            argv, dashed_source = cli_graph.separate_source(argv)
+        except cli_graph.UsageError as error:
+            sys.stderr.write(f"error: {error}\n")
+            return 2
     args = parser.parse_args(argv)
+    if args.command == "graph":
+        args.dashed_source = dashed_source
     try:
         if args.command == "graph":
             return cli_graph.run(args, exporter=_export_graph)
         if args.command == "trace":
             return cli_trace.run(args)
-        return cli_train.run(args)
+        return cli_train.run(args, animator=_export_training)
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 130
+    except BrokenPipeError:  # `graph ... | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0
     except Exception as error:  # a bug of ours: one line for the user, never a traceback
         sys.stderr.write(
             f"error: internal error ({type(error).__name__}: {error}); please report it\n"
         )
         return 1
+
+
+def _looks_like_a_command(word: str) -> bool:
+    """A bare word that is neither a command, an option nor a session file: a mistyped command."""
+    if word in HEADLESS_COMMANDS or word.startswith("-"):
+        return False
+    return not (word.lower().endswith(".json") or Path(word).exists() or any(c in word for c in "/\\."))
 
 
 def _open_window(argv: list[str]) -> int:
@@ -86,14 +112,22 @@ def _open_window(argv: list[str]) -> int:
     return run_window(argv)
 
 
-def _export_graph(cg, path: str) -> str | None:
-    """Draw a graph to SVG or PNG with the GUI's renderer (core never imports Qt); a note or None."""
+def _export_graph(cg, path: str, options: dict) -> str | None:
+    """Draw a graph to SVG, PNG, PDF, GIF or MP4 with the GUI's renderer (core never imports Qt);
+    returns a note for the user (a PNG scaled down to its size limit) or None."""
     from gui.graph.export import export_graph
 
     try:
-        return export_graph(cg, path)
+        return export_graph(cg, path, size=options["size"], look=options["theme"])
     except ValueError as error:
         raise cli_graph.UsageError(str(error)) from None
+
+
+def _export_training(losses: dict, optimum: float, path: str) -> None:
+    """Draw the loss curves growing epoch by epoch to a GIF with the GUI's plotting code."""
+    from gui.export.loss_frames import export_training
+
+    export_training(losses, optimum, path)
 
 
 if __name__ == "__main__":

@@ -31,10 +31,13 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.training.data import load_prepared  # noqa: E402
-from core.training.run import VARIANT_NAMES, TrainingConfig, TrainingRun  # noqa: E402
+from core.training.registry import names as variant_names  # noqa: E402
+from core.training.request import DEFAULT_LR, TrainingConfig  # noqa: E402
+from core.training.run import TrainingRun  # noqa: E402
 
+VARIANT_NAMES = variant_names()
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "linreg-data.csv"
-LR = 0.05
+LR = DEFAULT_LR
 
 
 def plain_manual(X, y, out):

@@ -5,7 +5,8 @@ size checked, then the temp file is renamed over the target with os.replace. A c
 moment leaves either the old file or the new one, never half of one; a failure (a full disk, a
 read-only folder, a writer that gives up) removes the temp file and raises `FileWriteError` with a
 message for the user. Writers that need a file name (Qt's image and SVG writers) render to the
-temp path through `atomic_write_with`.
+temp path through `atomic_write_with`; writers that work a frame at a time (PDF, GIF, MP4) through
+`atomic_write_steps`.
 
 Reading: `read_limited` opens only regular files (a FIFO would block forever, /dev/zero never
 ends) and reads at most a byte limit, whatever the file's size claims to be (/proc files say 0).
@@ -18,7 +19,7 @@ import stat
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 NEW_FILE_MODE = 0o644
 STALE_TEMP_SECONDS = 60.0
@@ -62,7 +63,35 @@ def atomic_write_with(path: str | Path, render: Callable[[Path], None]) -> None:
     _atomic(path, write, expected_size=None)
 
 
+def atomic_write_steps(path: str | Path, render: Callable[[Path], Iterator[int]]) -> Iterator[int]:
+    """`atomic_write_with` for a writer that works in steps (a frame at a time): yields what
+    `render(temp_path)` yields, and moves the file into place after its last step.
+
+    Closing the generator early (a Cancel) removes the temp file and leaves the target as it was.
+    """
+    target, mode, temp, fd = _begin(path)
+    os.close(fd)
+    try:
+        yield from render(temp)
+        _finish(temp, target, mode, expected_size=None)
+    except BaseException as error:  # GeneratorExit too: a cancelled write leaves nothing
+        _fail(path, temp, error)
+
+
 def _atomic(path: str | Path, write: Callable[[int, Path], None], expected_size: int | None) -> None:
+    target, mode, temp, fd = _begin(path)
+    try:
+        try:
+            write(fd, temp)
+        finally:
+            os.close(fd)
+        _finish(temp, target, mode, expected_size)
+    except BaseException as error:  # also KeyboardInterrupt: never leave the temp file behind
+        _fail(path, temp, error)
+
+
+def _begin(path: str | Path) -> tuple[Path, int, Path, int]:
+    """Check the target and create the temp file beside it: (target, its mode, temp, open fd)."""
     target = Path(os.path.realpath(path))  # through a symlink: replace the file, not the link
     folder = target.parent
     if target.is_dir():
@@ -77,29 +106,31 @@ def _atomic(path: str | Path, write: Callable[[int, Path], None], expected_size:
     except OSError:
         mode = NEW_FILE_MODE
     try:
+        # the temp name ends in the real suffix: some writers (ffmpeg) pick the format by it
         fd, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp" + target.suffix)
     except OSError as error:
         raise FileWriteError(f"cannot write '{path}': {error.strerror or error}") from None
-    temp = Path(name)
+    return target, mode, Path(name), fd
+
+
+def _finish(temp: Path, target: Path, mode: int, expected_size: int | None) -> None:
+    _check_and_sync(temp, mode, expected_size)
+    os.replace(temp, target)
+    _sync_folder(target.parent)
+
+
+def _fail(path: str | Path, temp: Path, error: BaseException) -> None:
+    """Remove the temp file; re-raise `error`, as a FileWriteError with a message if it is one."""
     try:
-        try:
-            write(fd, temp)
-        finally:
-            os.close(fd)
-        _check_and_sync(temp, mode, expected_size)
-        os.replace(temp, target)
-    except BaseException as error:  # also KeyboardInterrupt: never leave the temp file behind
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        if isinstance(error, (OSError, ValueError)) and not isinstance(error, FileWriteError):
-            reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
-            raise FileWriteError(f"cannot write '{path}': {reason}") from None
-        if isinstance(error, FileWriteError):
-            raise FileWriteError(f"cannot write '{path}': {error}") from None
-        raise
-    _sync_folder(folder)
+        os.unlink(temp)
+    except OSError:
+        pass
+    if isinstance(error, FileWriteError):
+        raise FileWriteError(f"cannot write '{path}': {error}") from None
+    if isinstance(error, (OSError, ValueError)):
+        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        raise FileWriteError(f"cannot write '{path}': {reason}") from None
+    raise error
 
 
 def _read_only(target: Path) -> bool:

@@ -24,9 +24,10 @@ from typing import Any
 from core import files
 from core.files import NEW_FILE_MODE, STALE_TEMP_SECONDS  # noqa: F401  (kept where tests look)
 from core.formatting import json_safe
+from core.training.request import RequestError, TrainingRequest
 
 APP_MARKER = "backprop-studio"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: "training" holds a TrainingRequest's JSON (1 had loose settings and "dataset")
 MAX_SESSION_BYTES = 16 * 1024 * 1024  # sessions are a few KB; anything this big is not one
 UI_SCALE_RANGE = (1.0, 3.0)
 MAX_SESSION_INT = 2**53  # whole numbers beyond this are not settings anyone typed (and 10**400 overflows)
@@ -48,8 +49,7 @@ class Session:
     lesson: str | None = None  # a key of core.teach.lessons.BY_KEY, if a lesson is open
     theme: str = "light"
     ui_scale: float = 1.0
-    training: dict[str, Any] = field(default_factory=dict)  # JSON-ready training settings
-    dataset: str | None = None  # path of the training data set, if one was chosen
+    training: TrainingRequest | None = None  # the Training page's request (None: not known)
     schema_version: int = SCHEMA_VERSION  # the schema the data was read from; saves write the current one
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,10 +58,10 @@ class Session:
         data.update({f.name: getattr(self, f.name) for f in fields(self) if f.name != "schema_version"})
         data["values"] = {name: _json_float(value) for name, value in self.values.items()} \
             if isinstance(self.values, dict) else self.values
-        try:
-            data["training"] = json_safe(self.training) if isinstance(self.training, dict) else self.training
-        except TypeError as error:
-            raise SessionError(f"field 'training' holds something JSON cannot store: {error}") from None
+        if isinstance(self.training, TrainingRequest):
+            data["training"] = self.training.to_json()
+        elif self.training is not None:
+            raise SessionError(f"field 'training' should be a training request, not {_shown(self.training)}")
         _check_fields(data)  # never write a file that load_session would refuse
         return data
 
@@ -88,7 +88,14 @@ class Session:
             raise SessionError(f"unknown schema version {schema}")
         _check_fields(data)
         known = {f.name for f in fields(cls)} - {"schema_version"}
-        session = cls(**{name: data[name] for name in known if name in data}, schema_version=schema)
+        fields_read = {name: data[name] for name in known if name in data}
+        # Schema 1 never held usable training settings (its "training" was always empty).
+        training = data.get("training") if schema >= 2 else None
+        try:
+            fields_read["training"] = None if training is None else TrainingRequest.from_json(training)
+        except RequestError as error:
+            raise SessionError(f"field 'training': {error}") from None
+        session = cls(**fields_read, schema_version=schema)
         # float() turns the strings "inf", "-inf" and "nan" that json_safe writes back into numbers
         session.values = {name: float(value) for name, value in session.values.items()}
         session.ui_scale = float(session.ui_scale)
@@ -105,9 +112,8 @@ def _check_fields(data: dict[str, Any]) -> None:
         "theme": (lambda v: isinstance(v, str) and v != "", "a theme name"),
         "ui_scale": (lambda v: _is_number(v) and UI_SCALE_RANGE[0] <= v <= UI_SCALE_RANGE[1],
                      f"a number from {UI_SCALE_RANGE[0]:g} to {UI_SCALE_RANGE[1]:g}"),
-        "training": (lambda v: isinstance(v, dict) and _is_json_tree(v),
-                     "an object of settings with numbers in range"),
-        "dataset": (lambda v: v is None or isinstance(v, str), "a file path or null"),
+        "training": (lambda v: v is None or isinstance(v, dict) and all(isinstance(k, str) for k in v),
+                     "an object or null"),
     }
     for name, (valid, wanted) in expect.items():
         if name in data and not valid(data[name]):
@@ -125,19 +131,6 @@ def _is_number(value: Any) -> bool:
     if isinstance(value, int):
         return abs(value) <= MAX_SESSION_INT
     return math.isfinite(value)
-
-
-def _is_json_tree(value: Any, depth: int = 0) -> bool:
-    """Plain JSON whose whole numbers fit (training settings are read back as numbers)."""
-    if depth > 20:
-        return False
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_json_tree(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_is_json_tree(v, depth + 1) for v in value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return abs(value) <= MAX_SESSION_INT
-    return value is None or isinstance(value, (str, bool, float))
 
 
 def _is_value_map(value: Any) -> bool:

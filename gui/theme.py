@@ -176,6 +176,48 @@ def apply(look: str | Look = DEFAULT_LOOK, scale: float = 1.0) -> Look:
     return chosen
 
 
+# The training variants' colours, by index: the Okabe-Ito palette (distinct under the common
+# forms of colour blindness), black left out so a variant never looks like the optimum's line.
+VARIANT_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+MIN_TEXT_CONTRAST = 4.5  # WCAG AA for normal text
+
+
+def variant_colour(index: int) -> str:
+    """The colour of the variant at `index` (the palette repeats after seven)."""
+    return VARIANT_PALETTE[index % len(VARIANT_PALETTE)]
+
+
+def contrast_ratio(foreground: str | QColor, background: str | QColor) -> float:
+    """WCAG contrast ratio of two opaque colours, from 1 (none) to 21 (black on white)."""
+    lighter, darker = sorted((_luminance(QColor(foreground)), _luminance(QColor(background))),
+                             reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def readable(colour: str, background: str, minimum: float = MIN_TEXT_CONTRAST) -> str:
+    """`colour` itself if text in it reads on `background`, else the nearest shade that does.
+
+    The shade moves toward black on a light background and toward white on a dark one.
+    """
+    base, target = QColor(colour), QColor("#000000" if QColor(background).lightness() >= 128 else "#FFFFFF")
+    for step in range(21):
+        t = step / 20
+        mixed = QColor(*(round(a + (b - a) * t) for a, b in
+                         zip(base.getRgb()[:3], target.getRgb()[:3])))
+        if contrast_ratio(mixed, background) >= minimum:
+            return mixed.name().upper()
+    return target.name().upper()
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in colour.getRgb()[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 def clamp_scale(scale: float) -> float:
     """A UI scale kept within 1× to 3×."""
     try:

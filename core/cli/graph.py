@@ -7,11 +7,12 @@ import json
 import sys
 from typing import Callable
 
+from core import animation
 from core.engine import explain
 from core.formatting import fmt, shorten
 from core.engine.graph import ComputationGraph, GraphError, build_graph
 from core.engine.graph_json import graph_to_dict
-from core.engine.parse import MAX_CHARACTERS, ParseError
+from core.engine.parse import MAX_CHARACTERS, ParseError, did_you_mean
 from core.files import FileReadError, read_stream_limited, strip_bom
 from core.teach.presets import BY_KEY
 
@@ -33,12 +34,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--preset", choices=sorted(BY_KEY), help="use a built-in formula instead of SOURCE")
     parser.add_argument("--json", action="store_true", help="print one strict JSON object")
+    parser.set_defaults(dashed_source=None)  # the formula after `--`, taken out by separate_source
     parser.add_argument(
-        "--export", metavar="FILE", help="also draw the graph with every value and gradient to FILE.svg or FILE.png"
+        "--export", metavar="FILE",
+        help="also draw the graph to FILE: .svg or .png draw the end state with every value and "
+        ".pdf (a slide per step), .gif (a frame per step) or .mp4 (with the optional "
+        "imageio-ffmpeg) the whole step-through",
+    )
+    width, height = animation.DEFAULT_SIZE
+    parser.add_argument(
+        "--size", default=f"{width}x{height}", metavar="WxH",
+        help=f"frame size of a .pdf, .gif or .mp4 export (default: {width}x{height})",
+    )
+    parser.add_argument(
+        "--theme", choices=animation.THEMES, default=None,
+        help=f"look of the export (default: {animation.DEFAULT_THEME} for .pdf/.gif, "
+        "the window's light look for .svg/.png)",
     )
 
 
-Exporter = Callable[[ComputationGraph, str], "str | None"]  # returns a note for the user, or None
+ExportOptions = dict  # {"size": (width, height), "theme": name or None}
+Exporter = Callable[[ComputationGraph, str, ExportOptions], "str | None"]  # returns a note for the user, or None
 
 
 def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
@@ -47,18 +63,21 @@ def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
     `exporter` draws the graph to a file; main.py passes the GUI's, since core never imports Qt.
     """
     try:
-        if args.export and not args.export.lower().endswith((".svg", ".png")):
-            raise UsageError(f"--export {args.export}: the file name must end in .svg or .png")
+        if args.dashed_source is not None:
+            if args.source is not None:
+                raise UsageError(f"two formulas given: '{args.source}' and '{args.dashed_source}'")
+            args.source = args.dashed_source
+        options = _export_options(args)
         source = _source(args)
         cg = build_graph(source)
         cg.evaluate(_values(args.assignments, cg))
         if args.export:
             if exporter is None:
                 raise UsageError("--export is not available here")
-            note = exporter(cg, args.export)
+            note = exporter(cg, args.export, options)
             if note:
                 print(f"note: {note}", file=sys.stderr)
-    except (ParseError, GraphError, UsageError) as error:
+    except (ParseError, GraphError, UsageError, animation.OptionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
@@ -69,6 +88,16 @@ def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
     else:
         print(report(cg))
     return 0
+
+
+def _export_options(args: argparse.Namespace) -> ExportOptions:
+    """Check --export, --size and --theme before any work: a bad option costs nothing."""
+    suffixes = animation.IMAGE_SUFFIXES + animation.STEP_SUFFIXES
+    if args.export and not args.export.lower().endswith(suffixes):
+        raise UsageError(f"--export {args.export}: the file name must end in .svg, .png, .pdf, .gif or .mp4")
+    if args.export:
+        animation.check_target(args.export, suffixes)
+    return {"size": animation.parse_size(args.size), "theme": args.theme}
 
 
 def _source(args: argparse.Namespace) -> str:
@@ -94,6 +123,20 @@ def _read_stdin() -> str:
         raise UsageError("the formula on standard input is not UTF-8 text") from None
 
 
+def separate_source(argv: list[str]) -> tuple[list[str], str | None]:
+    """Take the formula after `--` out of `graph`'s arguments, so options may follow it.
+
+    `graph -- "-x*y" --set x=1 y=2`: argparse would read everything after `--` as positional;
+    a formula starting with "-" needs the `--`, and its options still come after it.
+    """
+    if "--" not in argv:
+        return argv, None
+    at = argv.index("--")
+    if at + 1 >= len(argv):
+        raise UsageError("'--' must be followed by the formula, like  graph -- \"-x*y\" --set x=1 y=2")
+    return argv[:at] + argv[at + 2:], argv[at + 1]
+
+
 def _values(assignments: list[str], cg: ComputationGraph) -> dict[str, float]:
     values: dict[str, float] = {}
     for item in assignments:
@@ -102,7 +145,8 @@ def _values(assignments: list[str], cg: ComputationGraph) -> dict[str, float]:
             raise UsageError(f"--set expects NAME=VALUE, got '{shorten(item)}'")
         if name not in cg.input_nodes:
             known = ", ".join(cg.inputs) or "none"
-            raise UsageError(f"--set {item}: the formula has no input named '{name}' (its inputs: {known})")
+            raise UsageError(f"--set {item}: the formula has no input named '{name}'"
+                             f"{did_you_mean(name, cg.inputs)} (its inputs: {known})")
         try:
             values[name] = float(text)
         except ValueError:
@@ -116,8 +160,8 @@ def report(cg: ComputationGraph) -> str:
     rows = [("node", "kind", "value", f"∂{out}/∂node")]
     for node_id in cg.nodes:
         data = cg.node(node_id)
-        if data["kind"] == "op":
-            name = data["symbol"].strip("()") if data["symbol"] in (data["expr"], f"({data['expr']})") else (
+        if data["kind"] == "op":  # an unnamed node is its expression, brackets and all
+            name = data["expr"] if data["symbol"] in (data["expr"], f"({data['expr']})") else (
                 f"{data['symbol']} = {data['expr']}")
             kind = data["op"]
         else:

@@ -10,8 +10,9 @@ import argparse
 import json
 from typing import Any
 
-from core.cli.train import add_training_options, config_from_args, data_from_args, print_error
+from core.cli.train import add_training_options, print_error, request_from_args
 from core.formatting import fmt
+from core.training import registry
 
 EPOCHS_HELP = ("epochs to train before tracing (default: 0, the initial parameters, "
                "before the first update)")
@@ -20,7 +21,7 @@ EPOCHS_HELP = ("epochs to train before tracing (default: 0, the initial paramete
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of `trace`: a variant, train's data and training options, --json."""
     parser.add_argument("variant", metavar="VARIANT",
-                        help="manual, semi_manual, automatic or sequential")
+                        help=f"one of {', '.join(registry.names())}")
     add_training_options(parser, epochs_default=0, epochs_help=EPOCHS_HELP)
     parser.add_argument("--json", action="store_true",
                         help="print the graph as strict JSON (the graph schema, plus shapes)")
@@ -28,11 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Trace the variant as the options ask and print it; return 0, or 2 for bad data or options."""
-    from core.training.data import DataError
+    from core.training.data import DataError, load_spec
 
     try:
-        config = config_from_args(args, [args.variant])
-        table, prepared = data_from_args(args)
+        request = request_from_args(args, [args.variant])
+        table, prepared = load_spec(request.data)
     except (DataError, ValueError) as error:
         print_error(error)
         return 2
@@ -43,14 +44,14 @@ def run(args: argparse.Namespace) -> int:
 
     torch.set_num_threads(1)  # tiny tensors: see cli_train.run
     try:
-        tg = trace_from_config(prepared, config, args.variant)
+        tg = trace_from_config(prepared, request.config, args.variant)
     except TraceError as error:
         print_error(error)
         return 2
     if args.json:
         print(json.dumps(trace_to_dict(tg), allow_nan=False, ensure_ascii=False))
     else:
-        print(report(tg, _setting(table.source, config)))
+        print(report(tg, _setting(table.source, request)))
     return 0
 
 
@@ -87,9 +88,10 @@ def _node_table(tg: Any) -> list[str]:
     return table
 
 
-def _setting(source: str, config: Any) -> str:
+def _setting(source: str, request: Any) -> str:
     """Where the numbers come from: the data, the options, and which parameters."""
+    config = request.config
     when = ("at the initial parameters, before the first update" if config.epochs == 0
             else f"after {config.epochs} epoch{'s' if config.epochs != 1 else ''}")
-    return (f"data: {source} · lr {fmt(config.lr)} · activation {config.activation} · "
+    return (f"data: {source} · {request.data.describe_shift()} · lr {fmt(config.lr)} · activation {config.activation} · "
             f"init {config.init} · {when}")

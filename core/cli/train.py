@@ -11,65 +11,95 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from core import animation
 from core.formatting import fmt, json_safe
 
 from core.project import BUNDLED_DATA  # noqa: E402  (re-exported for the command line)
-ALL_VARIANTS = "manual,semi_manual,automatic,sequential"
+from core.training import registry
+from core.training import request as defaults
+from core.training.request import DataSpec, TrainingConfig, TrainingRequest
+
 EPOCH_LINES_AT_START = 3  # then every 10th epoch, then the last one
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the `train` command's options."""
     add_training_options(parser)
-    parser.add_argument("--variants", default=ALL_VARIANTS, metavar="NAMES",
-                        help=f"comma-separated variants to train (default: {ALL_VARIANTS})")
+    every = ",".join(registry.names())
+    parser.add_argument("--variants", default=every, metavar="NAMES",
+                        help=f"comma-separated variants to train (default: {every})")
     parser.add_argument("--json", action="store_true", help="print the results as strict JSON")
+    parser.add_argument(
+        "--export-animation", metavar="FILE.gif", default=None,
+        help="also draw the loss curves growing epoch by epoch to an animated GIF "
+        f"(one frame per epoch, at most {animation.MAX_TRAINING_FRAMES})",
+    )
+
+
+# (losses per variant, the closed-form train MSE, FILE.gif): main.py passes the GUI's renderer
+Animator = Callable[[dict[str, list[float]], float, str], None]
 
 
 def add_training_options(
     parser: argparse.ArgumentParser,
-    epochs_default: int = 100,
-    epochs_help: str = "full-batch epochs (default: 100)",
+    epochs_default: int = defaults.DEFAULT_EPOCHS,
+    epochs_help: str = f"full-batch epochs (default: {defaults.DEFAULT_EPOCHS})",
 ) -> None:
-    """Declare the data and training options that `train` and `trace` share."""
+    """Declare the data and training options that `train` and `trace` share (defaults: the request's)."""
+    features = ",".join(defaults.DEFAULT_FEATURES)
     parser.add_argument("--data", type=Path, default=BUNDLED_DATA, metavar="CSV",
                         help="CSV file with an optional unnamed index column first "
                              "(default: the bundled data/linreg-data.csv)")
-    parser.add_argument("--features", default="x1,x2", metavar="NAMES",
-                        help="comma-separated feature columns (default: x1,x2)")
-    parser.add_argument("--target", default="y", metavar="NAME", help="target column (default: y)")
+    parser.add_argument("--features", default=features, metavar="NAMES",
+                        help=f"comma-separated feature columns (default: {features})")
+    parser.add_argument("--target", default=defaults.DEFAULT_TARGET, metavar="NAME",
+                        help=f"target column (default: {defaults.DEFAULT_TARGET})")
     parser.add_argument("--epochs", type=int, default=epochs_default, help=epochs_help)
-    parser.add_argument("--lr", type=float, default=0.05, help="learning rate (default: 0.05)")
-    parser.add_argument("--seed", type=int, default=123,
-                        help="seed for the shuffle and the initial weights (default: 123)")
-    parser.add_argument("--shift", type=float, default=144.0,
-                        help="number added to every target (default: 144)")
-    parser.add_argument("--test-fraction", type=float, default=0.3, metavar="FRACTION",
-                        help="share of rows held out for testing (default: 0.3)")
-    parser.add_argument("--activation", choices=("relu", "none"), default="relu",
-                        help="output activation (default: relu)")
-    parser.add_argument("--init", choices=("shared", "default", "notebook"), default="shared",
+    parser.add_argument("--lr", type=float, default=defaults.DEFAULT_LR,
+                        help=f"learning rate (default: {fmt(defaults.DEFAULT_LR)})")
+    parser.add_argument("--seed", type=int, default=defaults.DEFAULT_SEED,
+                        help=f"seed for the shuffle and the initial weights "
+                             f"(default: {defaults.DEFAULT_SEED})")
+    parser.add_argument("--shift", type=float, default=None,
+                        help=f"number added to every target (default: "
+                             f"{fmt(defaults.COURSE_SHIFT)} for the bundled course data, "
+                             f"{fmt(defaults.OTHER_DATA_SHIFT)} for any other file)")
+    parser.add_argument("--test-fraction", type=float, default=defaults.DEFAULT_TEST_FRACTION,
+                        metavar="FRACTION", help=f"share of rows held out for testing "
+                                                 f"(default: {fmt(defaults.DEFAULT_TEST_FRACTION)})")
+    parser.add_argument("--activation", choices=defaults.ACTIVATIONS,
+                        default=defaults.DEFAULT_ACTIVATION,
+                        help=f"output activation (default: {defaults.DEFAULT_ACTIVATION})")
+    parser.add_argument("--init", choices=defaults.INIT_MODES, default=defaults.DEFAULT_INIT,
                         help="shared: all variants start from the same torch.rand draws; "
                              "default: each its own initialization, drawn right after the split "
                              "(nn.Linear's starts dead with seed 123 on the course data); "
                              "notebook: each its own, drawn in turn as the notebook did "
-                             "(default: shared)")
+                             f"(default: {defaults.DEFAULT_INIT})")
     parser.add_argument("--manual-as-notebook", action="store_true",
                         help="train the manual variant as the notebook wrote it, without the "
                              "ReLU's derivative: reproduces its printed numbers exactly")
 
 
-def run(args: argparse.Namespace) -> int:
-    """Train as the options ask and print the report; return 0, or 2 for bad data or options."""
-    from core.training.data import DataError
+def run(args: argparse.Namespace, animator: Animator | None = None) -> int:
+    """Train as the options ask and print the report; return 0, or 2 for bad data or options.
+
+    `animator` writes --export-animation's GIF; main.py passes the GUI's, since core never imports Qt.
+    """
+    from core.training.data import DataError, load_spec
 
     try:
-        config = config_from_args(args, _name_list(args.variants, "variant"))
-        if config.epochs < 1:
-            raise ValueError(f"--epochs must be at least 1, not {config.epochs}")
-        table, prepared = data_from_args(args)
+        request = request_from_args(args, _name_list(args.variants, "variant"))
+        if request.config.epochs < 1:
+            raise ValueError(f"--epochs must be at least 1, not {request.config.epochs}")
+        animation_path = args.export_animation
+        if animation_path:
+            if animator is None:
+                raise ValueError("--export-animation is not available here")
+            animation.check_target(animation_path, animation.TRAINING_SUFFIXES)
+        table, prepared = load_spec(request.data)
     except (DataError, ValueError) as error:
         print_error(error)
         return 2
@@ -79,19 +109,26 @@ def run(args: argparse.Namespace) -> int:
     # The tensors are tiny: extra threads only add hand-offs, and on a 2-core machine with
     # anything else running they made an epoch 20-70x slower (measured: 0.1-0.2 ms -> 4-16 ms).
     torch.set_num_threads(1)
-    result, interrupted = _train_interruptibly(prepared, config)
+    result, interrupted = _train_interruptibly(prepared, request.config)
+    if animation_path:
+        losses = {name: outcome.history for name, outcome in result.variants.items()}
+        try:
+            animator(losses, result.closed_form.train_mse, animation_path)
+        except (OSError, ValueError) as error:
+            print_error(error)
+            return 2
     if args.json:
         print(json.dumps(json_safe(_as_json(result)), allow_nan=False, indent=2))
     else:
-        print(_report(result, table.source))
+        print(_report(result, table.source, request))
     if interrupted:
         print(f"error: interrupted (Ctrl+C) after epoch {max(len(v.history) for v in result.variants.values())}"
-              f" of {config.epochs}: the results above are those so far", file=sys.stderr)
+              f" of {request.config.epochs}: the results above are those so far", file=sys.stderr)
         return 130
     return 0
 
 
-def _train_interruptibly(prepared: Any, config: Any) -> tuple[Any, bool]:
+def _train_interruptibly(prepared: Any, config: TrainingConfig) -> tuple[Any, bool]:
     """Train with a progress bar on a terminal; the first Ctrl+C stops after the current epoch
     and keeps the results so far, a second one interrupts at once. Returns (result, interrupted)."""
     import signal
@@ -131,11 +168,17 @@ def _is_terminal(stream: Any) -> bool:
         return False
 
 
-def config_from_args(args: argparse.Namespace, variants: list[str]) -> Any:
-    """The TrainingConfig the shared training options ask for; ValueError if one is bad."""
-    from core.training.run import TrainingConfig
-
-    return TrainingConfig(
+def request_from_args(args: argparse.Namespace, variants: list[str]) -> TrainingRequest:
+    """The TrainingRequest the shared training options ask for; ValueError if one is bad."""
+    data = DataSpec(
+        path=str(args.data),
+        features=tuple(_name_list(args.features, "feature column")),
+        target=args.target,
+        shift=args.shift,
+        seed=args.seed,
+        test_fraction=args.test_fraction,
+    )
+    config = TrainingConfig(
         epochs=args.epochs,
         lr=args.lr,
         activation=args.activation,
@@ -143,15 +186,7 @@ def config_from_args(args: argparse.Namespace, variants: list[str]) -> Any:
         variants=tuple(variants),
         manual_relu_derivative=not args.manual_as_notebook,
     )
-
-
-def data_from_args(args: argparse.Namespace) -> tuple[Any, Any]:
-    """Load and prepare the data the shared options name: (table, prepared); DataError if bad."""
-    from core.training.data import load_table, prepare
-
-    features = _name_list(args.features, "feature column")
-    table = load_table(args.data, features, args.target)
-    return table, prepare(table, args.shift, args.seed, args.test_fraction)
+    return TrainingRequest(data, config)
 
 
 def print_error(error: Exception) -> None:
@@ -193,18 +228,15 @@ def _as_json(result: Any) -> dict[str, Any]:
     }
 
 
-def _report(result: Any, source: str) -> str:
+def _report(result: Any, source: str, request: TrainingRequest) -> str:
     """The notebook-style text report: one block per variant, then a side-by-side table."""
-    from core.training.run import variant_catalog
-
-    descriptions = {info.name: info.description for info in variant_catalog()}
     config = result.config
     lines = [
-        f"data: {source} · epochs {config.epochs} · lr {fmt(config.lr)} · "
-        f"activation {config.activation} · init {config.init}",
+        f"data: {source} · {request.data.describe_shift()} · epochs {config.epochs} · "
+        f"lr {fmt(config.lr)} · activation {config.activation} · init {config.init}",
     ]
     for name, outcome in result.variants.items():
-        lines += ["", f"== {name}: {descriptions[name]} =="]
+        lines += ["", f"== {name}: {registry.info(name).description} =="]
         lines += _epoch_lines(outcome.history)
         lines += [
             f"Train MSE: {_decimal(outcome.train_mse, 5)}",

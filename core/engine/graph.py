@@ -22,6 +22,8 @@ from core.engine.parse import Apply, Expr, Num, Program, Var, parse
 
 AUTO_NAME_AFTER = 14  # unnamed intermediates with longer expressions get a short name (h₁, h₂, ...)
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_PRIMES = ("", "′", "″", "‴")  # versions of a recomputed name: u, u′, u″, u‴, then u⁽⁴⁾
 
 
 class GraphError(ValueError):
@@ -29,13 +31,15 @@ class GraphError(ValueError):
 
 
 @dataclass
-class ComputationGraph:
-    """A parsed program as a graph, ready to evaluate forward and backward."""
+class GraphBase:
+    """Nodes and edges carrying values and gradients: what layout, steps and drawing read.
+
+    A formula's ComputationGraph computes its numbers; a traced TensorGraph holds torch's.
+    """
 
     graph: nx.MultiDiGraph
     output: int
     input_nodes: dict[str, int]  # input name -> node id, in order of first use
-    defaults: dict[str, float] = field(default_factory=dict)  # values the text itself sets
 
     @property
     def inputs(self) -> list[str]:
@@ -47,7 +51,9 @@ class ComputationGraph:
         return list(self.graph.nodes)
 
     def node(self, node_id: int) -> dict:
-        return self.graph.nodes[node_id]
+        # networkx's own node dict, not the NodeView: the view checks for slices on every lookup,
+        # and captions, layout and drawing look nodes up hundreds of thousands of times.
+        return self.graph._node[node_id]
 
     def in_edges(self, node_id: int) -> list[tuple[int, int, int]]:
         """Edges into `node_id`, in operand order."""
@@ -68,7 +74,8 @@ class ComputationGraph:
         return list(cache[node_id])
 
     def edge(self, edge: tuple[int, int, int]) -> dict:
-        return self.graph.edges[edge]
+        source, target, key = edge
+        return self.graph._adj[source][target][key]  # networkx's own edge dict (see node)
 
     def differentiable(self, node_id: int) -> bool:
         """Whether gradients flow into this node (everything but constants)."""
@@ -92,7 +99,27 @@ class ComputationGraph:
                 numbers[each] = position
         return numbers[edge]
 
-    MISSING_NAMES_SHOWN = 5
+    def value(self, node_id: int) -> float:
+        return self.node(node_id)["value"]
+
+    def grad(self, node_id: int) -> float | None:
+        return self.node(node_id)["grad"]
+
+    @property
+    def _feeds_output(self) -> set[int]:
+        cached = self.graph.graph.get("feeds_output")
+        if cached is None:
+            cached = nx.ancestors(self.graph, self.output)
+            self.graph.graph["feeds_output"] = cached
+        return cached
+
+
+@dataclass
+class ComputationGraph(GraphBase):
+    """A parsed program as a graph, ready to evaluate forward and backward."""
+
+    defaults: dict[str, float] = field(default_factory=dict)  # values the text itself sets
+    MISSING_NAMES_SHOWN = 5  # a missing-inputs message lists this many names, then the count
 
     def input_values(self, values: Mapping[str, float] | None = None) -> dict[str, float]:
         """The defaults from the text overridden by `values`; raise GraphError if one is missing."""
@@ -130,35 +157,24 @@ class ComputationGraph:
             data = graph.nodes[node_id]
             if data["kind"] != "op":
                 continue
-            for edge in self.in_edges(node_id):
+            edges = self.in_edges(node_id)
+            operands = [graph.nodes[u]["value"] for u, _, _ in edges]
+            for index, edge in enumerate(edges):
                 source = graph.nodes[edge[0]]
                 edge_data = graph.edges[edge]
                 if source["kind"] == "const" or not self.reaches_output(node_id):
                     edge_data["contribution"] = None
                     continue
                 edge_data["contribution"] = ops.contribution(
-                    data["grad"], edge_data["local_grad"], edge_data["blocked"]
+                    data["grad"], edge_data["local_grad"], edge_data["blocked"],
+                    ops.OPS[data["op"]], index, operands, data["value"],
                 )
                 source["grad"] = source["grad"] + edge_data["contribution"]
         return self
 
-    def value(self, node_id: int) -> float:
-        return self.node(node_id)["value"]
-
-    def grad(self, node_id: int) -> float | None:
-        return self.node(node_id)["grad"]
-
     def gradients(self) -> dict[str, float]:
         """∂output/∂input for every input, by name."""
         return {name: self.grad(node_id) for name, node_id in self.input_nodes.items()}
-
-    @property
-    def _feeds_output(self) -> set[int]:
-        cached = self.graph.graph.get("feeds_output")
-        if cached is None:
-            cached = nx.ancestors(self.graph, self.output)
-            self.graph.graph["feeds_output"] = cached
-        return cached
 
 
 def build_graph(source: str | Program) -> ComputationGraph:
@@ -176,6 +192,7 @@ class _Builder:
         self.taken = set(program.values) | {s.target for s in program.statements if s.target}
         self.auto_names = 0
         self.ref: dict[int, tuple[str, int]] = {}  # node -> (text when used as an operand, precedence)
+        self.versions: dict[str, int] = {}  # name -> how many of its nodes carry it (u, u′, u″, ...)
 
     def build(self) -> ComputationGraph:
         output = -1
@@ -193,10 +210,21 @@ class _Builder:
     def name_node(self, node_id: int, name: str) -> None:
         data = self.graph.nodes[node_id]
         if data["kind"] == "op" and data["name"] is None:
-            data["name"] = name
-            data["symbol"] = name
-            self.ref[node_id] = (name, 100)
+            shown = self.version_name(name)
+            data["name"] = shown
+            data["symbol"] = shown
+            self.ref[node_id] = (shown, 100)
         self.env[name] = node_id  # `u = x` simply makes u another name for x
+
+    def version_name(self, name: str) -> str:
+        """u for the first node that carries a name, then u′, u″, u‴, u⁽⁴⁾ as it is recomputed."""
+        earlier = self.versions.get(name, 1 if name in self.input_nodes else 0)
+        self.versions[name] = earlier + 1
+        if earlier == 0:
+            return name
+        shown = name + _PRIMES[earlier] if earlier < len(_PRIMES) else f"{name}⁽{str(earlier).translate(_SUPERSCRIPTS)}⁾"
+        self.taken.add(shown)
+        return shown
 
     def expression(self, root: Expr) -> int:
         """Add the nodes of `root` (iteratively: sums can be thousands deep); return its id."""

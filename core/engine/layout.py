@@ -99,6 +99,8 @@ def _reduce_crossings(slots: list[list], neighbours) -> None:
         forward = sweep % 2 == 0
         order = range(1, len(slots)) if forward else range(len(slots) - 2, -1, -1)
         for index in order:
+            if len(slots[index]) < 2:  # nothing to order (most layers of a long chain)
+                continue
             rank = {
                 key: position
                 for layer in (slots[index - 1] if forward else slots[index + 1],)
@@ -140,6 +142,8 @@ def _spread(wanted: list[float], sizes: list[float]) -> list[float]:
     decrease; the best such z is the isotonic regression of wanted_i - c_i (pool adjacent
     violators).
     """
+    if len(wanted) == 1:  # most layers of a long chain hold one node: nothing to spread
+        return list(wanted)
     offsets = [0.0]
     for a, b in zip(sizes, sizes[1:]):
         offsets.append(offsets[-1] + (a + b) / 2)

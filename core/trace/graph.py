@@ -1,9 +1,10 @@
 """The graph torch built for a variant's loss, as plain data the window can draw without torch.
 
-A `TensorGraph` is a `ComputationGraph` whose values are tensors: the same networkx MultiDiGraph,
-the same node attributes (kind, label, op, name, symbol, expr, value, grad, line, column) plus
-`shape`, so layout, selection and stepping work on it unchanged. Values and gradients are
-`TensorValue`s taken from torch, never recomputed here, so `evaluate` is not available.
+A `TensorGraph` is a `GraphBase` whose values are tensors, like a formula's `ComputationGraph`:
+the same networkx MultiDiGraph, the same node attributes (kind, label, op, name, symbol, expr,
+value, grad, line, column) plus `shape`, so layout, selection and stepping work on it unchanged.
+Values and gradients are `TensorValue`s taken from torch, never recomputed here (so, unlike a
+ComputationGraph, it has no `evaluate`).
 
 Nodes: `op` nodes are torch's backward functions (op = "AddmmBackward0", label = the forward
 function, "addmm"), each holding the tensor its forward call produced; `input` nodes are the
@@ -22,7 +23,7 @@ from typing import Any
 import networkx as nx
 
 from core.formatting import json_safe
-from core.engine.graph import ComputationGraph
+from core.engine.graph import GraphBase
 from core.trace.tensor_value import TensorValue
 
 AUTOGRAD = "autograd"  # walked from loss.grad_fn after torch ran the variant's own step()
@@ -34,16 +35,12 @@ _KINDS = ("input", "const", "op")
 
 
 @dataclass
-class TensorGraph(ComputationGraph):
+class TensorGraph(GraphBase):
     """A variant's loss as a graph of torch functions and tensors, with torch's own gradients."""
 
     variant: str = ""
     method: str = AUTOGRAD
     notes: list[str] = field(default_factory=list)  # the whole story in plain sentences
-
-    def evaluate(self, values=None) -> "TensorGraph":
-        """Not available: a traced graph holds torch's numbers and has nothing to recompute."""
-        raise TypeError("a TensorGraph already holds torch's values and gradients")
 
     def shape(self, node_id: int) -> tuple[int, ...]:
         """The shape of the tensor a node holds."""

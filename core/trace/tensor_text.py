@@ -1,6 +1,6 @@
 """The words and numbers a traced tensor graph shows: the same functions as core.engine.graph_text.
 
-GraphView picks this module for a core.trace.graph.TensorGraph. Values and gradients are
+A view is handed `WORDS` for a core.trace.graph.TensorGraph. Values and gradients are
 TensorValues from torch, shown with TensorValue's own shape text and previews (one formatting
 rule, shared with the captions and the command line); the sentences come from core.trace.words
 through the graph's edges. Qt-free on purpose.
@@ -8,6 +8,9 @@ through the graph's edges. Qt-free on purpose.
 
 from __future__ import annotations
 
+import sys
+
+from core.engine.graph_text import ModuleWords
 from core.trace.tensor_value import TensorValue
 from core.trace.graph import BY_HAND, TensorGraph
 
@@ -137,3 +140,6 @@ def _partial(tg: TensorGraph, top: int, bottom: int) -> str:
 
 def _partial_of_output(tg: TensorGraph, node_id: int) -> str:
     return _partial(tg, tg.output, node_id)
+
+
+WORDS = ModuleWords(sys.modules[__name__], value_halo=True)  # a preview is wider than its node: keep it off edges

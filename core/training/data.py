@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from core.formatting import shorten
+from core.training.request import (
+    COURSE_SHIFT, DEFAULT_FEATURES, DEFAULT_SEED, DEFAULT_TARGET, DEFAULT_TEST_FRACTION, FLOAT32_MAX,
+    DataSpec,
+)
 
-DEFAULT_FEATURES = ("x1", "x2")
-DEFAULT_TARGET = "y"
 HEADER_BYTES = 1 << 20  # the header line is read on its own to check its names
-FLOAT32_MAX = 3.4028234663852886e38  # the largest float32: training computes in float32
 
 
 class DataError(ValueError):
@@ -115,9 +116,9 @@ def load_table(
 
 def prepare(
     table: Table,
-    shift: float = 144.0,
-    seed: int = 123,
-    test_fraction: float = 0.3,
+    shift: float = COURSE_SHIFT,
+    seed: int = DEFAULT_SEED,
+    test_fraction: float = DEFAULT_TEST_FRACTION,
 ) -> PreparedData:
     """Shift the target, split with a seeded permutation, standardize: as the seed notebook did."""
     import torch
@@ -180,12 +181,18 @@ def load_prepared(
     path: str | Path,
     features: Sequence[str] = DEFAULT_FEATURES,
     target: str = DEFAULT_TARGET,
-    shift: float = 144.0,
-    seed: int = 123,
-    test_fraction: float = 0.3,
+    shift: float = COURSE_SHIFT,
+    seed: int = DEFAULT_SEED,
+    test_fraction: float = DEFAULT_TEST_FRACTION,
 ) -> PreparedData:
     """load_table then prepare, in one call."""
     return prepare(load_table(path, features, target), shift, seed, test_fraction)
+
+
+def load_spec(spec: DataSpec) -> tuple[Table, PreparedData]:
+    """Read and prepare the data a request's DataSpec names: (table, prepared)."""
+    table = load_table(spec.source, spec.features, spec.target)
+    return table, prepare(table, spec.shift_used, spec.seed, spec.test_fraction)
 
 
 def _check_regular_with_unique_header(path: Path, name: str) -> None:

@@ -1,68 +1,25 @@
 """Train the chosen variants in lockstep, record every epoch as plain data, and judge the outcome.
 
 Importing this module does not import torch (the functions that train do): the GUI process can
-unpickle the records and read the variant catalog without ever loading torch.
+unpickle the records without ever loading torch.
 """
 
 from __future__ import annotations
 
-import ast
 import math
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from core.formatting import fmt
-from core.training.data import FLOAT32_MAX  # training's tensors are float32
+from core.training import registry
+from core.training.request import TrainingConfig
 
-VARIANT_NAMES = ("manual", "semi_manual", "automatic", "sequential")  # core.training.variants.VARIANTS
-ACTIVATIONS = ("relu", "none")
-# shared: one start for all; default: each its own init, drawn as if it were the first model
-# built after the split (nn.Linear's then starts dead with seed 123 on the course data);
-# notebook: each its own init, drawn in turn in the notebook's order (replays its printed runs).
-INIT_MODES = ("shared", "default", "notebook")
-MAX_EPOCHS = 1_000_000  # the one bound on epochs: the command line, the window and sessions
 EXPLOSION_FACTOR = 1000.0  # a loss this many times its first value counts as diverged
 COLLINEAR_RCOND = 1e-10  # singular values below this × the largest (× size) count as zero
 WAIT_SLICE_SECONDS = 0.05  # while pacing or paused, check for a stop request this often
 
 Pace = float | Callable[[], float | None] | None
-
-
-@dataclass(frozen=True)
-class TrainingConfig:
-    """What to train and how: epochs, learning rate, activation, initialization, variants."""
-
-    epochs: int = 100
-    lr: float = 0.05
-    activation: str = "relu"
-    init: str = "shared"
-    variants: tuple[str, ...] = VARIANT_NAMES
-    manual_relu_derivative: bool = True  # False: the seed notebook's gradient, ReLU' left out
-
-    def __post_init__(self) -> None:
-        if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 0:
-            raise ValueError(f"the number of epochs must be a whole number >= 0, not {self.epochs}")
-        if self.epochs > MAX_EPOCHS:
-            raise ValueError(f"at most {MAX_EPOCHS:,} epochs, not {self.epochs:,} (the loss has long "
-                             "stopped changing by then; a bigger learning rate gets there sooner)")
-        if not (math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"the learning rate must be a positive number, not {self.lr}")
-        if self.lr > FLOAT32_MAX:
-            raise ValueError(f"the learning rate {self.lr:g} is beyond float32's range (at most "
-                             f"{FLOAT32_MAX:.4g}), which training computes in")
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation '{self.activation}' (choose from relu, none)")
-        if self.init not in INIT_MODES:
-            raise ValueError(f"unknown init '{self.init}' (choose from {', '.join(INIT_MODES)})")
-        if not self.variants:
-            raise ValueError("choose at least one variant")
-        for name in self.variants:
-            if name not in VARIANT_NAMES:
-                choices = ", ".join(VARIANT_NAMES)
-                raise ValueError(f"unknown variant '{name}' (choose from {choices})")
-        object.__setattr__(self, "variants", tuple(dict.fromkeys(self.variants)))
 
 
 @dataclass(slots=True)  # not frozen: a frozen __init__ costs 2x, and this runs every epoch
@@ -160,7 +117,11 @@ class TrainingRun:
         stop = should_stop or (lambda: False)
         no_grad = torch.no_grad()  # made once: this loop's bookkeeping must stay cheap
         unpaced = should_stop is None and pace is None
-        training = [(n, v) for n, v in self.variants.items() if n not in self._diverged]
+        # A variant whose parameters track no gradients (the manual one) builds no graph in the
+        # logging pass anyway: entering no_grad() for it costs more than the pass's own sync.
+        with torch.enable_grad():
+            quiet = {n: not v.net_input(X[:1]).requires_grad for n, v in self.variants.items()}
+        training = [(n, v, quiet[n]) for n, v in self.variants.items() if n not in self._diverged]
         last_start = None
         while training and self.epoch < self.config.epochs:
             if not unpaced:
@@ -170,20 +131,20 @@ class TrainingRun:
                 last_start = time.monotonic()
             self.epoch += 1
             epoch, batch, diverged = self.epoch, [], False
-            for name, variant in training:
+            for name, variant, untracked in training:
                 gradient_norm = variant.step()
-                with no_grad:  # the notebook's logging pass, after the update
-                    prediction = variant.activate(variant.net_input(X))
-                    train_mse = torch.mean((prediction - y) ** 2).item()
-                    # relu(v) > 0 exactly when v > 0, so nonzero outputs are the active units
-                    active = torch.count_nonzero(prediction).item() / rows if relu else None
+                if untracked:
+                    train_mse, active = _logging_pass(variant, X, y, rows, relu)
+                else:
+                    with no_grad:
+                        train_mse, active = _logging_pass(variant, X, y, rows, relu)
                 status = self._judge(name, train_mse, active)
                 diverged = diverged or status == "diverged"
                 batch.append(EpochRecord(name, epoch, train_mse, variant.weights, variant.bias,
                                          gradient_norm, active, status))
             yield batch
             if diverged:
-                training = [(n, v) for n, v in training if n not in self._diverged]
+                training = [(n, v, q) for n, v, q in training if n not in self._diverged]
 
     def _judge(self, name: str, train_mse: float, active: float | None) -> str:
         """Record this epoch's loss; stop a variant whose loss overflowed or exploded."""
@@ -300,48 +261,9 @@ def closed_form(prepared: Any) -> ClosedForm:
     )
 
 
-@dataclass(frozen=True)
-class VariantInfo:
-    """A variant's name, one-line description and source code, for display."""
-
-    name: str
-    class_name: str
-    description: str
-    source: str
-    first_line: int = 1  # the line of core/training/variants.py the class starts on (source's line 1)
-
-
-def variant_catalog() -> list[VariantInfo]:
-    """Describe the variants from core/training/variants.py's source text, without importing torch."""
-    path = Path(__file__).with_name("variants.py")
-    text = path.read_text(encoding="utf-8")
-    tree = ast.parse(text)
-    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    registry = next(
-        node.value
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        and any(isinstance(t, ast.Name) and t.id == "VARIANTS" for t in node.targets)
-    )
-    catalog = []
-    for key, value in zip(registry.keys, registry.values):
-        node = classes[value.id]
-        description = next(
-            statement.value.value
-            for statement in node.body
-            if isinstance(statement, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "description" for t in statement.targets)
-        )
-        source = ast.get_source_segment(text, node) or ""
-        catalog.append(VariantInfo(key.value, node.name, description, source, node.lineno))
-    return catalog
-
-
 def _build_variants(prepared: Any, config: TrainingConfig) -> dict[str, Any]:
     """Construct the chosen variants with the starting values `config.init` asks for."""
     import torch
-
-    from core.training.variants import VARIANTS
 
     X, y = prepared.X_train, prepared.y_train
     # Every mode starts from the generator state right after the permutation, where the
@@ -352,14 +274,25 @@ def _build_variants(prepared: Any, config: TrainingConfig) -> dict[str, Any]:
         start = {"weights": torch.rand(X.size(1), 1), "bias": torch.rand(1)}
     # "notebook" builds all four in the notebook's order even when fewer are chosen, so a
     # variant's start never depends on which others are on screen.
-    names = VARIANT_NAMES if config.init == "notebook" else config.variants
+    names = registry.names() if config.init == "notebook" else config.variants
     built = {}
     for name in names:
         if config.init == "default":
             torch.set_rng_state(prepared.rng_state)
         options = {"relu_derivative": config.manual_relu_derivative} if name == "manual" else {}
-        built[name] = VARIANTS[name](X, y, config.lr, config.activation, **start, **options)
+        built[name] = registry.info(name).load()(X, y, config.lr, config.activation, **start, **options)
     return {name: built[name] for name in config.variants}
+
+
+def _logging_pass(variant: Any, X: Any, y: Any, rows: int, relu: bool) -> tuple[float, float | None]:
+    """The notebook's logging pass after an update: train MSE, and the share of active units."""
+    import torch
+
+    prediction = variant.activate(variant.net_input(X))
+    train_mse = torch.mean((prediction - y) ** 2).item()
+    # relu(v) > 0 exactly when v > 0, so nonzero outputs are the active units
+    active = torch.count_nonzero(prediction).item() / rows if relu else None
+    return train_mse, active
 
 
 def _wait_for_turn(last_start: float | None, pace: Pace, stop: Callable[[], bool]) -> bool:

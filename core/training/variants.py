@@ -1,6 +1,7 @@
 """The four ways to train the same linear regression (with an optional ReLU), side by side.
 
 Each class is short on purpose: the training page shows its source as the code that ran.
+Their names, titles and descriptions, and their order, are in core.training.registry.
 All four take the same inputs, do one full-batch gradient-descent step per `step()`, and expose
 `weights`, `bias`, `net_input(X)` and `predict(X)`. They use torch's global random generator
 only when no starting values are given, exactly like the seed notebook's models.
@@ -14,18 +15,16 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-ACTIVATIONS = ("relu", "none")
+from core.training.request import ACTIVATIONS
 
 
 def gradient_norm(*gradients: torch.Tensor) -> float:
     """Euclidean length of all gradient entries together, as a Python float."""
-    return math.hypot(*(value for g in gradients for value in g.view(-1).tolist()))
+    return math.hypot(*_entries(gradients))  # see _entries: no view(-1) per tensor, every epoch
 
 
 class Variant:
     """Common interface: a model of y ≈ activation(X·w + b) trained one step at a time."""
-
-    description = ""
 
     def __init__(self, X, y, lr, activation="relu"):
         if activation not in ACTIVATIONS:
@@ -61,8 +60,6 @@ class Manual(Variant):
     still differs in its 4th decimal. relu_derivative=False reproduces the notebook exactly.
     """
 
-    description = "gradients written by hand, including the ReLU's derivative"
-
     def __init__(self, X, y, lr, activation="relu", weights=None, bias=None, relu_derivative=True):
         super().__init__(X, y, lr, activation)
         self.relu_derivative = relu_derivative
@@ -96,8 +93,6 @@ class Manual(Variant):
 
 class SemiManual(Variant):
     """torch builds the loss and `torch.autograd.grad` differentiates it; the update is by hand."""
-
-    description = "torch.autograd.grad computes the gradients, the update is written by hand"
 
     def __init__(self, X, y, lr, activation="relu", weights=None, bias=None):
         super().__init__(X, y, lr, activation)
@@ -154,8 +149,6 @@ class ModuleVariant(Variant):
 class Automatic(ModuleVariant):
     """An nn.Module with nn.Linear and F.relu; loss.backward() and torch.optim.SGD do the rest."""
 
-    description = "nn.Module with nn.Linear and F.relu, loss.backward(), torch.optim.SGD"
-
     class Model(nn.Module):
         def __init__(self, num_features, activation):
             super().__init__()
@@ -184,8 +177,6 @@ class Automatic(ModuleVariant):
 class Sequential(ModuleVariant):
     """The same model built as nn.Sequential(nn.Linear, nn.ReLU), with the same optimizer."""
 
-    description = "nn.Sequential(nn.Linear, nn.ReLU), loss.backward(), torch.optim.SGD"
-
     def __init__(self, X, y, lr, activation="relu", weights=None, bias=None):
         super().__init__(X, y, lr, activation)
         relu = [nn.ReLU()] if activation == "relu" else []
@@ -202,10 +193,18 @@ class Sequential(ModuleVariant):
         return gradient_norm(self.linear.weight.grad, self.linear.bias.grad)
 
 
-# name -> class, in the order the seed notebook built them (the order matters for "notebook" init)
-VARIANTS = {
-    "manual": Manual,
-    "semi_manual": SemiManual,
-    "automatic": Automatic,
-    "sequential": Sequential,
-}
+def _entries(tensors) -> list[float]:
+    """Every entry of the tensors in order, from tolist() of each as it is (cheaper than a view)."""
+    values: list[float] = []
+    for g in tensors:
+        nested = g.tolist()
+        if not isinstance(nested, list):
+            values.append(nested)  # a 0-dim tensor
+        elif g.dim() == 1:
+            values += nested
+        elif g.dim() == 2:
+            for row in nested:
+                values += row
+        else:
+            values += g.reshape(-1).tolist()
+    return values

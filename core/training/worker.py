@@ -7,8 +7,8 @@ rounds (see _Run). Everything that crosses the pipe is plain data (tuples, dicts
 floats, strings), so the GUI process never needs torch to read it.
 
 Commands, GUI -> training process, each a tuple `(name, payload)`:
-    ("start", request)  request: run (an id), data {path, features, target, shift, seed,
-                        test_fraction}, config (TrainingConfig's fields), pace (epochs/s or None)
+    ("start", order)    order: run (an id), request (TrainingRequest.to_json()), pace
+                        (epochs/s or None), paused (optional)
     ("pause", None) · ("resume", None) · ("pace", epochs per second, None = full speed)
     ("stop", None)      end the current run after the round in progress (its results still come)
     ("quit", None)      stop and exit; so does the pipe closing (the GUI went away)
@@ -55,7 +55,6 @@ def serve(conn: Any) -> None:
 
     import core.training.data  # noqa: F401
     import core.training.run  # noqa: F401
-    import core.training.variants  # noqa: F401
 
     _warm_up()
     try:
@@ -75,12 +74,12 @@ def _warm_up() -> None:
     """
     import torch
 
-    from core.training.variants import VARIANTS
+    from core.training import registry
 
     state = torch.get_rng_state()
     X, y = torch.zeros(4, 2), torch.ones(4)
-    for variant in VARIANTS.values():
-        variant(X, y, 0.1, "relu", weights=torch.ones(2, 1), bias=torch.ones(1)).step()
+    for info in registry.variants():
+        info.load()(X, y, 0.1, "relu", weights=torch.ones(2, 1), bias=torch.ones(1)).step()
     torch.set_rng_state(state)
 
 
@@ -99,8 +98,8 @@ class _Worker:
         """Wait for commands; a start trains to the end (or a stop) before the next is read."""
         while not self.quitting:
             if self.next_start is not None:
-                request, self.next_start = self.next_start, None
-                self.train(request)
+                order, self.next_start = self.next_start, None
+                self.train(order)
                 continue
             try:
                 name, payload = self.conn.recv()
@@ -136,21 +135,19 @@ class _Worker:
         except (EOFError, OSError):
             self.quitting = self.stop_requested = True
 
-    def train(self, request: dict) -> None:
-        """Train one run as `request` asks, streaming records; report its end, success or not."""
-        from core.training.data import DataError, load_table, prepare
-        from core.training.run import TrainingConfig
+    def train(self, order: dict) -> None:
+        """Train one run as `order` asks, streaming records; report its end, success or not."""
+        from core.training.data import DataError, load_spec
+        from core.training.request import TrainingRequest
 
-        run_id = request["run"]
+        run_id = order["run"]
         self.stop_requested = False
-        self.paused = bool(request.get("paused", False))
-        self.rate = request.get("pace")
-        data = request["data"]
+        self.paused = bool(order.get("paused", False))
+        self.rate = order.get("pace")
         try:
-            config = TrainingConfig(**{**request["config"],
-                                       "variants": tuple(request["config"]["variants"])})
-            table = load_table(data["path"], data["features"], data["target"])
-            prepared = prepare(table, data["shift"], data["seed"], data["test_fraction"])
+            request = TrainingRequest.from_json(order["request"])  # checked again: plain data came
+            config = request.config
+            prepared = load_spec(request.data)[1]
         except DataError as error:
             self.conn.send(("failed", {"run": run_id, "kind": "data", "message": str(error)}))
             return

@@ -101,16 +101,10 @@ class CaptionPanel(QWidget):
             f"color: white; background: {colour}; border-radius: 4px; padding: 1px 6px; font-weight: 600;"
         )
 
-    def show_state(self, state: State, count: int) -> None:
-        """Show what `state` says, as step `state.step` of `count`."""
+    def show_state(self, state: State, count: int, caption: str | None = None) -> None:
+        """Show `state` as step `state.step` of `count`: its caption (or `caption`, e.g. a quiz's) and rule."""
         self._phase = state.phase
         self._colour_phase()
         self.indicator.setText(f"step {state.step} / {count}")
-        self.caption.setText(state.caption)
+        self.caption.setText(state.caption if caption is None else caption)
         self.detail.setText(state.detail)
-
-    def show_masked(self, caption: str, detail: str | None = None) -> None:
-        """Replace the caption (and optionally the detail) with words that give no answer away."""
-        self.caption.setText(caption)
-        if detail is not None:
-            self.detail.setText(detail)

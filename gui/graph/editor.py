@@ -38,9 +38,14 @@ class FormulaEditor(QPlainTextEdit):
         self.debounce.timeout.connect(self._settle)
 
     def set_formula(self, text: str) -> None:
-        """Replace the text and report it settled at once (no debounce pause), e.g. for a preset."""
+        """Replace the text and report it settled at once (no debounce pause), as if typed and paused."""
         self.setPlainText(text)
         self.flush()
+
+    def show_formula(self, text: str) -> None:
+        """Replace the text without reporting it (the page's model already holds it)."""
+        self.setPlainText(text)
+        self.debounce.stop()
 
     def flush(self) -> None:
         """Report the current text now if a debounce pause is pending."""

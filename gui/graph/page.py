@@ -1,13 +1,16 @@
 """The graph page: type a formula, set its inputs, and step through forward and backward passes.
 
-Text -> core.engine.graph.build_graph -> evaluate(values) -> core.engine.steps.Schedule -> state_at(step) ->
-GraphView.show_state and the caption. The page keeps the last good graph while the text is bad,
-and keeps the step index when values change, so a lecturer can wiggle an input mid-explanation.
+The page wires Qt widgets to a core.engine.model.GraphModel, which holds the text, the values, the
+graph, its layout, schedule and step. The editor, the value panel and the playback write to the
+model; after each change the page hands the view one Frame to draw and gives the caption, the
+details and the playback bar what they show.
 """
 
 from __future__ import annotations
 
-import math
+from dataclasses import replace
+from pathlib import Path
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPalette
@@ -15,11 +18,12 @@ from PySide6.QtWidgets import (
     QComboBox, QLabel, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget,
 )
 
-from core.engine.graph import ComputationGraph, GraphError, build_graph
-from core.engine.layout import Layout, layout
-from core.engine.parse import ParseError
+from core.engine.graph import ComputationGraph
+from core.engine.graph_text import Words
+from core.engine.model import Change, Frame, GraphModel
 from core.teach.presets import BY_KEY, PRESETS
-from core.engine.steps import Schedule, State
+from core.engine.steps import State, StepReplay
+from core.trace import tensor_text
 from core.trace.graph import TensorGraph
 from core.trace.steps import TraceSchedule
 from gui import theme
@@ -45,29 +49,24 @@ class GraphPage(QWidget):
     graph_changed = Signal(object)  # the ComputationGraph now shown, evaluated (new text or values)
     state_shown = Signal(object)  # the core.engine.steps.State just drawn and captioned
     trace_changed = Signal(object)  # the TensorGraph now shown instead of the formula's, or None (formula again)
+    node_clicked = Signal(int)  # id of the node clicked in the graph
+    edge_clicked = Signal(tuple)  # (source, target, key) of the edge clicked in the graph
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("graphPage")
         self.setAccessibleName("Computation graph page")
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click on the background leaves the editor
-        self.cg: ComputationGraph | None = None  # the last good graph, evaluated
-        self.source = ""  # the formula text that graph was built from
-        self.schedule: Schedule | None = None
-        self.state: State | None = None
-        self._layout: Layout | None = None
+        self.model = GraphModel()
         self._selection: tuple[str, object] | None = None  # ("node", id) or ("edge", (u, v, k))
-        self._reset_values = True  # the next graph takes every value from its text
+        self._mask: Callable[[Frame], Words] | None = None  # a quiz's words around the formula's
         self._drawn_look = (theme.current_look, theme.current_scale)  # what the view's items show
         self._details_hidden = False
         self._panel_widths: dict[int, int] = {}  # splitter index -> width, for panels while hidden  # quiz mode: the details panel would give answers away
         self._presenting_restore: bool | None = None  # while presenting: was the side panel shown?
         self.status_text = ""  # the last status_message, for a window that connects late
-        self.trace = None  # a core.trace.graph.TensorGraph shown instead of the formula's graph
-        self._trace_layout: Layout | None = None
-        self._formula_step = 0  # the formula's step when a trace took the stage
 
-        self.player = StepPlayer(self)
+        self.player = StepPlayer(self.model, self)  # the playback clock: it moves the model's step
         self.preset_picker = self._make_preset_picker()
         self.preset_about = QLabel()
         self.preset_about.setObjectName("presetAbout")
@@ -97,11 +96,11 @@ class GraphPage(QWidget):
 
         self.editor.text_settled.connect(self._text_settled)
         self.preset_picker.activated.connect(self._preset_chosen)
-        self.values.values_changed.connect(self._values_changed)
-        self.player.step_changed.connect(self._show_step)
+        self.values.values_changed.connect(self.model.set_values)
         self.player.playing_changed.connect(self._playing_changed)
         self.view.node_selected.connect(self._node_selected)
         self.view.edge_selected.connect(self._edge_selected)
+        self.model.subscribe(self._model_changed)
 
         self.load_preset(PRESETS[0].key)
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # keys drive the animation from the start
@@ -218,33 +217,43 @@ class GraphPage(QWidget):
 
     # ----- what the user does ---------------------------------------------------------------
 
+    @property
+    def cg(self) -> ComputationGraph | None:
+        """The formula's last good graph, evaluated."""
+        return self.model.graph
+
+    @property
+    def source(self) -> str:
+        """The formula text that graph was built from (the editor may hold a broken one)."""
+        return self.model.source
+
+    @property
+    def schedule(self) -> StepReplay | None:
+        """The schedule shown: the formula's, or a trace's."""
+        return self.model.schedule
+
+    @property
+    def state(self) -> State | None:
+        """What is visible at the step shown."""
+        return self.model.state
+
+    @property
+    def trace(self) -> TensorGraph | None:
+        """The traced tensor graph shown instead of the formula's, or None."""
+        return self.model.trace
+
     def load_preset(self, key: str) -> None:
         """Show a built-in formula with its own input values, from the first step."""
-        preset = BY_KEY[key]
         self.player.pause()
-        self._reset_values = True
-        self.editor.set_formula(preset.source)
-        self.player.to_start()
+        self.model.load(BY_KEY[key].source)
 
     def load_source(self, text: str, values: dict[str, float] | None = None, step: int = 0) -> bool:
         """Show a formula program with its own values (then `values` over them) at `step`.
 
-        Returns False, changing nothing, when the text does not make a graph.
+        Parses and evaluates once. Returns False, changing nothing, when the text does not make a graph.
         """
-        try:
-            build_graph(text)
-        except (ParseError, GraphError):
-            return False
         self.player.pause()
-        self._reset_values = True
-        self.editor.set_formula(text)  # settles at once: the graph is built before this returns
-        if not self.error_label.isHidden():
-            return False
-        for name, value in (values or {}).items():
-            if name in self.values.names() and value != self.values.values()[name] and math.isfinite(value):
-                self.values.box(name).setValue(value)  # as if typed: the graph re-evaluates
-        self.player.go_to(step)
-        return True
+        return self.model.load(text, values, step)
 
     def formula(self) -> str:
         """The text in the editor."""
@@ -252,7 +261,29 @@ class GraphPage(QWidget):
 
     def refresh(self) -> None:
         """Draw and caption the current step again (e.g. after a quiz uncovered a number)."""
-        self._show_step()
+        self._draw()
+
+    def set_masking(self, mask: Callable[[Frame], Words] | None) -> None:
+        """Draw the formula's frames in the words `mask(frame)` gives (a quiz's), or plainly (None)."""
+        self._mask = mask
+        self._draw()
+
+    def focus_graph(self) -> None:
+        """Give the keyboard to the graph, so Space and the arrows step through it."""
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def highlight(self, nodes: list[int], edges: list[tuple[int, int, int]] = ()) -> None:
+        """Select exactly these nodes and edges of the graph shown (none clears the selection)."""
+        self.view.highlight(nodes, edges)
+
+    def export_png(self, path: str | Path, scale: float = 2.0) -> str | None:
+        """Write the drawing as shown to a PNG at `scale`; a note when it was scaled down to
+        the size limit; OSError if unwritable."""
+        return self.view.export_png(path, scale)
+
+    def export_svg(self, path: str | Path) -> None:
+        """Write the drawing as shown to an SVG; OSError if unwritable."""
+        self.view.export_svg(path)
 
     def restyle(self, look: theme.Look) -> None:
         """Redraw everything in gui.theme's current look and sizes."""
@@ -263,11 +294,7 @@ class GraphPage(QWidget):
         if drawn == self._drawn_look:
             return  # the drawing already has this look: no need to rebuild it
         self._drawn_look = drawn
-        self.view.restyle()
-        shown, shown_layout = (self.trace, self._trace_layout) if self.trace is not None else (self.cg, self._layout)
-        if shown is not None and shown_layout is not None:
-            self.view.set_graph(shown, shown_layout)
-            self._show_step()
+        self.view.restyle()  # rebuilds the items and draws the frame shown again
 
     def scale_panels(self, factor: float) -> None:
         """Widen the side panels by `factor` (the text grew by as much), each at most a third."""
@@ -297,17 +324,7 @@ class GraphPage(QWidget):
         The formula, its values and its step are kept; `close_trace` brings them back.
         """
         self.player.pause()
-        if self.trace is None:
-            self._formula_step = self.player.step
-        self.trace, self._trace_layout, self._selection = tg, layout(tg), None
-        self._side_panel_toggled(self.side_panel_visible())
-        self.trace_changed.emit(tg)  # first: what asks about the formula (a quiz) stops before a trace state shows
-        self.schedule = schedule
-        self.view.set_graph(tg, self._trace_layout)
-        self.view.fit()
-        self.player.set_count(len(schedule))
-        self.player.to_start()
-        self._show_step()
+        self.model.show_trace(tg, schedule, tensor_text.WORDS)
         self._announce(f"Torch graph of {tg.variant}: {tg.graph.number_of_nodes()} nodes, "
                        f"{tg.graph.number_of_edges()} edges")
 
@@ -316,23 +333,8 @@ class GraphPage(QWidget):
         if self.trace is None:
             return
         self.player.pause()
-        self._drop_trace()
-        if self.cg is not None:
-            self.schedule = Schedule(self.cg)
-            self.view.set_graph(self.cg, self._layout)
-            self.view.fit()
-            self.player.set_count(len(self.schedule))
-            self.player.go_to(self._formula_step)
-            self._show_step()
-        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _drop_trace(self) -> None:
-        if self.trace is None:
-            return
-        self.trace = self._trace_layout = None
-        self._selection = None
-        self._side_panel_toggled(self.side_panel_visible())
-        self.trace_changed.emit(None)
+        self.model.close_trace()
+        self.focus_graph()
 
     def add_notes_panel(self, widget: QWidget) -> None:
         """Put a panel (the lesson notes) right of the graph; it shows when the widget does."""
@@ -392,56 +394,56 @@ class GraphPage(QWidget):
             self.load_preset(key)
 
     def _text_settled(self, text: str) -> None:
-        try:
-            cg = build_graph(text)
-        except ParseError as error:
-            self._show_error(error.message, error.line, error.column)
-            self._follow_preset(text)
-            return
-        self.editor.clear_error()
-        self.error_label.hide()
-        self.values.set_inputs(cg.inputs, cg.defaults, reset=self._reset_values)
-        self._reset_values = False
-        self.cg, self._layout, self._selection = cg, layout(cg), None
-        self.source = text  # the text of the graph shown (the editor may hold a broken one)
-        self.details.clear_selection()
-        self._follow_preset(text)
-        self._evaluate()
+        if text != self.model.text:
+            self.model.set_text(text)
 
-    def _values_changed(self, _values: dict) -> None:
-        if self.cg is not None:
-            self._evaluate()
+    def _model_changed(self, change: Change) -> None:
+        """Bring every widget up to the model, in the order the controllers rely on."""
+        model = self.model
+        if change.trace:
+            self._selection = None
+            self._side_panel_toggled(self.side_panel_visible())
+            self.trace_changed.emit(model.trace)  # first: what asks about the formula (a quiz) stops first
+        if change.text:
+            self._show_text()
+        if change.values and model.trace is None:
+            self.values.show_values(model.values)
+            if change.graph:  # another formula: what was selected may be gone
+                self._selection = None
+                self.details.clear_selection()
+            self.graph_changed.emit(model.graph)
+        if change.graph or change.values or change.step:
+            self._draw()
+        if change.trace:
+            self.view.fit()
+        if change.values and model.trace is None:
+            cg = model.graph
+            inputs = ", ".join(cg.inputs) or "none"
+            self._announce(  # not the output's value: that would give the forward pass away
+                f"Graph of {cg.node(cg.output)['symbol']}: {cg.graph.number_of_nodes()} nodes, "
+                f"{cg.graph.number_of_edges()} edges, inputs {inputs}"
+            )
 
-    def _evaluate(self) -> None:
-        cg = self.cg
-        try:
-            cg.evaluate(self.values.values())
-        except GraphError as error:  # cannot happen while every input has an editor; say so if it does
-            self._show_error(str(error), None, None)
-            return
-        self._drop_trace()  # a lesson, session or exercise brings a formula: it takes the stage back
-        self.schedule = Schedule(cg)
-        self.view.set_graph(cg, self._layout)
-        self.graph_changed.emit(cg)
-        self.player.set_count(len(self.schedule))
-        self._show_step()
-        inputs = ", ".join(cg.inputs) or "none"
-        self._announce(  # not the output's value: that would give the forward pass away
-            f"Graph of {cg.node(cg.output)['symbol']}: {cg.graph.number_of_nodes()} nodes, "
-            f"{cg.graph.number_of_edges()} edges, inputs {inputs}"
-        )
+    def _show_text(self) -> None:
+        """The editor, its error marks and the preset picker, after the model took a text."""
+        model = self.model
+        if self.editor.toPlainText() != model.text:
+            self.editor.show_formula(model.text)
+        error = model.error
+        if error is None:
+            self.editor.clear_error()
+            self.error_label.hide()
+        else:
+            self.error_label.setText(f"{error.where()}{error.message}")
+            self.error_label.show()
+            if error.line is not None:
+                self.editor.mark_error(error.line, error.column)
+            self._announce(f"Formula error: {error.where()}{error.message} (the last good graph stays shown)")
+        self._follow_preset(model.text)
 
     def _announce(self, text: str) -> None:
         self.status_text = text
         self.status_message.emit(text)
-
-    def _show_error(self, message: str, line: int | None, column: int | None) -> None:
-        where = f"Line {line}, column {column}: " if line is not None else ""
-        self.error_label.setText(f"{where}{message}")
-        self.error_label.show()
-        if line is not None:
-            self.editor.mark_error(line, column)
-        self._announce(f"Formula error: {where}{message} (the last good graph stays shown)")
 
     def _follow_preset(self, text: str) -> None:
         """Select the preset whose text this is, or none when the formula is the user's own."""
@@ -450,14 +452,17 @@ class GraphPage(QWidget):
         self.preset_about.setText(PRESETS[index].about if index >= 0 else "")
         self.preset_about.setVisible(index >= 0)
 
-    def _show_step(self, _step: int | None = None) -> None:
-        if self.schedule is None:
+    def _draw(self) -> None:
+        """Hand the view the model's frame (in a quiz's words, if masked), then caption it."""
+        frame = self.model.frame()
+        if frame is None:
             return
-        self.state = self.schedule.state_at(self.player.step)
-        self.view.show_state(self.state)
-        self.caption.show_state(self.state, len(self.schedule))
+        if self._mask is not None and self.model.trace is None:
+            frame = replace(frame, words=self._mask(frame))
+        self.view.draw(frame)
+        self.caption.show_state(frame.state, self.model.step_count(), frame.words.step_caption(frame.state))
         self._show_selection()
-        self.state_shown.emit(self.state)
+        self.state_shown.emit(frame.state)
 
     def _playing_changed(self, playing: bool) -> None:
         self.play_action.setText("&Pause" if playing else "&Play")
@@ -465,10 +470,12 @@ class GraphPage(QWidget):
     def _node_selected(self, node_id: int) -> None:
         self._selection = ("node", node_id)
         self._show_selection()
+        self.node_clicked.emit(node_id)
 
     def _edge_selected(self, edge: object) -> None:
-        self._selection = ("edge", tuple(edge) if edge is not None else None)
+        self._selection = ("edge", tuple(edge))
         self._show_selection()
+        self.edge_clicked.emit(tuple(edge))
 
     def _show_selection(self) -> None:
         cg, state, selection = self.cg, self.state, self._selection

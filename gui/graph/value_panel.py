@@ -1,4 +1,8 @@
-"""One value editor per input of the formula, created and removed as the inputs change."""
+"""One value editor per input of the formula, created and removed as the inputs change.
+
+It shows the values the page's model holds and reports what the user edits; which value a new
+input takes is the model's rule (core.engine.model).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.widgets.drag_spin_box import VALUE_LIMIT, DragSpinBox
-
-FALLBACK_VALUE = 1.0
 
 
 class ValuePanel(QWidget):
@@ -32,7 +34,7 @@ class ValuePanel(QWidget):
         self._boxes: dict[str, DragSpinBox] = {}
         self._labels: dict[str, QLabel] = {}
         self._values: dict[str, float] = {}  # exact values (the box shows them rounded)
-        self._text_defaults: dict[str, float] = {}
+        self._arranged: list[str] = []  # the names in the grid, in order
         self._empty = QLabel("This formula has no inputs.")
         self._empty.setObjectName("noInputsLabel")
         self._grid.addWidget(self._empty, 0, 0, 1, 2)
@@ -49,24 +51,18 @@ class ValuePanel(QWidget):
         """The spin box of one input."""
         return self._boxes[name]
 
-    def set_inputs(self, names: list[str], defaults: Mapping[str, float], reset: bool = False) -> None:
-        """Show editors for `names`; keep values of remaining inputs unless the text's value changed.
-
-        A new input takes the value the text sets (`defaults`), else 1.0. With `reset`, every input
-        takes its value from the text (used when a preset is loaded).
-        """
-        for name in [n for n in self._boxes if n not in names]:
+    def show_values(self, values: Mapping[str, float]) -> None:
+        """Show an editor for every input of `values`, in its order, holding its value (nothing is announced)."""
+        names = list(values)
+        for name in [n for n in self._boxes if n not in values]:
             self._remove(name)
         for name in names:
-            text_value = defaults.get(name)
-            text_changed = text_value is not None and text_value != self._text_defaults.get(name)
             if name not in self._boxes:
                 self._add(name)
-            if reset or name not in self._values or text_changed:
-                self._values[name] = float(text_value) if text_value is not None else FALLBACK_VALUE
+            self._values[name] = float(values[name])
             self._show_value(name)
-        self._text_defaults = {n: float(v) for n, v in defaults.items() if n in names}
-        self._arrange(names)
+        if names != self._arranged:
+            self._arrange(names)
 
     def _add(self, name: str) -> None:
         label = QLabel(f"{name} =")
@@ -88,6 +84,7 @@ class ValuePanel(QWidget):
             widget.deleteLater()
 
     def _arrange(self, names: list[str]) -> None:
+        self._arranged = list(names)
         for name in names:  # re-adding a widget a layout already holds would duplicate it
             self._grid.removeWidget(self._labels[name])
             self._grid.removeWidget(self._boxes[name])
@@ -99,12 +96,15 @@ class ValuePanel(QWidget):
         self._empty.setVisible(not names)
 
     def _show_value(self, name: str) -> None:
-        """Put the exact value in its box without announcing a change (the text set it)."""
+        """Put the exact value in its box without announcing a change (the model set it)."""
         box, value = self._boxes[name], self._values[name]
         if math.isfinite(value) and abs(value) > VALUE_LIMIT:
             box.setRange(-abs(value), abs(value))  # a value the text sets is never clipped
+        shown = value if math.isfinite(value) else 0.0
+        if box.value() == shown:
+            return  # (the user's own edit coming back: touching the box would reset their typing)
         box.blockSignals(True)
-        box.setValue(value if math.isfinite(value) else 0.0)
+        box.setValue(shown)
         box.blockSignals(False)
 
     def _edited(self, name: str, value: float) -> None:

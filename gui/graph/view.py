@@ -1,25 +1,29 @@
 """GraphView: the computation graph drawn like a lecture slide, restyled step by step.
 
-Items are created once per graph structure (node id -> NodeItem, edge -> EdgeItem) and then only
-relabelled and restyled by `show_state`. What is shown comes from core: the positions from
-core.engine.layout, every number and sentence from core.engine.steps, core.engine.explain and core.formatting.
+The view only draws the core.engine.model.Frame it is handed: a graph, its layout, the state to
+show and the words to say (core.engine.graph_text's, core.trace.tensor_text's, or a quiz's
+core.teach.quiz_text.MaskedWords). Items are created once per graph structure (node id ->
+NodeItem, edge -> EdgeItem) and then only relabelled and restyled; the drawing is measured with
+the unmasked words, so hiding a number never moves anything.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QTransform, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
-from core.engine.graph import ComputationGraph
+from core.engine.graph import GraphBase
+from core.engine.graph_text import Words
 from core.files import atomic_write_bytes
 from core.engine.layout import Layout
-from core.engine.steps import Schedule, State, start_state
+from core.engine.model import Frame
+from core.engine.steps import State, start_state
 from core.trace.graph import TensorGraph
-from core.trace.steps import TraceSchedule
 from core.engine import graph_text
 from core.trace import tensor_text
 from gui import theme
@@ -39,23 +43,23 @@ PAGE_KEYS = {  # the graph page steps through the schedule with these: never con
 }
 
 
-def text_module(cg: ComputationGraph):
-    """The module that words a graph's labels: core.trace.tensor_text for a traced TensorGraph, else core.engine.graph_text."""
-    return tensor_text if isinstance(cg, TensorGraph) else graph_text
+def words_for(graph: GraphBase) -> Words:
+    """The plain words of a graph: core.trace.tensor_text's for a traced TensorGraph, else core.engine.graph_text's."""
+    return tensor_text.WORDS if isinstance(graph, TensorGraph) else graph_text.WORDS
 
 
-def graph_structure(cg: ComputationGraph) -> tuple:
+def graph_structure(graph: GraphBase) -> tuple:
     """What decides which items exist: nodes with their kind, label, op and name, and the edges."""
     nodes = tuple(
         (n, data["kind"], data["label"], data["op"], data["name"], data["symbol"], data["expr"])
-        for n, data in cg.graph.nodes(data=True)
+        for n, data in graph.graph.nodes(data=True)
     )
-    edges = tuple(sorted((u, v, k, data["operand"]) for u, v, k, data in cg.graph.edges(keys=True, data=True)))
-    return nodes, edges, cg.output
+    edges = tuple(sorted((u, v, k, data["operand"]) for u, v, k, data in graph.graph.edges(keys=True, data=True)))
+    return nodes, edges, graph.output
 
 
 class GraphView(QGraphicsView):
-    """Shows a computation graph and, step by step, its values and gradients."""
+    """Draws one Frame: a graph and, at the state it is handed, its values and gradients."""
 
     node_selected = Signal(int)  # node id clicked
     edge_selected = Signal(object)  # (source, target, key) clicked
@@ -80,10 +84,9 @@ class GraphView(QGraphicsView):
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self._cg: ComputationGraph | None = None
-        self._text = graph_text  # what words the labels: text_module(the graph shown)
-        self._structure: tuple | None = None
-        self._state: State | None = None
+        self._frame: Frame | None = None  # what is drawn
+        self._structure: tuple | None = None  # what the items were made for
+        self._sized_for: tuple | None = None  # what the geometry was measured for
         self._node_items: dict[int, NodeItem] = {}
         self._edge_items: dict[Edge, EdgeItem] = {}
         self._edge_of_part: dict[int, EdgeItem] = {}  # id(label or backward arrow) -> its edge
@@ -91,15 +94,19 @@ class GraphView(QGraphicsView):
         self._auto_fit = True  # follow the window size until the user zooms or pans
         self._click_handled = False  # a press on an item was handled here: so is its release
 
-    # ----------------------------------------------------------------- graph and state
+    # ----------------------------------------------------------------- drawing a frame
 
-    def graph(self) -> ComputationGraph | None:
+    def frame(self) -> Frame | None:
+        """The frame drawn, or None."""
+        return self._frame
+
+    def graph(self) -> GraphBase | None:
         """The graph shown, or None."""
-        return self._cg
+        return self._frame.graph if self._frame is not None else None
 
     def state(self) -> State | None:
-        """The state shown last, or None."""
-        return self._state
+        """The state shown, or None."""
+        return self._frame.state if self._frame is not None else None
 
     def node_items(self) -> dict[int, NodeItem]:
         """Node id -> its item (a copy of the mapping; the items themselves are live)."""
@@ -110,50 +117,61 @@ class GraphView(QGraphicsView):
         return dict(self._edge_items)
 
     def restyle(self) -> None:
-        """Take up gui.theme's current look and sizes: the next set_graph rebuilds every item."""
+        """Take up gui.theme's current look and sizes: every item is rebuilt and the frame redrawn."""
         self._scene.setBackgroundBrush(theme.BACKGROUND)
-        self._structure = None
+        self._structure = self._sized_for = None
+        if self._frame is not None:
+            self.draw(self._frame)
 
-    def set_graph(self, cg: ComputationGraph, layout: Layout) -> None:
-        """Show an evaluated graph; items are kept when only its values changed."""
-        structure = graph_structure(cg)
-        same = structure == self._structure
-        self._cg, self._text = cg, text_module(cg)
-        if not same:
-            self._create_items(cg)
+    def draw(self, frame: Frame) -> None:
+        """Draw `frame`; items are kept while the graph's structure stays, and only relabelled."""
+        graph, plain = frame.graph, frame.words.plain()
+        structure = graph_structure(graph)
+        rebuilt = structure != self._structure
+        if rebuilt:
+            self._create_items(graph, plain)
             self._structure = structure
-            self._state = None
-        self._flow_texts = {
-            e: self._text.flow_text(cg, e) for e in self._edge_items if cg.edge(e)["contribution"] is not None
-        }
-        self._apply_geometry(cg, layout)
-        step = self._state.step if self._state is not None else 0
-        # until the page shows its own state; a new graph starts at step 0, which needs no schedule
-        schedule = TraceSchedule if isinstance(cg, TensorGraph) else Schedule
-        self.show_state(schedule(cg).state_at(step) if step else start_state(cg))
-        if not same and self._auto_fit:
+        sized_for = (id(graph), id(frame.layout), frame.revision, id(plain))
+        if rebuilt or sized_for != self._sized_for:
+            self._flow_texts = {e: plain.flow_text(graph, e) for e in self._edge_items
+                                if graph.edge(e)["contribution"] is not None}
+            self._apply_geometry(graph, frame.layout, plain)
+            self._sized_for = sized_for
+        self._frame = frame
+        self._show_state(frame)
+        if rebuilt and self._auto_fit:
             self.fit()
 
-    def _create_items(self, cg: ComputationGraph) -> None:
+    def set_graph(self, graph: GraphBase, layout: Layout) -> None:
+        """Draw an evaluated graph at its start, in its plain words (then `show_state` for another step)."""
+        revision = self._frame.revision + 1 if self._frame is not None else 0
+        self.draw(Frame(graph, layout, start_state(graph), words_for(graph), revision))
+
+    def show_state(self, state: State) -> None:
+        """Draw the graph shown at another state (of its own schedule)."""
+        if self._frame is not None:
+            self.draw(replace(self._frame, state=state))
+
+    def _create_items(self, graph: GraphBase, words: Words) -> None:
         self._scene.clearSelection()
         self._scene.clear()
         self._node_items.clear()
         self._edge_items.clear()
         self._edge_of_part.clear()
-        for n in cg.nodes:
-            data = cg.node(n)
-            item = NodeItem(n, data["kind"], n == cg.output)
+        for n in graph.nodes:
+            data = graph.node(n)
+            item = NodeItem(n, data["kind"], n == graph.output)
             if data["kind"] == "op":
-                item.set_symbol(self._text.op_symbol(cg, n))
-                item.set_title([(self._text.box_title(cg, n), theme.INK)])
-                if self._text is tensor_text:  # a tensor preview is wider than its node: keep it off the edges
+                item.set_symbol(words.op_symbol(graph, n))
+                item.set_title([(words.box_title(graph, n), theme.INK)])
+                if words.value_halo:
                     item.value_label.set_background(theme.LABEL_HALO)
             elif data["kind"] == "const":
-                item.set_title([(self._text.name_text(cg, n), theme.INK)])
+                item.set_title([(words.name_text(graph, n), theme.INK)])
             self._scene.addItem(item)
             self._node_items[n] = item
-        for edge in cg.graph.edges(keys=True):
-            item = EdgeItem(edge, cg.node(edge[0])["kind"] == "const")
+        for edge in graph.graph.edges(keys=True):
+            item = EdgeItem(edge, graph.node(edge[0])["kind"] == "const")
             self._scene.addItem(item)
             for part in item.parts():
                 self._scene.addItem(part)
@@ -161,73 +179,72 @@ class GraphView(QGraphicsView):
             item.show_flow(None)
             self._edge_items[edge] = item
 
-    def _apply_geometry(self, cg: ComputationGraph, layout: Layout) -> None:
-        texts = {n: self._node_texts(cg, n) for n in cg.nodes}
+    def _apply_geometry(self, graph: GraphBase, layout: Layout, words: Words) -> None:
+        texts = {n: self._node_texts(graph, n, words) for n in graph.nodes}
         widths = {}
         for edge, item in self._edge_items.items():
             width = 0.0
             if not item.from_constant:
-                width = text_width(self._text.local_text(cg, edge), theme.EDGE_TEXT_PX)
+                width = text_width(words.local_text(graph, edge), theme.EDGE_TEXT_PX)
             if edge in self._flow_texts:
                 width = max(width, text_width(self._flow_texts[edge], theme.EDGE_TEXT_PX, bold=True))
             widths[edge] = width
-        geometry = scene_geometry(cg, layout, texts, widths)
+        geometry = scene_geometry(graph, layout, texts, widths)
         for n, item in self._node_items.items():
             item.set_geometry(geometry.shapes[n], geometry.origins[n])
         for edge, item in self._edge_items.items():
             item.set_route(geometry.routes[edge])
         self._scene.setSceneRect(self.drawing_rect())
 
-    def _node_texts(self, cg: ComputationGraph, n: int) -> NodeTexts:
-        data = cg.node(n)
-        text = self._text
+    @staticmethod
+    def _node_texts(graph: GraphBase, n: int, words: Words) -> NodeTexts:
+        data = graph.node(n)
         gradients: tuple[str, ...] = ()
         if data["grad"] is not None:
-            gradients = (text.gradient_text(cg, n, data["grad"]),)
-            uses = cg.carrying_out_edges(n)
+            gradients = (words.gradient_text(graph, n, data["grad"]),)
+            uses = graph.carrying_out_edges(n)
             if len(uses) > 1:
-                contributions = [cg.edge(e)["contribution"] for e in uses]
-                gradients += (text.received_text(cg, n, contributions),)
-        tag = "output" if n == cg.output else ""
+                contributions = [graph.edge(e)["contribution"] for e in uses]
+                gradients += (words.received_text(graph, n, contributions),)
+        tag = "output" if n == graph.output else ""
         if data["kind"] == "input":
-            name = text.name_text(cg, n)
-            return NodeTexts(f"{name} = {text.value_text(data['value'])}", f"{name} = {theme.INPUT_VALUE_RESERVE}",
-                             gradients=gradients, tag=tag)
+            name = words.name_text(graph, n)
+            return NodeTexts(f"{name} = {words.node_value(graph, n, data['value'])}",
+                             f"{name} = {theme.INPUT_VALUE_RESERVE}", gradients=gradients, tag=tag)
         if data["kind"] == "const":
-            return NodeTexts(text.name_text(cg, n), tag=tag)
-        return NodeTexts(text.box_title(cg, n), symbol=text.op_symbol(cg, n),
-                         value=text.value_text(data["value"]), gradients=gradients, tag=tag)
+            return NodeTexts(words.name_text(graph, n), tag=tag)
+        return NodeTexts(words.box_title(graph, n), symbol=words.op_symbol(graph, n),
+                         value=words.node_value(graph, n, data["value"]), gradients=gradients, tag=tag)
 
-    def show_state(self, state: State) -> None:
-        """Restyle and relabel the items to show what is visible at `state`."""
-        cg = self._cg
-        if cg is None:
-            return
-        self._state = state
+    def _show_state(self, frame: Frame) -> None:
+        """Restyle and relabel the items to show what is visible at the frame's state."""
+        graph, state, words = frame.graph, frame.state, frame.words
+        masked = words is not words.plain()  # plain flow texts are measured once; masked ones per state
         forward = state.phase == "forward"
-        text = self._text
         for n, item in self._node_items.items():
-            data = cg.node(n)
+            data = graph.node(n)
             value = state.values.get(n)
             if data["kind"] == "input":
-                item.set_title([(f"{text.name_text(cg, n)} = ", theme.INK), (text.value_text(value), theme.FORWARD)])
+                item.set_title([(f"{words.name_text(graph, n)} = ", theme.INK),
+                                (words.node_value(graph, n, value), theme.FORWARD)])
             elif data["kind"] == "op":
-                item.show_value(None if value is None else text.value_text(value))
+                item.show_value(None if value is None else words.node_value(graph, n, value))
             if n in state.grads:
-                item.show_gradient(text.gradient_text(cg, n, state.grads[n]))
+                item.show_gradient(words.gradient_text(graph, n, state.grads[n]))
             elif n in state.received:
-                item.show_gradient(text.received_text(cg, n, state.received[n]), partial=True)
+                item.show_gradient(words.received_text(graph, n, state.received[n]), partial=True)
             else:
                 item.show_gradient(None)
             active = n == state.active_node and state.phase in ("forward", "backward")
             item.set_highlight(None if not active else
                                theme.HIGHLIGHT_FORWARD if forward else theme.HIGHLIGHT_BACKWARD)
             known = (value is not None, n in state.grads)
-            item.update_tooltip((cg, known), lambda n=n, known=known: text.node_tooltip(cg, n, *known))
+            item.update_tooltip((id(graph), frame.revision, known, words.tooltip_key(n)),
+                                lambda n=n, known=known: words.node_tooltip(graph, n, *known))
         for edge, item in self._edge_items.items():
             target = edge[1]
             local_known = target in state.values
-            item.show_local(text.local_text(cg, edge) if local_known and not item.from_constant else None)
+            item.show_local(words.local_text(graph, edge) if local_known and not item.from_constant else None)
             if item.from_constant:
                 colour = theme.MUTED
             else:
@@ -235,9 +252,13 @@ class GraphView(QGraphicsView):
             active = forward and state.active_node == target
             item.set_line_style(colour, theme.ACTIVE_EDGE_WIDTH if active else theme.EDGE_WIDTH)
             flow_known = edge in state.contributions
-            item.show_flow(self._flow_texts.get(edge) if flow_known else None, active=edge == state.active_edge)
+            flow = None
+            if flow_known:
+                flow = words.flow_text(graph, edge) if masked else self._flow_texts.get(edge)
+            item.show_flow(flow, active=edge == state.active_edge)
             known = (local_known, flow_known)
-            item.update_tooltip((cg, known), lambda edge=edge, known=known: text.edge_tooltip(cg, edge, *known))
+            item.update_tooltip((id(graph), frame.revision, known, words.tooltip_key(edge)),
+                                lambda edge=edge, known=known: words.edge_tooltip(graph, edge, *known))
 
     def highlight(self, nodes: list[int], edges: list[Edge] = ()) -> None:
         """Select exactly these nodes and edges (e.g. what a line of code made); none clears it."""

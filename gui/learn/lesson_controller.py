@@ -15,7 +15,6 @@ from gui.widgets.actions import make_action
 class LessonController(QObject):
     """Opens a lesson: its formula and values in the graph page, its notes beside the graph."""
 
-    lesson_changed = Signal(object)  # the key of the lesson now open, or None
     training_requested = Signal()  # the lesson's link to the Training page was followed
     status_message = Signal(str)  # a sentence for the window's status bar
 
@@ -72,7 +71,6 @@ class LessonController(QObject):
         self.panel.setVisible(not self.page.presenting())
         self.lesson_actions[key].setChecked(True)
         self._enable()
-        self.lesson_changed.emit(key)
         self.status_message.emit(f"Lesson {number} of {len(LESSONS)}: {lesson.title}")
         return True
 
@@ -89,7 +87,6 @@ class LessonController(QObject):
             self.group.setExclusive(True)
         self.quiz.set_topic(*PRACTICE)
         self._enable()
-        self.lesson_changed.emit(None)
 
     def next_lesson(self) -> None:
         """Open the lesson after this one (the first, when none is open)."""

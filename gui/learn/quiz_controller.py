@@ -1,21 +1,23 @@
 """Quiz mode, "predict the next gradient" and endless practice, on top of the graph page.
 
-The page draws every state as usual; after each one this controller covers the numbers the
-student must still find with "?" (labels, tooltips, the caption), and checks typed answers with
-core.teach.quiz. Questions, answers, tolerances and scores all come from core; nothing is computed here.
+While a quiz or a prediction is on, the page draws the formula in core.teach.quiz_text.MaskedWords,
+which say "?" for the numbers the student must still find (labels, tooltips, the caption); this
+controller checks typed answers with core.teach.quiz. Questions, answers, tolerances and scores
+all come from core; nothing is computed here.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRandomGenerator, Qt, Signal
+from PySide6.QtCore import QObject, QRandomGenerator, Signal
 from PySide6.QtGui import QAction
 
 from core.engine import explain
+from core.engine.graph_text import Words
+from core.engine.model import Frame
 from core.teach.exercises import DIFFICULTIES, ExerciseError, new_exercise
 from core.teach.quiz import QUANTITIES, Question, Quiz, ScoreBook, check, next_step_question
 from core.engine.steps import State
-from core.engine import graph_text
-from core.teach import quiz_text
+from core.teach.quiz_text import MaskedWords
 from gui.graph.page import GraphPage
 from gui.learn.quiz_panel import QuizPanel
 from gui.widgets.actions import make_action
@@ -34,7 +36,6 @@ MAX_SEED = 2**31 - 1
 class QuizController(QObject):
     """Hides chosen quantities, asks about the clicked node or edge, and keeps a score per lesson."""
 
-    active_changed = Signal(bool)  # quiz mode switched on (True) or off (False)
     exercise_opened = Signal(int, str)  # seed and difficulty key of the exercise now shown
     status_message = Signal(str)  # a sentence for the window's status bar
 
@@ -47,7 +48,7 @@ class QuizController(QObject):
         self.topic = PRACTICE  # (score key, title): the lesson or exercise the score belongs to
         self.last_seed: int | None = None
         self._predicted: set[int] = set()  # steps already predicted (or revealed) on this graph
-        self._prediction: tuple[int, Question] | None = None  # (step, question) asked now
+        self._prediction: tuple[int, Question] | None = None  # (step, question) asked in the panel now
 
         self.quiz_action = self._action("quizAction", "&Quiz mode", "F6", checkable=True)
         self.quiz_action.setToolTip("Hide numbers in the graph; click a ? and type its value (F6)")
@@ -76,8 +77,8 @@ class QuizController(QObject):
         self.predict_action.toggled.connect(self._predicting_changed)
         page.graph_changed.connect(self._graph_changed)
         page.state_shown.connect(self._state_shown)
-        page.view.node_selected.connect(self._target_clicked)
-        page.view.edge_selected.connect(lambda edge: self._target_clicked(tuple(edge)))
+        page.node_clicked.connect(self._target_clicked)
+        page.edge_clicked.connect(self._target_clicked)
         panel.answer_submitted.connect(self.answer)
         panel.hint_requested.connect(self.hint)
         panel.reveal_requested.connect(self.reveal)
@@ -111,13 +112,7 @@ class QuizController(QObject):
         self._show_panel()
         if active:
             self.page.player.to_end()
-        self.page.refresh()
-        self.active_changed.emit(active)
-
-    def set_hidden(self, kinds: set[str]) -> None:
-        """Choose what quiz mode hides: any of "value", "local" and "grad"."""
-        for kind, action in self.hide_actions.items():
-            action.setChecked(kind in kinds)
+        self._mask()
 
     def set_topic(self, key: str, title: str) -> None:
         """Count the score under a lesson (its key and title) from now on."""
@@ -165,7 +160,7 @@ class QuizController(QObject):
         self._show_panel()
         if not predicting and self.panel.predicting():
             self.panel.show_idle()
-        self.page.refresh()
+        self._mask()
 
     def _show_panel(self) -> None:
         self.panel.setVisible(self.active or self.predict_action.isChecked())
@@ -181,81 +176,36 @@ class QuizController(QObject):
 
     # ----- covering the numbers --------------------------------------------------------------
 
-    def _state_shown(self, state: State) -> None:
-        self._ask_prediction(state)
-        if self.quiz is None and self._prediction is None:
-            return
-        cg, quiz = self.page.cg, self.quiz
-        step = self.page.schedule.steps[state.step - 1] if state.step else None
-        predicted = self._prediction[1] if self._prediction else None
-        predicted_edge = step.edge if predicted is not None and step.kind == "backward" else None
-        predicted_node = step.node if predicted is not None else None
+    def _mask(self) -> None:
+        """Have the page draw in masked words while a quiz or a prediction is on, plainly otherwise."""
+        on = self.active or self.predict_action.isChecked()
+        self.page.set_masking(self._words if on else None)
 
-        def grad_hidden(n: int) -> bool:
-            return n == predicted_node or (quiz is not None and quiz.is_hidden("grad", n))
+    def _words(self, frame: Frame) -> Words:
+        """The formula's words at this frame's state, with what is still to find as "?"."""
+        return MaskedWords(frame.words, self.quiz, self.page.schedule, frame.state,
+                           self._due_prediction(frame.state.step))
 
-        for n, item in self.page.view.node_items().items():
-            if quiz is not None and n in state.values and quiz.is_hidden("value", n):
-                item.show_value(quiz_text.HIDDEN)
-            if (n in state.grads or n in state.received) and grad_hidden(n):
-                item.show_gradient(quiz_text.hidden_gradient(cg, n))
-            if quiz is not None:
-                asks = quiz.open_questions_at(n)
-                title = graph_text.box_title(cg, n) if cg.node(n)["kind"] == "op" else cg.node(n)["label"]
-                item.update_tooltip(("quiz", tuple(q.key for q in asks)),
-                                    lambda title=title, asks=asks: quiz_text.item_tooltip(title, asks))
-        for edge, item in self.page.view.edge_items().items():
-            local_hidden = quiz is not None and quiz.is_hidden("local", edge)
-            if local_hidden and edge[1] in state.values and not item.from_constant:
-                item.show_local(quiz_text.hidden_local(cg, edge))
-            if edge in state.contributions and (
-                    edge == predicted_edge or (quiz is not None and quiz.is_contribution_hidden(edge))):
-                upstream_known = not grad_hidden(edge[1])
-                item.show_flow(quiz_text.hidden_flow(cg, edge, upstream_known, not local_hidden),
-                               active=edge == state.active_edge)
-            if quiz is not None:
-                asks = quiz.open_questions_at(edge)
-                title = f"{explain.symbol(cg, edge[0])} → {explain.symbol(cg, edge[1])}"
-                item.update_tooltip(("quiz", tuple(q.key for q in asks)),
-                                    lambda title=title, asks=asks: quiz_text.item_tooltip(title, asks))
-        self._mask_caption(state, step, predicted)
-
-    def _mask_caption(self, state: State, step, predicted: Question | None) -> None:
-        if predicted is not None:
-            self.page.caption.show_masked(quiz_text.question_caption(predicted, predicting=True))
-            return
-        quiz, cg = self.quiz, self.page.cg
-        if step is None or quiz is None:
-            return
-        if step.kind == "done":
-            hidden = {n for n in cg.input_nodes.values() if quiz.is_hidden("grad", n)}
-            if hidden:
-                self.page.caption.show_masked(quiz_text.done_caption(cg, hidden))
-            return
-        # What the step's caption states: a value, or a gradient from upstream × local.
-        if step.kind == "backward":
-            about = [("grad", step.node), ("local", step.edge), ("grad", step.edge[1])]
-        elif step.kind in ("forward", "accumulate"):
-            about = [("value" if step.kind == "forward" else "grad", step.node)]
-        else:
-            about = []
-        asked = [quiz.questions[key] for key in about if quiz.is_hidden(*key)]
-        if asked:
-            self.page.caption.show_masked(quiz_text.question_caption(asked[0]))
+    def _due_prediction(self, k: int) -> Question | None:
+        """The question to predict before step k may be looked at (state k is shown), or None."""
+        schedule = self.page.schedule
+        if not self.predict_action.isChecked() or schedule is None or k == 0 or k in self._predicted:
+            return None
+        if schedule.steps[k - 1].kind not in PREDICTED_KINDS:
+            return None  # nothing to predict here
+        return next_step_question(schedule, k - 1)
 
     # ----- predicting the next gradient ------------------------------------------------------
 
-    def _ask_prediction(self, state: State) -> None:
-        schedule, k = self.page.schedule, state.step
+    def _state_shown(self, state: State) -> None:
+        k = state.step
         if self._prediction is not None and self._prediction[0] != k:
             self._prediction = None
         if self.panel.predicting() and self.panel.property("askedAtStep") != k:
             self.panel.show_idle()
-        if not self.predict_action.isChecked() or schedule is None or k == 0 or k in self._predicted:
-            return
-        if self._prediction is not None or schedule.steps[k - 1].kind not in PREDICTED_KINDS:
-            return  # asked already at this step, or nothing to predict here
-        question = next_step_question(schedule, k - 1)
+        if self._prediction is not None:
+            return  # asked already at this step
+        question = self._due_prediction(k)
         if question is None:
             return
         self.page.player.pause()  # playback waits for the student
@@ -299,13 +249,13 @@ class QuizController(QObject):
         self._show_score()
         if verdict.correct:
             self.page.refresh()
-            self.page.view.setFocus(Qt.FocusReason.OtherFocusReason)  # Space plays again, not a button
+            self.page.focus_graph()  # Space plays again, not a button
 
     def hint(self) -> None:
-        """Show the rule behind the question shown."""
+        """Show the next numeric step towards the question shown (its feedback gives the rule)."""
         question = self.panel.question()
         if question is not None:
-            self.panel.show_hint(question.hint)
+            self.panel.show_hint(question.next_step)
 
     def reveal(self) -> None:
         """Give the answer to the question shown away (counted as revealed)."""
@@ -324,7 +274,7 @@ class QuizController(QObject):
         self.panel.show_reveal(answer)
         self._show_score()
         self.page.refresh()
-        self.page.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.page.focus_graph()
 
     def _show_score(self) -> None:
         key, title = self.topic

@@ -9,7 +9,6 @@ arrow clicked marks the line of core/training/variants.py behind it; a line clic
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
@@ -20,7 +19,8 @@ from core.formatting import fmt
 from core.engine.steps import State
 from core.trace.graph import AUTOGRAD, TensorGraph
 from core.trace.steps import TraceSchedule
-from core.training.run import VARIANT_NAMES, variant_catalog
+from core.training import registry
+from core.training.request import TrainingRequest
 from core.trace import tensor_text
 from gui.graph.page import GraphPage
 from gui.trace.banner import TraceBanner
@@ -35,12 +35,11 @@ class TraceController(QObject):
     """Opens, shows and closes "Torch graph of <variant>" on the graph page."""
 
     status_message = Signal(str)  # a sentence for the window's status bar
-    trace_opened = Signal(str)  # variant name whose graph is now shown
 
     def __init__(self, page: GraphPage, parent: QObject | None = None, runner: TraceRunner | None = None):
         super().__init__(parent)
         self.page = page
-        self.catalog = {info.name: info for info in variant_catalog()}
+        self.catalog = {info.name: info for info in registry.variants()}
         self.runner = runner if runner is not None else TraceRunner(self)
         self.banner = TraceBanner()
         self.banner.hide()
@@ -56,7 +55,7 @@ class TraceController(QObject):
         self.menu.setObjectName("traceMenu")
         self.menu.setToolTip("The graph torch builds for a variant's loss, at the shared start")
         self.variant_actions: dict[str, QAction] = {}
-        for name in VARIANT_NAMES:
+        for name in registry.names():
             action = self.menu.addAction(f"{name} ({self.catalog[name].class_name})")
             action.setObjectName(f"traceAction_{name}")
             action.triggered.connect(lambda _=False, name=name: self.open_trace(name))
@@ -68,19 +67,19 @@ class TraceController(QObject):
         self.panel.line_selected.connect(self._line_selected)
         page.trace_changed.connect(self._trace_changed)
         page.state_shown.connect(self._state_shown)
-        page.view.node_selected.connect(self._node_selected)
-        page.view.edge_selected.connect(lambda edge: self._edge_selected(tuple(edge)))
+        page.node_clicked.connect(self._node_selected)
+        page.edge_clicked.connect(self._edge_selected)
 
     # ----- opening and closing ---------------------------------------------------------------
 
-    def open_trace(self, name: str, data: dict | None = None, config: dict | None = None) -> None:
-        """Compute and show torch's graph of variant `name` with the Training page's data and config.
+    def open_trace(self, name: str, request: TrainingRequest | None = None) -> None:
+        """Compute and show torch's graph of variant `name` as the Training page's request asks.
 
         Without them: the bundled data and default options, at the shared start (epoch 0).
         """
         info = self.catalog[name]
-        self.variant, self.setting = name, _setting_words(data, config)
-        self.runner.start(trace_arguments(name, data, config))
+        self.variant, self.setting = name, _setting_words(request)
+        self.runner.start(trace_arguments(name, request))
         self.banner.show_state("computing", f"Torch graph of {name}",
                                f"{COMPUTING} A separate Python process imports torch and runs "
                                f"{info.class_name}.step() once ({self.setting}).")
@@ -112,7 +111,6 @@ class TraceController(QObject):
                 else "no autograd graph: the chain its step() writes out by hand")
         self.banner.show_state("shown", f"Torch graph of {name}", f"{what} · {self.setting}")
         self.status_message.emit(f"Torch graph of {name}: step through it as through a formula")
-        self.trace_opened.emit(name)
 
     def _failed(self, message: str) -> None:
         name = self.variant or "?"
@@ -132,8 +130,8 @@ class TraceController(QObject):
 
     def _state_shown(self, state: State) -> None:
         tg = self.page.trace
-        if tg is None or self.page.view.graph() is not tg:
-            return  # a formula's state (drawn while the page changes over)
+        if tg is None:
+            return  # a formula's state
         line = None
         if state.active_edge is not None:
             line = tg.edge(state.active_edge).get("line") or tg.node(state.active_edge[1])["line"]
@@ -167,7 +165,7 @@ class TraceController(QObject):
         if tg is None:
             return
         nodes, edges = tg.nodes_at_line(line), tg.edges_at_line(line)
-        self.page.view.highlight(nodes, edges)
+        self.page.highlight(nodes, edges)
         self.panel.code.mark_lines([line])
         code = self.panel.code.line_text(line).strip()
         made = [tg.node(n)["symbol"] for n in nodes]
@@ -187,13 +185,13 @@ class TraceController(QObject):
         return node_id in state.values, node_id in state.grads
 
 
-def _setting_words(data: dict | None, config: dict | None) -> str:
+def _setting_words(request: TrainingRequest | None) -> str:
     """Where the numbers come from: the parameters' moment, then the data and options."""
-    data, config = data or {}, config or {}
-    epochs = int(config.get("epochs", 0))
+    epochs = request.config.epochs if request is not None else 0
+    request = request if request is not None else TrainingRequest()
     when = ("at the shared start, before the first update" if epochs == 0
             else f"after {epochs} epoch{'s' if epochs != 1 else ''} of training")
-    parts = [when, f"lr {fmt(config.get('lr', 0.05))}", f"activation {config.get('activation', 'relu')}"]
-    if data.get("path"):
-        parts.append(f"data {Path(data['path']).name}")
+    parts = [when, f"lr {fmt(request.config.lr)}", f"activation {request.config.activation}"]
+    if not request.data.is_bundled:
+        parts.append(f"data {request.data.source.name}")
     return " · ".join(parts)

@@ -1,6 +1,6 @@
 """Under a traced graph: the variant's source on the left, what the graph means on the right.
 
-The code is the class from core/training/variants.py as it is on disk (core.training.run.variant_catalog reads
+The code is the class from core/training/variants.py as it is on disk (core.training.registry reads
 it without importing torch). The right side says what the clicked node, edge or line is, then
 the trace's own notes: for the manual variant, the plain-words walk through its hand-written
 chain, line by line. "line N" in those sentences is a link that marks the line.
@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from core.training.run import VariantInfo
+from core.training.registry import VariantInfo
 from core.trace.graph import TensorGraph
 from gui.widgets.code_view import CodeView
 

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.formatting import fmt
-from core.training.run import VariantInfo
+from core.training.registry import VariantInfo
+from core.training.request import DEFAULT_EPOCHS
+from gui.theme import Look, variant_colour
 from gui.training import theme
 from gui.widgets.loss_axes import OptimumAndLogScale
 from gui.widgets.plot_range import RangeKeeper
@@ -29,57 +31,51 @@ class VariantCard(OptimumAndLogScale, QFrame):
     code_requested = Signal(str)  # the variant's name: the user wants to read its source
     show_graph_requested = Signal(str)  # variant name: the user wants torch's graph of it
 
-    def __init__(self, info: VariantInfo, parent: QWidget | None = None):
+    def __init__(self, info: VariantInfo, index: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.info = info
         self.name = info.name
+        self.index = index  # the variant's place in the registry: its colour
         self.setObjectName(f"variantCard_{info.name}")
-        self.setAccessibleName(f"{theme.VARIANT_TITLES[info.name]} variant")
+        self.setAccessibleName(f"{info.title} variant")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        color = theme.VARIANT_COLORS[info.name]
-        self.setStyleSheet(
-            f"#variantCard_{info.name} {{ background: #FFFFFF; border: 1px solid #B8B8B8;"
-            f" border-top: 6px solid {color}; border-radius: 4px; }}"
-        )
 
-        self.title = QLabel(theme.VARIANT_TITLES[info.name])
+        self.title = QLabel(info.title)
         self.title.setObjectName(f"variantTitle_{info.name}")
         self.title.setFont(theme.font(theme.TITLE_POINT_SIZE, bold=True))
-        self.title.setStyleSheet(f"color: {color};")
         self.badge = QLabel()
         self.badge.setObjectName(f"statusBadge_{info.name}")
-        self.badge.setAccessibleName(f"{theme.VARIANT_TITLES[info.name]} status")
+        self.badge.setAccessibleName(f"{info.title} status")
         self.badge.setFont(theme.font(theme.BADGE_POINT_SIZE, bold=True))
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.description = QLabel(info.description)
         self.description.setObjectName(f"variantDescription_{info.name}")
         self.description.setWordWrap(True)
         self.description.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
-        self.description.setStyleSheet(f"color: {theme.MUTED_TEXT};")
 
         self.plot = pg.PlotWidget()
         self.plot.setObjectName(f"lossPlot_{info.name}")
-        self.plot.setAccessibleName(f"{theme.VARIANT_TITLES[info.name]} loss per epoch")
+        self.plot.setAccessibleName(f"{info.title} loss per epoch")
         self.plot.setMinimumHeight(CURVE_MIN_HEIGHT)
-        theme.style_plot(self.plot, "train MSE", grid=False)
+        theme.style_plot(self.plot, theme.DEFAULT_LOOK, "train MSE", "epoch")
         self.ranges = RangeKeeper(self.plot)
         self._extent = (0, 1, math.inf, -math.inf)  # epochs done, epochs asked, lowest, highest
         # The loss curve is the plot's first data item, created once and fed with setData.
-        self.curve = self.plot.plot(pen=theme.variant_pen(info.name, theme.CARD_CURVE_WIDTH),
+        self.curve = self.plot.plot(pen=theme.variant_pen(index, theme.CARD_CURVE_WIDTH),
                                     name="train MSE")
         self.curve.setClipToView(True)
         # Wide pens are drawn segment by segment: far cheaper than one wide path (pyqtgraph's
         # 'auto' would choose this too, but only while nothing turns antialiasing on).
         self.curve.curve.setSegmentedLineMode("on")
         self.curve.setDownsampling(auto=True, method="peak")
-        self.optimum = pg.InfiniteLine(angle=0, movable=False, pen=theme.optimum_pen())
+        self.optimum = pg.InfiniteLine(angle=0, movable=False,
+                                       pen=theme.optimum_pen(theme.DEFAULT_LOOK))
         self.optimum.setZValue(10)  # over the curve: it converges onto the line
         self.plot.addItem(self.optimum, ignoreBounds=True)
 
         self.epoch_label = QLabel()  # small, in the footer: the page's top line says it big
         self.epoch_label.setObjectName(f"epochLabel_{info.name}")
         self.epoch_label.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
-        self.epoch_label.setStyleSheet(f"color: {theme.MUTED_TEXT};")
         self.mse_label = self._number(f"mseLabel_{info.name}")
         self.weights_label = self._number(f"weightsLabel_{info.name}")
         # Many features make a long line: it may be cut, never widen the window (full text: tip).
@@ -115,7 +111,23 @@ class VariantCard(OptimumAndLogScale, QFrame):
         self.log_scale.toggled.connect(self._log_scale_toggled)
         self.code_button.clicked.connect(lambda: self.code_requested.emit(self.name))
         self.graph_button.clicked.connect(lambda: self.show_graph_requested.emit(self.name))
+        self.apply_look(theme.DEFAULT_LOOK)
         self.reset(None)
+
+    def apply_look(self, look: Look) -> None:
+        """Colour the card, its plot and its text for `look` (light, dark, projector)."""
+        self.setStyleSheet(
+            f"#variantCard_{self.name} {{ background: {look.background}; border: 1px solid "
+            f"{look.caption_border}; border-top: {theme.CARD_TOP_BORDER}px solid "
+            f"{variant_colour(self.index)}; border-radius: 4px; }}")
+        self.title.setStyleSheet(f"color: {theme.variant_text_colour(self.index, look)};")
+        for label in (self.description, self.epoch_label):
+            label.setStyleSheet(f"color: {look.soft_text};")
+        for label in (self.mse_label, self.weights_label, self.bias_label, self.active_label,
+                      self.explanation):
+            label.setStyleSheet(f"color: {look.ink};")
+        theme.style_plot(self.plot, look)
+        self.optimum.setPen(theme.optimum_pen(look))
 
     def _build_layout(self) -> None:
         header = QHBoxLayout()
@@ -189,7 +201,8 @@ class VariantCard(OptimumAndLogScale, QFrame):
 
     # ----- what the page calls --------------------------------------------------------------
 
-    def reset(self, status: str | None = "ready", explanation: str = "", epochs: int = 100) -> None:
+    def reset(self, status: str | None = "ready", explanation: str = "",
+              epochs: int = DEFAULT_EPOCHS) -> None:
         """Empty the curve and numbers for a new run (or for a variant that will not run)."""
         self.curve.setData(np.empty(0), np.empty(0))
         self.ranges.reset(epochs)
@@ -236,9 +249,9 @@ class VariantCard(OptimumAndLogScale, QFrame):
         self.status = status
         self.badge.setToolTip(details or explanation)
         self.badge.setText(f"  {status}  ")
-        color = theme.BADGE_COLORS.get(status, "#5F5F5F")
-        self.badge.setStyleSheet(f"background: {color}; color: white; border-radius: 4px;"
-                                 " padding: 2px 4px;")
+        color = theme.BADGE_COLORS.get(status, theme.BADGE_COLORS["ready"])
+        self.badge.setStyleSheet(f"background: {color}; color: {theme.BADGE_TEXT}; "
+                                 "border-radius: 4px; padding: 2px 4px;")
         self.explanation.setText(explanation)
         self.explanation.setToolTip(details or explanation)
 

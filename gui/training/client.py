@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from core.training import worker as training_worker
+from core.training.request import TrainingRequest
 
 log = logging.getLogger(__name__)
 DRAIN_BUDGET_SECONDS = 0.008  # read at most this long per wake-up, then let the window paint
@@ -105,18 +106,17 @@ class TrainingClient(QObject):
             self._notifier = QSocketNotifier(ours.fileno(), QSocketNotifier.Type.Read, self)
             self._notifier.activated.connect(self._drain)
 
-    def start_run(self, data: dict, config: dict, pace: float | None) -> int:
-        """Ask for a run (starting a fresh process if needed); return its id.
+    def start_run(self, request: TrainingRequest, pace: float | None) -> int:
+        """Ask for a run of `request` (starting a fresh process if needed); return its id.
 
-        `data`: path, features, target, shift, seed, test_fraction. `config`: TrainingConfig's
-        fields. `pace`: epochs per second, None for full speed. The request waits in the pipe
-        while a new process is still importing torch.
+        `pace`: epochs per second, None for full speed. The order waits in the pipe while a new
+        process is still importing torch.
         """
         self.start_process()
         self._run_id += 1
         self._running = True
-        request = {"run": self._run_id, "data": data, "config": config, "pace": pace}
-        self._send("start", request)
+        order = {"run": self._run_id, "request": request.to_json(), "pace": pace}
+        self._send("start", order)
         self._await_answer()
         return self._run_id
 

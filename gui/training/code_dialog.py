@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from core.training.run import VariantInfo
+from core.training.registry import VariantInfo
 from gui.training import theme
 from gui.widgets.python_highlighter import PythonHighlighter
 
@@ -14,14 +14,14 @@ CODE_POINT_SIZE = 14
 
 
 class CodeDialog(QDialog):
-    """Shows one variant's class from core/training/variants.py, exactly as it is on disk."""
+    """Shows one variant's class (from core/training/variants.py), exactly as it is on disk."""
 
     def __init__(self, info: VariantInfo, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(f"codeDialog_{info.name}")
-        self.setWindowTitle(f"{theme.VARIANT_TITLES[info.name]}: the code that ran "
-                            f"(core/training/variants.py, class {info.class_name})")
-        heading = QLabel(f"{theme.VARIANT_TITLES[info.name]} — {info.description}")
+        self.setWindowTitle(f"{info.title}: the code that ran "
+                            f"({_shown_path(info)}, class {info.class_name})")
+        heading = QLabel(f"{info.title} — {info.description}")
         heading.setObjectName("codeHeading")
         heading.setWordWrap(True)
         heading.setFont(theme.font(theme.PAGE_POINT_SIZE + 2, bold=True))
@@ -44,3 +44,13 @@ class CodeDialog(QDialog):
         column.addWidget(buttons)
         width = QFontMetricsF(code_font).horizontalAdvance("x" * 100)
         self.resize(int(width) + 60, 760)
+
+
+def _shown_path(info: VariantInfo) -> str:
+    """The class's file, relative to the project when it is inside it."""
+    from core.project import PROJECT_ROOT
+
+    try:
+        return info.path.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(info.path)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from core.training.run import VARIANT_NAMES
+from core.training import registry
+from gui.theme import Look, variant_colour
 from gui.training import theme
 from gui.widgets.plot_range import data_span
 
@@ -29,8 +29,8 @@ class DataView(QWidget):
         self.mode.setToolTip("Residual: prediction − target, for each training row")
         self.variant = QComboBox()
         self.variant.setObjectName("dataViewVariant")
-        for name in VARIANT_NAMES:
-            self.variant.addItem(theme.VARIANT_TITLES[name], name)
+        for info in registry.variants():
+            self.variant.addItem(info.title, info.name)
         self.caption = QLabel()
         self.caption.setObjectName("dataViewCaption")
         self.caption.setFont(theme.font(theme.PAGE_POINT_SIZE))
@@ -38,7 +38,8 @@ class DataView(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("dataView")
         self.plot.setAccessibleName("Predictions against targets")
-        theme.style_plot(self.plot, "prediction", "target", grid=False)
+        self.look = theme.DEFAULT_LOOK
+        theme.style_plot(self.plot, self.look, "prediction", "target")
         view = self.plot.getPlotItem().getViewBox()
         view.disableAutoRange()  # ranges move only when the dots leave them: see _fit
         view.setMouseEnabled(x=False, y=False)
@@ -46,8 +47,7 @@ class DataView(QWidget):
         self.points = pg.ScatterPlotItem(size=POINT_SIZE, pen=None)
         self.plot.addItem(self.points)
         self.perfect = pg.InfiniteLine(pos=(0, 0), angle=45, movable=False,
-                                       pen=pg.mkPen(theme.OPTIMUM_COLOR, width=2,
-                                                    style=Qt.PenStyle.DashLine))
+                                       pen=theme.optimum_pen(self.look))
         self.plot.addItem(self.perfect, ignoreBounds=True)
         top = QHBoxLayout()
         top.addWidget(QLabel("Show"))
@@ -67,6 +67,13 @@ class DataView(QWidget):
         self.mode.currentIndexChanged.connect(self.redraw)
         self.variant.currentIndexChanged.connect(self.redraw)
         self.redraw()
+
+    def apply_look(self, look: Look) -> None:
+        """Colour the plot, its diagonal and the caption for `look`."""
+        self.look = look
+        theme.style_plot(self.plot, look)
+        self.perfect.setPen(theme.optimum_pen(look))
+        self.caption.setStyleSheet(f"color: {look.ink};")
 
     def reset(self, targets: list[float] | None = None, variants: tuple[str, ...] = ()) -> None:
         """A new run: the sample rows' targets, and which variants will send predictions."""
@@ -109,22 +116,22 @@ class DataView(QWidget):
             self._residuals, self._ranges = residuals, None
             self.plot.getPlotItem().setLabel(
                 "left", "residual" if residuals else "prediction",
-                color=theme.AXIS_COLOR, **{"font-size": f"{theme.AXIS_POINT_SIZE}pt"})
+                color=self.look.ink, **{"font-size": f"{theme.AXIS_POINT_SIZE}pt"})
             self.perfect.setAngle(0 if residuals else 45)
         predicted = self.predictions.get(name)
         if predicted is None or len(predicted) != len(self.targets) or not len(predicted):
             self.points.setData([], [])
             self.caption.setText("Press Start: each dot will be one training row." if
-                                 not len(self.targets) else f"{theme.VARIANT_TITLES[name]} "
+                                 not len(self.targets) else f"{registry.info(name).title} "
                                  "does not run in this training.")
             return
         shown = np.isfinite(predicted)
         y = predicted - self.targets if residuals else predicted
         self._fit(self.targets[shown], y[shown], residuals)
-        color = QColor(theme.VARIANT_COLORS[name])
+        color = QColor(variant_colour(registry.index(name)))
         color.setAlpha(150)
         self.points.setData(self.targets[shown], y[shown], brush=pg.mkBrush(color))
-        self.caption.setText(f"{theme.VARIANT_TITLES[name]}, after epoch {self.epoch}: "
+        self.caption.setText(f"{registry.info(name).title}, after epoch {self.epoch}: "
                              f"{int(shown.sum())} training rows"
                              + ("; on the dashed line a prediction is perfect" if not residuals
                                 else "; on the dashed line the residual is 0"))

@@ -1,4 +1,4 @@
-"""All four loss curves on one plot, the least-squares optimum, and how far apart the curves are."""
+"""Every variant's loss curve on one plot, the least-squares optimum, and how far apart the curves are."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.formatting import fmt
-from core.training.run import VARIANT_NAMES
+from core.training import registry
+from core.training.request import DEFAULT_EPOCHS
+from gui.theme import Look
 from gui.training import theme
 from gui.widgets.plot_range import RangeKeeper
 from gui.widgets.loss_axes import OptimumAndLogScale, place_optimum
@@ -27,20 +29,22 @@ class LossOverlay(OptimumAndLogScale, QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("overlayPlot")
         self.plot.setAccessibleName("All variants' loss per epoch, with the least-squares optimum")
-        theme.style_plot(self.plot, "train MSE", grid=False)
+        theme.style_plot(self.plot, theme.DEFAULT_LOOK, "train MSE", "epoch")
         self.ranges = RangeKeeper(self.plot)
-        self.ranges.reset(100)
-        self._extent = (0, 100, math.inf, -math.inf)  # epochs done, epochs asked, lowest, highest
+        self.ranges.reset(DEFAULT_EPOCHS)
+        self._extent = (0, DEFAULT_EPOCHS, math.inf, -math.inf)  # epochs done, epochs asked, lowest, highest
         self.curves = {}
-        # Widest first, so each narrower stripe lies on top of the wider ones.
-        for name in sorted(VARIANT_NAMES, key=lambda n: -theme.OVERLAY_WIDTHS[n]):
-            curve = self.plot.plot(pen=theme.variant_pen(name, theme.OVERLAY_WIDTHS[name]),
-                                   name=theme.VARIANT_TITLES[name])
+        # Widest (first) first, so each narrower stripe lies on top of the wider ones.
+        variants = registry.variants()
+        for index, info in enumerate(variants):
+            width = theme.overlay_width(index, len(variants))
+            curve = self.plot.plot(pen=theme.variant_pen(index, width), name=info.title)
             curve.setClipToView(True)
             curve.curve.setSegmentedLineMode("on")  # wide pens, drawn as segments: cheap
             curve.setDownsampling(auto=True, method="peak")
-            self.curves[name] = curve
-        self.optimum = pg.InfiniteLine(angle=0, movable=False, pen=theme.optimum_pen())
+            self.curves[info.name] = curve
+        self.optimum = pg.InfiniteLine(angle=0, movable=False,
+                                       pen=theme.optimum_pen(theme.DEFAULT_LOOK))
         self.optimum.setZValue(10)  # over the curves: they converge onto it
         self.plot.addItem(self.optimum, ignoreBounds=True)
         self._optimum_value: float | None = None
@@ -68,7 +72,7 @@ class LossOverlay(OptimumAndLogScale, QWidget):
         self.log_scale.toggled.connect(self._log_scale_toggled)
         # The key is a line of text above the plot: inside, it would hide a curve (a dead
         # ReLU's flat line runs right where a legend would sit).
-        self.legend = QLabel(legend_html())
+        self.legend = QLabel()
         self.legend.setObjectName("overlayLegend")
         self.legend.setFont(theme.font(theme.PAGE_POINT_SIZE))
         self.legend.setTextFormat(Qt.TextFormat.RichText)
@@ -84,8 +88,17 @@ class LossOverlay(OptimumAndLogScale, QWidget):
         column.addWidget(self.legend)
         column.addWidget(self.plot, 1)
         self.show_difference(None)
+        self.apply_look(theme.DEFAULT_LOOK)
 
-    def reset(self, epochs: int = 100) -> None:
+    def apply_look(self, look: Look) -> None:
+        """Colour the plot, the optimum's line and the key for `look`."""
+        theme.style_plot(self.plot, look)
+        self.optimum.setPen(theme.optimum_pen(look))
+        self.legend.setText(legend_html(look))
+        for label in (self.readout, self.readout_note, self.legend):
+            label.setStyleSheet(f"color: {look.ink};")
+
+    def reset(self, epochs: int = DEFAULT_EPOCHS) -> None:
         """Empty every curve and hide the optimum, for a new run of `epochs`."""
         for curve in self.curves.values():
             curve.setData(np.empty(0), np.empty(0))
@@ -129,9 +142,9 @@ class LossOverlay(OptimumAndLogScale, QWidget):
         self.readout_note.setToolTip(note)
 
 
-def legend_html() -> str:
-    """The key: a square in each variant's colour and its name, then the optimum's dashes."""
-    keys = [f"<span style='color:{theme.VARIANT_COLORS[name]}'>■</span>&nbsp;"
-            f"{theme.VARIANT_TITLES[name].replace('-', '&#8209;')}" for name in VARIANT_NAMES]
+def legend_html(look: Look) -> str:
+    """The key: a square in each variant's colour and its title, then the optimum's dashes."""
+    keys = [f"<span style='color:{theme.variant_text_colour(index, look)}'>■</span>&nbsp;"
+            f"{info.title.replace('-', '&#8209;')}" for index, info in enumerate(registry.variants())]
     keys.append("<b>-&nbsp;-</b>&nbsp;least&nbsp;squares")
     return " &nbsp; ".join(keys)

@@ -19,10 +19,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from core.project import BUNDLED_DATA
-from core.training.data import DEFAULT_FEATURES, DEFAULT_TARGET, DataError
+from dataclasses import replace
+
+from core.training import registry
+from core.training.data import DataError
+from core.training.request import TrainingRequest
 from core.formatting import fmt
-from core.training.run import VARIANT_NAMES, TrainingConfig, variant_catalog
+from gui.theme import Look
 from gui.training import theme
 from core.training import texts
 from gui.training.card_grid import CardGrid
@@ -31,6 +34,7 @@ from gui.training.data_view import DataView
 from gui.training.dataset_dialog import DatasetChoice, DatasetDialog, read_preview
 from gui.training.overlay import LossOverlay
 from gui.widgets.plot_export import export_plot
+from gui.export.dialog import export_losses
 from gui.training.results_table import ResultsTable
 from gui.training.client import TrainingClient
 from gui.training.controls import TrainingControls
@@ -47,28 +51,22 @@ MESSAGE_STYLE = ("background: #FFF4CC; color: #1A1A1A; border: 2px solid #B38F00
                  " border-radius: 4px; padding: 6px 10px;")
 
 
-def bundled_dataset() -> DatasetChoice:
-    """The dataset shipped with the app: data/linreg-data.csv, x1 and x2 -> y."""
-    return DatasetChoice(BUNDLED_DATA, DEFAULT_FEATURES, DEFAULT_TARGET, rows=1000, bundled=True)
-
-
 class TrainingPage(QWidget):
     """Settings and controls on the left and top; cards, overlay, data view and results."""
 
     status_message = Signal(str)  # a short sentence for the window's status bar
-    state_changed = Signal(str)  # "idle", "running", "paused", "stopping", "finished", ...
     show_graph_requested = Signal(str)  # variant name: a card's "Show graph" (the window opens it)
 
     def __init__(self, parent: QWidget | None = None, client: TrainingClient | None = None):
         super().__init__(parent)
         self.setObjectName("trainingPanel")
         self.setAccessibleName("Training page")
-        self.catalog = {info.name: info for info in variant_catalog()}
+        self.catalog = {info.name: info for info in registry.variants()}
         self._owns_client = client is None
         self.client = client if client is not None else TrainingClient(self)
         self.history = TrainingHistory()
         self.state = "idle"
-        self.config: dict | None = None  # the running (or last) run's config
+        self.running: TrainingRequest | None = None  # the running (or last) run's request
         self.result: dict | None = None  # the last finished run's result
         self.closed_form: dict | None = None
         self._dirty = self._predictions_dirty = False
@@ -80,9 +78,10 @@ class TrainingPage(QWidget):
         self._shown = False
         self.dataset_dialog: DatasetDialog | None = None
 
-        self.settings = TrainingSettings(bundled_dataset())
+        self.settings = TrainingSettings()
         self.controls = TrainingControls()
-        self.cards = {name: VariantCard(self.catalog[name]) for name in VARIANT_NAMES}
+        self.cards = {info.name: VariantCard(info, index)
+                      for index, info in enumerate(self.catalog.values())}
         self.card_grid = CardGrid(list(self.cards.values()))
         self.overlay = LossOverlay()
         self.data_view = DataView()
@@ -107,6 +106,12 @@ class TrainingPage(QWidget):
         self.export_plot_button = QPushButton("Export plot…")
         self.export_plot_button.setObjectName("exportPlotButton")
         self.export_plot_button.setToolTip("Save the overlay plot as PNG or SVG")
+        self.export_animation_button = QPushButton("Export animation…")
+        self.export_animation_button.setObjectName("exportAnimationButton")
+        self.export_animation_button.setToolTip("Save the loss curves growing epoch by epoch as an animated GIF")
+        self.export_animation_action = QAction("Export &training animation…", self)
+        self.export_animation_action.setObjectName("exportTrainingAnimationAction")
+        self.export_animation_action.triggered.connect(lambda: self.export_animation())
         self.open_dataset_action = QAction("Open &dataset…", self)
         self.open_dataset_action.setObjectName("openDatasetAction")
         self.open_dataset_action.triggered.connect(lambda: self.open_dataset())
@@ -114,6 +119,7 @@ class TrainingPage(QWidget):
         self.plot_timer.setObjectName("trainingPlotTimer")
         self.plot_timer.setInterval(FRAME_MS)
         self._build_layout()
+        self.look = theme.DEFAULT_LOOK  # the window's appearance controller hands it the one in use
 
         self.controls.start_clicked.connect(self.start)
         self.controls.pause_clicked.connect(self.toggle_pause)
@@ -122,6 +128,7 @@ class TrainingPage(QWidget):
         self.settings.open_dataset_requested.connect(lambda: self.open_dataset())
         self.export_csv_button.clicked.connect(lambda: self.export_histories())
         self.export_plot_button.clicked.connect(lambda: self.export_plot())
+        self.export_animation_button.clicked.connect(self.export_animation_action.trigger)
         for card in self.cards.values():
             card.code_requested.connect(self.show_code)
             card.show_graph_requested.connect(self.show_graph_requested)
@@ -171,6 +178,7 @@ class TrainingPage(QWidget):
         export_row.setContentsMargins(0, 0, 0, 2)
         export_row.addWidget(self.export_csv_button)
         export_row.addWidget(self.export_plot_button)
+        export_row.addWidget(self.export_animation_button)
         self.lower_tabs.setCornerWidget(exports, Qt.Corner.TopRightCorner)
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.setObjectName("trainingLowerSplitter")
@@ -210,36 +218,41 @@ class TrainingPage(QWidget):
         row.addWidget(side)
         row.addLayout(main, 1)
 
+    def apply_look(self, look: Look) -> None:
+        """Colour the whole page for `look` (light, dark, projector): plots, cards, tables, text."""
+        self.look = look
+        for card in self.cards.values():
+            card.apply_look(look)
+        for part in (self.overlay, self.data_view, self.results, self.settings):
+            part.apply_look(look)
+        self.progress.setStyleSheet(f"color: {look.ink};")
+
     # ----- user commands --------------------------------------------------------------------
 
     def start(self) -> None:
         """Train the chosen variants from the start with the current settings."""
         if self.client.is_running():
             return
-        data, config = self.settings.request()
-        try:
-            TrainingConfig(**{**config, "variants": tuple(config["variants"])})
-        except ValueError as error:  # the widgets prevent this; a message if they ever do not
-            log.warning("Training refused its settings %s: %s", config, error)
-            self._show_message(f"Cannot start: {error}")
-            return
-        self.config, self.result, self.closed_form, self._final = config, None, None, None
+        request = self.settings.request()  # the widgets only hold values a request takes
+        config = request.config
+        self.running, self.result, self.closed_form, self._final = request, None, None, None
         self._hide_message()
-        chosen = tuple(config["variants"])
-        self.history.reset(chosen, config["epochs"], list(self.settings.dataset.features))
+        chosen = config.variants
+        self.history.reset(chosen, config.epochs, list(request.data.features))
         self.results.clear_results()
-        epochs = config["epochs"]
+        epochs = config.epochs
         self.overlay.reset(epochs)
         self.data_view.reset(None, chosen)
-        as_notebook = not config["manual_relu_derivative"] and config["activation"] == "relu"
-        self.cards["manual"].set_description_note(
-            "here as the notebook wrote it: without the ReLU's derivative" if as_notebook else "")
+        as_notebook = not config.manual_relu_derivative and config.activation == "relu"
+        if "manual" in self.cards:
+            self.cards["manual"].set_description_note(
+                "here as the notebook wrote it: without the ReLU's derivative" if as_notebook else "")
         for name, card in self.cards.items():
             if name in chosen:
                 card.reset("waiting", epochs=epochs)
             else:
                 card.reset("not run", "Not chosen for this run (see 'Variants to run').", epochs)
-        self.client.start_run(data, config, self.controls.pace())
+        self.client.start_run(request, self.controls.pace())
         self._pending_tab = self.data_view  # next frame: one big repaint at a time
         self._set_state("running")
         self._say("Training…" if self.client.is_ready()
@@ -301,18 +314,30 @@ class TrainingPage(QWidget):
             for name in self.history.variants:
                 self.cards[name].set_status("interrupted", "The window closed during training.")
 
-    def trace_settings(self, name: str) -> tuple[dict, dict]:
-        """(data, config) that rebuild variant `name`'s parameters shown now: its epochs so far.
+    def request(self) -> TrainingRequest:
+        """What the settings ask for now (the next Start trains this)."""
+        return self.settings.request()
 
-        The last run's training options (or the settings, before any run) and the data settings;
-        training is deterministic, so `main.py trace` after that many epochs has the same numbers.
+    def set_request(self, request: TrainingRequest) -> None:
+        """Put `request` in the settings; RequestError (changing nothing) if they cannot show it.
+
+        A run in progress is stopped first: its numbers belong to the old settings.
         """
-        data, config = self.settings.request()
+        self.settings.set_request(request)  # raises before anything changes
+        if self.state in ("running", "paused", "stopping"):
+            self.reset()
+
+    def trace_request(self, name: str) -> TrainingRequest:
+        """The request that rebuilds variant `name`'s parameters shown now: its epochs so far.
+
+        The last run's request (or the settings, before any run); training is deterministic,
+        so `main.py trace` after that many epochs has the same numbers.
+        """
         history = self.history.variants.get(name)
-        if self.config is not None and history is not None:
-            config = dict(self.config)
-        config["epochs"] = history.count if history is not None else 0
-        return data, config
+        request = self.running if self.running is not None and history is not None \
+            else self.settings.request()
+        epochs = history.count if history is not None else 0
+        return replace(request, config=replace(request.config, epochs=epochs))
 
     def show_code(self, name: str) -> CodeDialog:
         """Open (or raise) the read-only, highlighted source of one variant."""
@@ -379,6 +404,26 @@ class TrainingPage(QWidget):
         self._say(f"Saved the plot to {path}")
         return str(path)
 
+    def export_animation(self, path: str | Path | None = None):
+        """The last run's loss curves growing epoch by epoch, as a GIF; returns the running export."""
+        if not self.history.epochs_done:
+            self._show_message("Nothing to export yet: press Start first.")
+            return None
+        # the kept epochs (a long run's history is thinned) and the loss at each
+        curves = {name: [part.copy() for part in h.curve()] for name, h in self.history.variants.items()}
+        losses = {name: losses for name, (_epochs, losses) in curves.items()}
+        epochs = {name: epochs for name, (epochs, _losses) in curves.items()}
+        optimum = self.closed_form["train_mse"] if self.closed_form else None
+        try:
+            progress = export_losses(self, losses, optimum, path, epochs)
+        except ValueError as error:
+            self._show_message(str(error))
+            return None
+        if progress is not None:
+            progress.finished.connect(lambda done: self._say(f"Saved the animation to {done}"))
+            progress.failed.connect(self._show_message)
+        return progress
+
     # ----- messages from the training process -----------------------------------------------
 
     def _ready(self, seconds: float) -> None:
@@ -415,7 +460,7 @@ class TrainingPage(QWidget):
         self.closed_form = result["closed_form"]
         self.results.show_result(result)
         optimum = self.closed_form["train_mse"]
-        epochs = self.config["epochs"] if self.config else result["epochs"]
+        epochs = self.running.config.epochs if self.running else result["epochs"]
         for name, outcome in result["variants"].items():
             status, explanation = texts.final_status(outcome, result["stopped_early"], epochs,
                                                      optimum)
@@ -462,7 +507,7 @@ class TrainingPage(QWidget):
             or self._final is not None
         if self._dirty:
             self._dirty = False
-            total = self.config["epochs"] if self.config else 0
+            total = self.running.config.epochs if self.running else 0
             # A new axis range repaints that plot's axes, text and all: at most one plot
             # rescales per frame; the others keep their range a frame or two longer.
             rescaled = False
@@ -500,7 +545,7 @@ class TrainingPage(QWidget):
 
     def _show_numbers(self) -> None:
         """Latest epoch, loss, weights and bias on each card; the difference readout; progress."""
-        total = self.config["epochs"] if self.config else 0
+        total = self.running.config.epochs if self.running else 0
         for name, history in self.history.variants.items():
             latest = history.latest()
             if latest is not None:
@@ -545,7 +590,6 @@ class TrainingPage(QWidget):
         self.controls.show_paused(state == "paused")
         self.settings.setEnabled(not active)
         self.open_dataset_action.setEnabled(True)
-        self.state_changed.emit(state)
 
     def _say(self, text: str) -> None:
         self.progress.setText(text)
@@ -564,8 +608,9 @@ class TrainingPage(QWidget):
             return
         self.reset()  # stops a run and waits for it: the old data's numbers are of no use now
         self.settings.set_dataset(choice)
+        shift = self.settings.request().data.describe_shift()
         self._show_message(f"Now training on {choice.path.name}: {', '.join(choice.features)} → "
-                           f"{choice.target} ({choice.rows:,} rows). Press Start.")
+                           f"{choice.target} ({choice.rows:,} rows, target {shift}). Press Start.")
 
     def _dialog_closed(self, dialog: DatasetDialog) -> None:
         if self.dataset_dialog is dialog:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from core.formatting import fmt
+from core.training import registry
+from gui.theme import Look
 from gui.training import theme
 
 COLUMNS = ["variant", "train MSE", "test MSE", "weights", "bias", "epochs", "epochs/s",
@@ -48,19 +50,40 @@ class ResultsTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setAlternatingRowColors(True)
+        self.look = theme.DEFAULT_LOOK
+        self._shown: dict | None = None  # the result on show, recoloured when the look changes
+
+    def apply_look(self, look: Look) -> None:
+        """Take `look`'s colours: the table's own palette, and the variants' names in the rows."""
+        self.look = look
+        palette = self.palette()
+        for role, colour in ((QPalette.ColorRole.Base, look.base or look.background),
+                             (QPalette.ColorRole.AlternateBase, look.alternate_base or "#F2F2F2"),
+                             (QPalette.ColorRole.Text, look.ink),
+                             (QPalette.ColorRole.Window, look.window or look.background),
+                             (QPalette.ColorRole.WindowText, look.ink),
+                             (QPalette.ColorRole.Button, look.button or look.background),
+                             (QPalette.ColorRole.ButtonText, look.ink)):
+            palette.setColor(role, QColor(colour))
+        self.setPalette(palette)
+        self.horizontalHeader().setPalette(palette)
+        if self._shown is not None:
+            self.show_result(self._shown)
 
     def clear_results(self) -> None:
         """No rows: nothing has finished yet."""
+        self._shown = None
         self.setRowCount(0)
 
     def show_result(self, result: dict) -> None:
         """Fill the table from a finished run (the training process's plain-data result)."""
+        self._shown = result
         variants = result["variants"]
         self.setRowCount(len(variants) + 1)
         for row, (name, outcome) in enumerate(variants.items()):
             seconds = outcome["step_seconds"]
             epochs = outcome["epochs_run"]
-            title = theme.VARIANT_TITLES.get(name, name)
+            title = registry.info(name).title
             if outcome["status"] != "ok":  # the cards say more; the table must not hide it
                 title += f" ({outcome['status']})"
             self._fill(row, [
@@ -72,7 +95,8 @@ class ResultsTable(QTableWidget):
                 str(epochs),
                 fmt(round(epochs / seconds), 6) if seconds > 0 and epochs else "–",
                 f"{fmt(seconds, 3)} s",
-            ], color=theme.VARIANT_COLORS.get(name), tip=outcome["detail"])
+            ], color=theme.variant_text_colour(registry.index(name), self.look),
+               tip=outcome["detail"])
         reference = result["closed_form"]
         self._fill(len(variants), [
             CLOSED_FORM,
@@ -81,7 +105,7 @@ class ResultsTable(QTableWidget):
             ", ".join(fmt(w, WEIGHT_DIGITS) for w in reference["weights"]),
             fmt(reference["bias"], PARAMETER_DIGITS),
             "–", "–", "–",
-        ], color=theme.OPTIMUM_COLOR, tip="The least-squares optimum of the linear model, "
+        ], color=self.look.ink, tip="The least-squares optimum of the linear model, "
                                           "solved exactly (in float64): the best any variant can do")
         self._fit_font()
 

@@ -1,7 +1,8 @@
 """What to train: the dataset, epochs, learning rate, seed, shift, split, activation, init, variants.
 
-Every widget only admits valid values (ranges, fixed choices, at least one variant), so a
-request built from them always passes TrainingConfig's checks.
+Every widget only admits valid values (ranges, fixed choices, at least one variant), so the
+TrainingRequest built from them always passes its checks. The widgets start at the request's
+defaults (core.training.request is their one home).
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from core.training.run import VARIANT_NAMES
+from core.formatting import fmt
+from core.project import BUNDLED_DATA
+from core.training import registry
+from core.training.request import (
+    DEFAULT_FEATURES, DEFAULT_TARGET, MAX_EPOCHS, DataSpec, RequestError, TrainingConfig,
+    TrainingRequest, default_shift,
+)
+from gui.theme import Look
 from gui.training import theme
 from gui.training.dataset_dialog import DatasetChoice
 
@@ -29,20 +37,30 @@ ACTIVATION_CHOICES = [
     ("relu", "ReLU"),
     ("none", "none (linear)"),
 ]
-from core.training.run import MAX_EPOCHS  # noqa: E402  (the one bound, shared with the command line)
 MAX_SEED = 2**31 - 1  # QSpinBox holds a C int
+LR_RANGE = (0.0001, 10.0)  # > 0 always; with standardized features, above about 1 diverges
+LR_DECIMALS = 4
+SHIFT_RANGE = (-1e6, 1e6)
+TEST_FRACTION_RANGE = (0.05, 0.95)
+BUNDLED_ROWS = 1000
 FIELD_MIN_WIDTH = 96
 
 
+def bundled_dataset() -> DatasetChoice:
+    """The dataset shipped with the app: data/linreg-data.csv, x1 and x2 -> y."""
+    return DatasetChoice(BUNDLED_DATA, DEFAULT_FEATURES, DEFAULT_TARGET, rows=BUNDLED_ROWS,
+                         bundled=True)
+
+
 class TrainingSettings(QWidget):
-    """The settings form. `request()` turns it into the data and config the trainer takes."""
+    """The settings form: `request()` reads it as a TrainingRequest, `set_request` fills it."""
 
     open_dataset_requested = Signal()  # the user clicked "Open dataset…"
 
-    def __init__(self, dataset: DatasetChoice, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("trainingSettings")
-        self.dataset = dataset
+        self.dataset = bundled_dataset()
         self.setFont(theme.font(theme.PAGE_POINT_SIZE))
 
         self.dataset_label = QLabel()
@@ -54,32 +72,30 @@ class TrainingSettings(QWidget):
         self.open_button.setToolTip("Train on your own CSV file: pick its feature and target columns")
         self.open_button.clicked.connect(self.open_dataset_requested)
 
-        self.epochs = _spin("epochsSpin", 1, MAX_EPOCHS, 100, "Epochs: full passes over the "
+        self.epochs = _spin("epochsSpin", 1, MAX_EPOCHS, "Epochs: full passes over the "
                             "training rows (one gradient step each)")
         self.epochs.setGroupSeparatorShown(True)
         self.learning_rate = QDoubleSpinBox()
         self.learning_rate.setObjectName("learningRateSpin")
-        self.learning_rate.setDecimals(4)
-        self.learning_rate.setRange(0.0001, 10.0)  # > 0 always: TrainingConfig refuses 0
+        self.learning_rate.setDecimals(LR_DECIMALS)
+        self.learning_rate.setRange(*LR_RANGE)
         self.learning_rate.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
-        self.learning_rate.setValue(0.05)
         self.learning_rate.setToolTip("Step size of gradient descent. The features are "
                                       "standardized: above about 1 the loss diverges.")
-        self.seed = _spin("seedSpin", 0, MAX_SEED, 123, "Seeds the shuffle before the split and "
+        self.seed = _spin("seedSpin", 0, MAX_SEED, "Seeds the shuffle before the split and "
                           "the random initial weights")
         self.shift = QDoubleSpinBox()
         self.shift.setObjectName("shiftSpin")
-        self.shift.setRange(-1e6, 1e6)
+        self.shift.setRange(*SHIFT_RANGE)
         self.shift.setDecimals(2)
-        self.shift.setValue(144.0)
-        self.shift.setToolTip("Added to every target, as the notebook did (+144 makes every "
-                              "target positive, so a ReLU output can fit them)")
+        self.shift.setToolTip(f"Added to every target, as the notebook did (+{fmt(default_shift(None))} "
+                              "makes every course target positive, so a ReLU output can fit them; "
+                              "another file starts at 0)")
         self.test_fraction = QDoubleSpinBox()
         self.test_fraction.setObjectName("testFractionSpin")
-        self.test_fraction.setRange(0.05, 0.95)
+        self.test_fraction.setRange(*TEST_FRACTION_RANGE)
         self.test_fraction.setSingleStep(0.05)
         self.test_fraction.setDecimals(2)
-        self.test_fraction.setValue(0.30)
         self.test_fraction.setToolTip("Share of the rows held out to measure the test MSE")
         self.activation = QComboBox()
         self.activation.setObjectName("activationCombo")
@@ -94,23 +110,21 @@ class TrainingSettings(QWidget):
         self.init_hint.setObjectName("initHint")
         self.init_hint.setWordWrap(True)
         self.init_hint.setFont(theme.font(theme.PAGE_POINT_SIZE - 2))
-        self.init_hint.setStyleSheet(f"color: {theme.MUTED_TEXT};")
         self.init.currentIndexChanged.connect(self._show_init_hint)
         self._show_init_hint()
         self.variant_boxes = {}
-        for name in VARIANT_NAMES:
-            box = QCheckBox(theme.VARIANT_TITLES[name])
-            box.setObjectName(f"runVariant_{name}")
-            box.setChecked(True)
+        for info in registry.variants():
+            box = QCheckBox(info.title)
+            box.setObjectName(f"runVariant_{info.name}")
             box.toggled.connect(self._keep_one_variant)
-            self.variant_boxes[name] = box
+            self.variant_boxes[info.name] = box
         self.manual_as_notebook = QCheckBox("Manual as in the notebook\n(no ReLU derivative)")
         self.manual_as_notebook.setObjectName("manualAsNotebook")
         self.manual_as_notebook.setToolTip(
             "The course notebook's hand-written gradient left out relu'(v). Tick to reproduce its "
             "printed numbers exactly.")
         self._build_layout()
-        self.set_dataset(dataset)
+        self.set_request(TrainingRequest())
 
     def _build_layout(self) -> None:
         data_group = QGroupBox("Data")
@@ -145,6 +159,10 @@ class TrainingSettings(QWidget):
                       self.activation, self.init):
             field.setMinimumWidth(FIELD_MIN_WIDTH)
 
+    def apply_look(self, look: Look) -> None:
+        """Colour the secondary text for `look` (the rest follows the window's palette)."""
+        self.init_hint.setStyleSheet(f"color: {look.soft_text};")
+
     def _show_init_hint(self) -> None:
         self.init_hint.setText(INIT_CHOICES[self.init.currentIndex()][2])
 
@@ -155,40 +173,86 @@ class TrainingSettings(QWidget):
             box.setEnabled(not (len(ticked) == 1 and box is ticked[0]))
 
     def set_dataset(self, dataset: DatasetChoice) -> None:
-        """Show which file and columns the next run uses."""
+        """Train on `dataset` next, with its default target shift (144 only for the course data)."""
+        self._show_dataset(dataset)
+        self.shift.setValue(default_shift(None if dataset.bundled else dataset.path))
+
+    def _show_dataset(self, dataset: DatasetChoice) -> None:
         self.dataset = dataset
         self.dataset_label.setText(dataset.describe())
         self.dataset_label.setToolTip(str(dataset.path))
 
     def chosen_variants(self) -> tuple[str, ...]:
-        """The ticked variants, in the notebook's order."""
+        """The ticked variants, in the registry's order."""
         return tuple(name for name, box in self.variant_boxes.items() if box.isChecked())
 
-    def request(self) -> tuple[dict, dict]:
-        """(data, config) for TrainingClient.start_run, as plain dicts."""
-        data = {
-            "path": str(self.dataset.path),
-            "features": list(self.dataset.features),
-            "target": self.dataset.target,
-            "shift": self.shift.value(),
-            "seed": self.seed.value(),
-            "test_fraction": self.test_fraction.value(),
-        }
-        config = {
-            "epochs": self.epochs.value(),
-            "lr": self.learning_rate.value(),
-            "activation": self.activation.currentData(),
-            "init": self.init.currentData(),
-            "variants": list(self.chosen_variants()),
-            "manual_relu_derivative": not self.manual_as_notebook.isChecked(),
-        }
-        return data, config
+    def request(self) -> TrainingRequest:
+        """What the form asks for, as a TrainingRequest."""
+        dataset = self.dataset
+        data = DataSpec(
+            path=None if dataset.bundled else str(dataset.path),
+            features=tuple(dataset.features),
+            target=dataset.target,
+            shift=self.shift.value(),
+            seed=self.seed.value(),
+            test_fraction=self.test_fraction.value(),
+        )
+        config = TrainingConfig(
+            epochs=self.epochs.value(),
+            lr=self.learning_rate.value(),
+            activation=self.activation.currentData(),
+            init=self.init.currentData(),
+            variants=self.chosen_variants(),
+            manual_relu_derivative=not self.manual_as_notebook.isChecked(),
+        )
+        return TrainingRequest(data, config)
+
+    def set_request(self, request: TrainingRequest) -> None:
+        """Show `request` in the form; RequestError (changing nothing) if a widget cannot hold it."""
+        data, config = request.data, request.config
+        problem = _unshowable(request)
+        if problem:
+            raise RequestError(f"the Training page cannot show {problem}")
+        if data.is_bundled:
+            self._show_dataset(bundled_dataset())
+        else:
+            self._show_dataset(DatasetChoice(data.source, data.features, data.target))
+        self.shift.setValue(data.shift_used)
+        self.seed.setValue(data.seed)
+        self.test_fraction.setValue(data.test_fraction)
+        self.epochs.setValue(config.epochs)
+        self.learning_rate.setValue(config.lr)
+        self.activation.setCurrentIndex(self.activation.findData(config.activation))
+        self.init.setCurrentIndex(self.init.findData(config.init))
+        for name, box in self.variant_boxes.items():
+            box.setChecked(name in config.variants)
+        self.manual_as_notebook.setChecked(not config.manual_relu_derivative)
 
 
-def _spin(name: str, low: int, high: int, value: int, tip: str) -> QSpinBox:
+def _unshowable(request: TrainingRequest) -> str:
+    """What in `request` the widgets' ranges and steps cannot hold, in words ("" if all fits)."""
+    data, config = request.data, request.config
+    checks = [
+        (f"a learning rate of {fmt(config.lr)} (it takes {fmt(LR_RANGE[0])} to "
+         f"{fmt(LR_RANGE[1])} in steps of {fmt(10.0 ** -LR_DECIMALS)})",
+         LR_RANGE[0] <= config.lr <= LR_RANGE[1] and round(config.lr, LR_DECIMALS) == config.lr),
+        (f"{config.epochs} epochs (it takes 1 or more)", config.epochs >= 1),
+        (f"seed {data.seed} (it takes 0 to {MAX_SEED:,})", data.seed <= MAX_SEED),
+        (f"a target shift of {fmt(data.shift_used)} (it takes {fmt(SHIFT_RANGE[0])} to "
+         f"{fmt(SHIFT_RANGE[1])} in steps of 0.01)",
+         SHIFT_RANGE[0] <= data.shift_used <= SHIFT_RANGE[1]
+         and round(data.shift_used, 2) == data.shift_used),
+        (f"a test fraction of {fmt(data.test_fraction)} (it takes {fmt(TEST_FRACTION_RANGE[0])} "
+         f"to {fmt(TEST_FRACTION_RANGE[1])} in steps of 0.01)",
+         TEST_FRACTION_RANGE[0] <= data.test_fraction <= TEST_FRACTION_RANGE[1]
+         and round(data.test_fraction, 2) == data.test_fraction),
+    ]
+    return "; ".join(words for words, fits in checks if not fits)
+
+
+def _spin(name: str, low: int, high: int, tip: str) -> QSpinBox:
     spin = QSpinBox()
     spin.setObjectName(name)
     spin.setRange(low, high)
-    spin.setValue(value)
     spin.setToolTip(tip)
     return spin

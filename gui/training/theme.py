@@ -1,10 +1,11 @@
-"""Colours, pens and type sizes of the training page, sized for a projector.
+"""Pens, plot styling and type sizes of the training page, sized for a projector; colours by look.
 
-The four variants take the Okabe-Ito colours, which stay distinct under the common forms of
-colour blindness. In the overlay the four curves are nested stripes of decreasing width (widest
-drawn first): where they coincide one sees a striped cable of four colours, so four identical
-curves still read as four. Opaque solid pens without antialiasing let pyqtgraph draw wide lines
-as segments, which keeps them cheap.
+The page has no colours of its own: it takes them from a `gui.theme.Look` (light, dark or
+projector) handed to its `apply_look`, and the variants take theirs by index from
+gui.theme.VARIANT_PALETTE (Okabe-Ito). In the overlay the curves are nested stripes of decreasing
+width (widest drawn first): where they coincide one sees a striped cable of all the colours, so
+identical curves still read as several. Opaque solid pens without antialiasing let pyqtgraph draw
+wide lines as segments, which keeps them cheap.
 """
 
 from __future__ import annotations
@@ -13,29 +14,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPen
 
-from gui.theme import FONT_FAMILY
+from gui.theme import FONT_FAMILY, LOOKS, Look, readable, variant_colour
 
-VARIANT_COLORS = {
-    "manual": "#0072B2",  # blue
-    "semi_manual": "#D55E00",  # vermillion
-    "automatic": "#009E73",  # bluish green
-    "sequential": "#CC79A7",  # reddish purple
-}
-VARIANT_TITLES = {
-    "manual": "Manual",
-    "semi_manual": "Semi-manual",
-    "automatic": "Automatic",
-    "sequential": "Sequential",
-}
-OVERLAY_WIDTHS = {"manual": 12.0, "semi_manual": 8.5, "automatic": 5.0, "sequential": 2.5}
+DEFAULT_LOOK = LOOKS["light"]
+WIDEST_OVERLAY_PEN = 12.0  # the first variant's stripe in the overlay ...
+NARROWEST_OVERLAY_PEN = 2.5  # ... and the last one's, on top
 CARD_CURVE_WIDTH = 3.0
-OPTIMUM_COLOR = "#1A1A1A"  # the closed-form optimum: a dashed black line
-PLOT_BACKGROUND = "#FFFFFF"
-AXIS_COLOR = "#1A1A1A"
-MUTED_TEXT = "#4A4A4A"
+CARD_TOP_BORDER = 6  # pixels of the variant's colour along a card's top
 
-# Badge background per status, with white text (each at least 4.5:1 contrast). Never red
-# against green: the words carry the meaning, the colours only help.
+# Badge background per status, with white text (each at least 4.5:1 contrast, tested). Never
+# red against green: the words carry the meaning, the colours only help.
 BADGE_COLORS = {
     "ready": "#5F5F5F",
     "waiting": "#5F5F5F",
@@ -46,8 +34,9 @@ BADGE_COLORS = {
     "diverged": "#B34700",  # a darker vermillion, for contrast
     "dead": "#8E3B6E",  # a darker reddish purple
     "interrupted": "#5F5F5F",
-    "not run": "#9A9A9A",
+    "not run": "#6B6B6B",
 }
+BADGE_TEXT = "#FFFFFF"
 
 PAGE_POINT_SIZE = 13  # settings, buttons, descriptions
 TITLE_POINT_SIZE = 17  # a card's variant name
@@ -67,37 +56,48 @@ def font(point_size: int, bold: bool = False, monospace: bool = False) -> QFont:
     return result
 
 
-def variant_pen(name: str, width: float) -> QPen:
-    """An opaque solid pen in the variant's colour."""
-    pen = pg.mkPen(QColor(VARIANT_COLORS[name]), width=width)
+def overlay_width(index: int, count: int) -> float:
+    """The overlay pen of variant `index` of `count`: from the widest (first) to the narrowest."""
+    if count <= 1:
+        return WIDEST_OVERLAY_PEN
+    return WIDEST_OVERLAY_PEN - (WIDEST_OVERLAY_PEN - NARROWEST_OVERLAY_PEN) * index / (count - 1)
+
+
+def variant_pen(index: int, width: float) -> QPen:
+    """An opaque solid pen in the colour of the variant at `index`."""
+    pen = pg.mkPen(QColor(variant_colour(index)), width=width)
     # Square caps close the gaps between a wide line's segments at the steep start, and drew
     # twice as fast as round or flat ones here (offscreen raster, measured).
     pen.setCapStyle(Qt.PenCapStyle.SquareCap)
     return pen
 
 
-def optimum_pen() -> QPen:
-    """The closed-form optimum's dashed line."""
-    return pg.mkPen(QColor(OPTIMUM_COLOR), width=2, style=Qt.PenStyle.DashLine)
+def variant_text_colour(index: int, look: Look) -> str:
+    """The variant's colour as text on the look's background: darkened or lightened to read."""
+    return readable(variant_colour(index), look.background)
 
 
-def style_plot(plot: pg.PlotWidget, left: str, bottom: str = "epoch", grid: bool = True) -> None:
-    """White background, dark axes with readable labels, a light grid if asked for.
+def optimum_pen(look: Look) -> QPen:
+    """The closed-form optimum's dashed line, in the look's ink."""
+    return pg.mkPen(QColor(look.ink), width=2, style=Qt.PenStyle.DashLine)
 
-    pyqtgraph draws the grid as part of the axes, so a curve growing over a grid repaints both
-    axes (text included) on every frame: the live loss plots go without one.
+
+def style_plot(plot: pg.PlotWidget, look: Look, left: str | None = None,
+               bottom: str | None = None) -> None:
+    """The look's background and ink on a plot's axes, ticks and labels (None keeps a label).
+
+    No grid: pyqtgraph draws it as part of the axes, so a curve growing over a grid repaints
+    both axes (text included) on every frame.
     """
-    plot.setBackground(PLOT_BACKGROUND)
+    plot.setBackground(look.background)
     item = plot.getPlotItem()
     item.setMenuEnabled(False)
     item.hideButtons()
     axis_font = font(AXIS_POINT_SIZE)
     for side, text in (("left", left), ("bottom", bottom)):
         axis = item.getAxis(side)
-        axis.setPen(pg.mkPen(AXIS_COLOR))
-        axis.setTextPen(pg.mkPen(AXIS_COLOR))
+        axis.setPen(pg.mkPen(look.ink))
+        axis.setTextPen(pg.mkPen(look.ink))
         axis.setTickFont(axis_font)
-        axis.setLabel(text, color=AXIS_COLOR, **{"font-size": f"{AXIS_POINT_SIZE}pt"})
-
-    if grid:
-        item.showGrid(x=True, y=True, alpha=0.18)
+        label = text if text is not None else axis.labelText
+        axis.setLabel(label, color=look.ink, **{"font-size": f"{AXIS_POINT_SIZE}pt"})

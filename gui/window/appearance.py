@@ -1,5 +1,8 @@
 """Theme and UI scale for the whole window: View → Theme, Ctrl+= / Ctrl+- / Ctrl+0, presentation look.
 
+The look is a value (gui.theme.Look) handed to both pages: the Graph page through the window's
+restyle callback, the Training page (and any page that `follow`s) through its `apply_look`.
+
 One scale (1× to 3×) sizes every font of the window and the graph drawing's text and lines. In
 presentation mode the look becomes the projector theme (unless the dark one is chosen) and
 everything grows a little more, for the back row. Choices persist through QSettings.
@@ -8,8 +11,9 @@ everything grows a little more, for the back row. Choices persist through QSetti
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Protocol
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -26,10 +30,14 @@ BASE_FONT_PROPERTY = "baseFontSize"  # a widget's own font size at 1× (negative
 _original_palette: list[QPalette] = []  # the application's palette before any theme was applied
 
 
+class FollowsLook(Protocol):
+    """A page that colours itself for a look (the Training page): its one entry point."""
+
+    def apply_look(self, look: theme.Look) -> None: ...
+
+
 class AppearanceController(QObject):
     """Holds the chosen theme and scale and applies them to a window and its graph page."""
-
-    changed = Signal()  # the theme, the scale or presentation mode changed (and was applied)
 
     def __init__(self, window: QWidget, restyle, settings: QSettings, parent: QObject | None = None):
         super().__init__(parent)
@@ -44,6 +52,7 @@ class AppearanceController(QObject):
             self.theme_name = theme.DEFAULT_LOOK
         self.scale = theme.clamp_scale(settings.value("appearance/scale", 1.0))
         self.presenting = False
+        self._followers: list[FollowsLook] = []  # pages handed the look whenever it changes
 
         self.theme_group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
@@ -76,6 +85,12 @@ class AppearanceController(QObject):
         return replace(chosen, number_scale=max(chosen.number_scale, PRESENTING_NUMBER_SCALE),
                        edge_scale=max(chosen.edge_scale, PRESENTING_EDGE_SCALE),
                        line_scale=max(chosen.line_scale, PRESENTING_LINE_SCALE))
+
+    def follow(self, page: FollowsLook) -> None:
+        """Hand `page` the look now and at every change; size its fonts (a page installed later)."""
+        self._followers.append(page)
+        page.apply_look(self.look)
+        self.refresh_fonts()
 
     def configure(self, name: str, scale: float) -> None:
         """Use theme `name` at UI scale `scale` (one redraw) and remember both."""
@@ -119,10 +134,11 @@ class AppearanceController(QObject):
         theme.apply(look, drawing_scale)
         QApplication.setPalette(theme.widget_palette(look, self._default_palette))
         self.scale_fonts(font_scale)
+        for page in self._followers:
+            page.apply_look(look)
         self._restyle(look, font_scale)
         self.bigger_action.setEnabled(self.scale < SCALE_STEPS[-1])
         self.smaller_action.setEnabled(self.scale > SCALE_STEPS[0])
-        self.changed.emit()
 
     def refresh_fonts(self) -> None:
         """Size widgets added since the last change (e.g. a page installed later)."""

@@ -22,6 +22,7 @@ from core.teach.lessons import BY_KEY as LESSONS_BY_KEY
 from gui import theme
 from core.project import APPLICATION, ORGANIZATION
 from gui.window.appearance import AppearanceController
+from gui.export.dialog import AnimationOptions, export_steps
 from gui.graph.page import GraphPage
 from gui.learn.lesson_controller import LessonController
 from gui.learn.lesson_panel import LessonPanel
@@ -101,9 +102,14 @@ class MainWindow(QMainWindow):
         self.sessions.session_saved.connect(self._show_file_in_title)
         self.statusBar().showMessage(self.graph_page.status_text)
         self.pages.currentChanged.connect(self._page_changed)
+        # Restoring the Training tab as the current page must not build it before the first
+        # paint (pyqtgraph and the training process cost more than the rest of the window):
+        # the placeholder shows until the page is built, right after the first paint.
+        self._starting = True
         self._restore_settings()
         self.appearance.apply()
         self._page_changed(self.pages.currentIndex())
+        self._starting = False
         self.sessions.start()
         self._training_scheduled = False  # the Training page is built right after the first paint
 
@@ -140,6 +146,8 @@ class MainWindow(QMainWindow):
         self.export_png_action.setObjectName("exportPngAction")
         self.export_svg_action = export_menu.addAction("SVG drawing (text stays text)…", self.export_svg)
         self.export_svg_action.setObjectName("exportSvgAction")
+        self.export_animation_action = file_menu.addAction("Export &animation…", lambda: self.export_animation())
+        self.export_animation_action.setObjectName("exportAnimationAction")
         handout_menu = file_menu.addMenu("Export &handout…")
         handout_menu.setObjectName("handoutMenu")
         self.handout_action = handout_menu.addAction(
@@ -236,10 +244,8 @@ class MainWindow(QMainWindow):
         self.pages.insertTab(index, self._training_tab, "Training")
         if was_current:
             self.pages.setCurrentIndex(index)
-        self.appearance.refresh_fonts()
-        requests = getattr(page, "show_graph_requested", None)
-        if requests is not None:
-            requests.connect(self.show_torch_graph)
+        self.appearance.follow(page)  # its colours for the look in use, now and at each change
+        page.show_graph_requested.connect(self.show_torch_graph)
 
     def paintEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         """After the first paint, build the Training page (pyqtgraph and its training process)."""
@@ -268,6 +274,7 @@ class MainWindow(QMainWindow):
         self.set_training_page(page)
         page.status_message.connect(self._training_status)
         self.file_menu.insertAction(self.file_menu.actions()[0], page.open_dataset_action)
+        self.file_menu.insertAction(self.export_animation_action, page.export_animation_action)
 
     def _training_status(self, text: str) -> None:
         if self.pages.currentWidget() is self._training_tab:
@@ -275,10 +282,10 @@ class MainWindow(QMainWindow):
 
     def show_torch_graph(self, name: str) -> None:
         """Open the Graph page on torch's graph of variant `name`, at the Training page's parameters."""
-        settings = getattr(self.training_page, "trace_settings", None)
-        data, config = settings(name) if callable(settings) else (None, None)
+        placeholder = isinstance(self.training_page, QLabel)  # "could not start": the defaults
+        request = None if placeholder else self.training_page.trace_request(name)
         self.pages.setCurrentWidget(self.graph_page)
-        self.traces.open_trace(name, data, config)
+        self.traces.open_trace(name, request)
 
     def _trace_changed(self, trace) -> None:
         """Quiz and prediction ask about formulas: off while torch's graph is shown."""
@@ -316,11 +323,11 @@ class MainWindow(QMainWindow):
 
     def export_png(self, path: str | None = None) -> str | None:
         """Save the graph as a PNG at twice the screen scale; ask where unless `path` is given."""
-        return self._export("png", "PNG image (*.png)", path, lambda p: self.graph_page.view.export_png(p, scale=2.0))
+        return self._export("png", "PNG image (*.png)", path, lambda p: self.graph_page.export_png(p, scale=2.0))
 
     def export_svg(self, path: str | None = None) -> str | None:
         """Save the graph as an SVG drawing; ask where unless `path` is given."""
-        return self._export("svg", "SVG drawing (*.svg)", path, self.graph_page.view.export_svg)
+        return self._export("svg", "SVG drawing (*.svg)", path, self.graph_page.export_svg)
 
     def _export(self, suffix: str, filter_text: str, path: str | None, write) -> str | None:
         if not path:
@@ -340,6 +347,18 @@ class MainWindow(QMainWindow):
             return None
         self.statusBar().showMessage(f"Exported the graph to {path}" + (f" ({note})" if note else ""), 15000)
         return path
+
+    def export_animation(self, path: str | None = None, options: AnimationOptions | None = None):
+        """File → Export animation…: every step as PDF slides or a GIF; returns the running export."""
+        try:
+            progress = export_steps(self, self.graph_page.view.graph(), path, options)
+        except ValueError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return None
+        if progress is not None:
+            progress.finished.connect(lambda done: self.statusBar().showMessage(f"Exported the animation to {done}", 8000))
+            progress.failed.connect(lambda why: self._show_dialog("Export failed", f"<p>{escape(why)}</p>"))
+        return progress
 
     def export_handout(self, path: str | None = None, with_answers: bool = True) -> str | None:
         """Write the graph's derivation as Markdown (.md) or LaTeX (.tex); ask where unless given."""
@@ -402,7 +421,8 @@ class MainWindow(QMainWindow):
     # ----- pages and settings ---------------------------------------------------------------
 
     def _page_changed(self, index: int) -> None:
-        if self.pages.widget(index) is self._training_tab and isinstance(self.training_page, QLabel):
+        if (self.pages.widget(index) is self._training_tab and isinstance(self.training_page, QLabel)
+                and not self._starting):
             QTimer.singleShot(0, self.install_training_page)  # asked for before it was built
         on_graph = self.pages.widget(index) is self.graph_page
         for action in self.graph_page.playback_actions + self.graph_page.zoom_actions:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
@@ -15,7 +15,6 @@ from gui.widgets.actions import make_action
 class PresentationController(QObject):
     """Reduces the window to what a lecture hall needs, and puts everything back afterwards."""
 
-    presenting_changed = Signal(bool)  # presentation mode started (True) or ended (False)
 
     def __init__(self, window: QMainWindow, page: GraphPage, appearance: AppearanceController,
                  parent: QObject | None = None):
@@ -83,8 +82,7 @@ class PresentationController(QObject):
                 window.showMaximized() if before.get("maximized") else window.showNormal()
         self.leave_action.setEnabled(presenting)
         self.blank_action.setEnabled(presenting)
-        self.page.view.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.presenting_changed.emit(presenting)
+        self.page.focus_graph()
 
     @property
     def blanked(self) -> bool:
@@ -102,4 +100,4 @@ class PresentationController(QObject):
         """Show the window again."""
         if self.blanked:
             self.blank_screen.hide()
-            self.page.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.page.focus_graph()

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox
 
 from core.engine.graph import GraphError, build_graph
 from core.teach.lessons import BY_KEY
 from core.engine.parse import ParseError
+from core.training.request import RequestError, TrainingRequest
 from core.session import (
     Session, SessionError, autosave_path, autosave_to_restore, load_session, mark_clean_exit, save_session,
 )
@@ -41,8 +42,9 @@ class SessionController(QObject):
         self.window = window  # the MainWindow: graph_page, appearance, lessons, training_page
         self._settings = settings
         self.path: str | None = None  # the file the session was last opened from or saved to
-        self._training: dict = {}  # kept from the file when the Training page cannot take them
-        self._dataset: str | None = None
+        # The last request opened, kept for saving while the Training page could not take it
+        # (it failed to start); once the page is there, its own request() is what gets saved.
+        self._training: TrainingRequest | None = None
         self.restore_dialog: QMessageBox | None = None
         self.timer = QTimer(self)
         self.timer.setObjectName("autosaveTimer")
@@ -85,8 +87,7 @@ class SessionController(QObject):
         return Session(
             formula=page.formula(), values=page.values.values(), step=page.player.step,
             lesson=window.lessons.key, theme=window.appearance.theme_name,
-            ui_scale=window.appearance.scale, training=self._training_settings(),
-            dataset=self._dataset_path(),
+            ui_scale=window.appearance.scale, training=self._training_request(),
         )
 
     def apply(self, session: Session) -> None:
@@ -96,36 +97,30 @@ class SessionController(QObject):
         except (ParseError, GraphError) as error:
             raise SessionError(f"its formula does not make a graph: {error}") from None
         window = self.window
+        page = self._training_page(install=session.training is not None)
+        if page is not None and session.training is not None:
+            try:
+                page.set_request(session.training)  # first: a refusal must change nothing
+            except RequestError as error:
+                raise SessionError(f"its training settings do not fit: {error}") from None
+        self._training = session.training
         window.appearance.configure(session.theme, session.ui_scale)
         window.graph_page.load_source(session.formula, session.values, session.step)
         if session.lesson in BY_KEY:
             window.lessons.open_lesson(session.lesson, load=False)
         else:
             window.lessons.close_lesson()
-        self._training, self._dataset = dict(session.training), session.dataset
-        page = window.training_page
-        apply_settings = getattr(page, "apply_settings_dict", None)
-        if callable(apply_settings) and session.training:
-            apply_settings(dict(session.training))
-        set_dataset = getattr(page, "set_dataset_path", None)
-        if callable(set_dataset) and session.dataset:
-            set_dataset(session.dataset)
 
-    def _training_settings(self) -> dict:
-        settings = getattr(self.window.training_page, "settings_dict", None)
-        if callable(settings):
-            result = settings()
-            if isinstance(result, dict):
-                return result
-        return dict(self._training)
+    def _training_page(self, install: bool = False):
+        """The window's Training page, built now if `install`; None while it is a placeholder."""
+        if install:
+            self.window.install_training_page()  # a no-op once built
+        page = self.window.training_page
+        return None if isinstance(page, QLabel) else page  # "could not start" or not built yet
 
-    def _dataset_path(self) -> str | None:
-        path = getattr(self.window.training_page, "dataset_path", None)
-        if callable(path):
-            path = path()
-        if path:
-            return str(path)
-        return self._dataset
+    def _training_request(self) -> TrainingRequest | None:
+        page = self._training_page()
+        return page.request() if page is not None else self._training
 
     # ----- files -----------------------------------------------------------------------------
 
@@ -223,7 +218,8 @@ class SessionController(QObject):
         dialog.setIcon(QMessageBox.Icon.Question)
         dialog.setWindowTitle("Restore your last session?")
         dialog.setText("Backprop Studio did not close normally last time. "
-                       "Restore what you were working on (formula, values, step, lesson, look)?")
+                       "Restore what you were working on (formula, values, step, lesson, look, "
+                       "training settings)?")
         dialog.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         dialog.setDefaultButton(QMessageBox.StandardButton.Yes)
         dialog.finished.connect(lambda _result: self._restore_answered(dialog, crashed, folder))

@@ -9,8 +9,8 @@ import pytest
 
 from core import files
 from core.files import (
-    FileReadError, FileWriteError, atomic_write_bytes, atomic_write_text, atomic_write_with,
-    read_limited, read_stream_limited, temp_files_of,
+    FileReadError, FileWriteError, atomic_write_bytes, atomic_write_steps, atomic_write_text,
+    atomic_write_with, read_limited, read_stream_limited, temp_files_of,
 )
 
 
@@ -97,6 +97,47 @@ def test_a_render_callback_that_fails_leaves_the_old_file(tmp_path, render):
     with pytest.raises(FileWriteError, match="cannot write"):
         atomic_write_with(path, render)
     assert path.read_bytes() == b"old" and temp_files_of(path) == []
+
+
+def test_a_stepwise_write_moves_into_place_only_after_its_last_step(tmp_path):
+    path = tmp_path / "deck.gif"
+    path.write_bytes(b"old")
+    seen = []
+
+    def render(temp: Path):
+        seen.append(temp)
+        for step in (1, 2, 3):
+            with open(temp, "ab") as out:
+                out.write(b"frame")
+            assert path.read_bytes() == b"old"  # the target is untouched while frames come
+            yield step
+
+    assert list(atomic_write_steps(path, render)) == [1, 2, 3]
+    assert seen[0].suffix == ".gif" and seen[0].name.startswith(".deck.gif.")  # ffmpeg reads the suffix
+    assert path.read_bytes() == b"frame" * 3 and temp_files_of(path) == []
+
+
+def test_a_cancelled_or_failing_stepwise_write_leaves_the_old_file(tmp_path):
+    path = tmp_path / "deck.pdf"
+    path.write_bytes(b"old")
+
+    def render(temp: Path):
+        for step in range(1, 100):
+            temp.write_bytes(b"x" * step)
+            if step == 3:
+                raise OSError(28, "No space left on device")
+            yield step
+
+    job = atomic_write_steps(path, render)
+    assert next(job) == 1
+    job.close()  # Cancel
+    assert path.read_bytes() == b"old" and temp_files_of(path) == []
+    with pytest.raises(FileWriteError, match="cannot write .*No space left on device"):
+        list(atomic_write_steps(path, render))
+    assert path.read_bytes() == b"old" and temp_files_of(path) == []
+    path.chmod(0o444)
+    with pytest.raises(FileWriteError, match="read-only"):
+        next(atomic_write_steps(path, render))
 
 
 def test_a_read_only_file_is_not_replaced(tmp_path):

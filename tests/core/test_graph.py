@@ -188,3 +188,47 @@ def test_automatic_names_skip_every_name_the_program_uses():
 def test_unnamed_output_gets_a_free_name():
     cg = build_graph("f = 2; out = 3; output = 4\nf*x + out*output").evaluate({"x": 1})
     assert cg.node(cg.output)["symbol"] == "f2"
+
+
+def test_rebinding_makes_versions_and_agrees_with_torch():
+    text = "u = x*2; u = u + 1\nc = 0.5; c += u; c *= y; c **= 2"
+    cg = build_graph(text).evaluate({"x": 1.5, "y": -2.0})
+    named = [cg.node(n)["symbol"] for n in cg.nodes if cg.node(n)["name"]]
+    assert named == ["u", "u′", "c′", "c″", "c‴"]
+    assert [cg.node(n)["symbol"] for n in cg.input_nodes.values()] == ["x", "c", "y"]
+
+    def build(env):  # the same program, run by Python itself on torch tensors
+        u = env["x"] * 2
+        u = u + 1
+        c = env["c"]
+        c = c + u  # torch refuses += on a leaf; on Python floats it is the same
+        c *= env["y"]
+        c **= 2
+        return c
+
+    check_against_torch(cg, build, {"x": 1.5, "y": -2.0, "c": 0.5})
+
+
+def test_derivations_of_every_input_grow_linearly_with_a_long_sum(monkeypatch):
+    """The `graph` report explains every input: that must be linear in the inputs (it was cubic)."""
+    from core.engine import explain
+    from core.engine.graph import ComputationGraph
+
+    calls = {"edges": 0}
+    original = ComputationGraph.carrying_out_edges
+
+    def counting(self, node_id):
+        calls["edges"] += 1
+        return original(self, node_id)
+
+    monkeypatch.setattr(ComputationGraph, "carrying_out_edges", counting)
+    counts = []
+    for inputs in (200, 400):
+        names = [f"v{i}" for i in range(inputs)]
+        cg = build_graph(" + ".join(names))
+        cg.evaluate({name: 1.0 for name in names})
+        calls["edges"] = 0
+        for name in names:
+            explain.derivation(cg, name)
+        counts.append(calls["edges"])
+    assert counts[1] <= 2.2 * counts[0] + 10

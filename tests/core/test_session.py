@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from core import session as session_module
+from core.training.request import DataSpec, TrainingConfig, TrainingRequest
 from core.session import (
     SCHEMA_VERSION, Session, SessionError, autosave_path, autosave_to_restore, load_session,
     mark_clean_exit, remove_stale_temp_files, save_session, temp_files_of,
@@ -27,8 +28,9 @@ def example(version: int = 1) -> Session:
         formula="x = 3; w = 2; b = 1\nu = w*x\nv = u + b\na = relu(v)",
         values={"x": 3.0, "w": 2.0, "b": float(version)},
         step=5, lesson="lecture", theme="projector", ui_scale=1.5,
-        training={"epochs": 100, "lr": 0.05, "variants": ["manual", "automatic"], "version": version},
-        dataset="/data/course.csv",
+        training=TrainingRequest(DataSpec(path="/data/course.csv", shift=float(version)),
+                                 TrainingConfig(epochs=100 + version, lr=0.05,
+                                                variants=("manual", "automatic"))),
     )
 
 
@@ -65,9 +67,29 @@ def test_defaults_and_non_finite_values_round_trip(tmp_path):
 
 def test_to_dict_and_from_dict_round_trip_and_older_fields_default():
     assert Session.from_dict(example().to_dict()) == example()
-    minimal = Session.from_dict({"app": "backprop-studio", "schema": 1, "formula": "f = x*x"})
+    minimal = Session.from_dict({"app": "backprop-studio", "schema": SCHEMA_VERSION, "formula": "f = x*x"})
     assert minimal == Session(formula="f = x*x")
     assert Session.from_dict({**valid_dict(), "future_field": [1, 2]}) == example()  # ignored
+
+
+def test_the_training_request_is_stored_as_plain_json_and_checked_on_the_way_in(tmp_path):
+    path = tmp_path / "s.json"
+    save_session(path, example())
+    stored = json.loads(path.read_text(encoding="utf-8"))["training"]
+    assert stored == example().training.to_json() and stored["config"]["epochs"] == 101
+    bad = {**valid_dict(), "training": {"config": {"lr": -1}}}
+    with pytest.raises(SessionError, match="field 'training': the learning rate must be a positive"):
+        load_session(write_json(tmp_path / "bad.json", bad))
+    with pytest.raises(SessionError, match="unknown variant 'magic'"):
+        Session.from_dict({**valid_dict(), "training": {"config": {"variants": ["magic"]}}})
+
+
+def test_a_schema_1_file_still_opens_without_training_settings(tmp_path):
+    old = {"app": "backprop-studio", "schema": 1, "formula": "f = x*x", "values": {"x": 2},
+           "training": {}, "dataset": None, "theme": "dark"}
+    loaded = load_session(write_json(tmp_path / "old.json", old))
+    assert loaded.formula == "f = x*x" and loaded.theme == "dark" and loaded.training is None
+    assert loaded.schema_version == 1
 
 
 def test_a_formula_is_text_and_is_never_run(tmp_path):
@@ -96,7 +118,7 @@ BAD_FILES = {
     "no app marker": (lambda p: write_json(p, {"formula": "x"}), 'no "app" marker'),
     "another program": (lambda p: write_json(p, {"app": "jupyter", "schema": 1}), "written by 'jupyter'"),
     "newer schema": (lambda p: write_json(p, {**valid_dict(), "schema": 3}),
-                     "written by a newer Backprop Studio (schema 3; this version reads up to 1)"),
+                     "written by a newer Backprop Studio (schema 3; this version reads up to 2)"),
     "no schema": (lambda p: write_json(p, {"app": "backprop-studio"}), "no valid schema version"),
     "schema as text": (lambda p: write_json(p, {**valid_dict(), "schema": "1"}), "no valid schema version"),
     "schema 0": (lambda p: write_json(p, {**valid_dict(), "schema": 0}), "unknown schema version 0"),
@@ -114,7 +136,8 @@ BAD_FILES = {
                       "field 'ui_scale' should be a number from 1 to 3, not 10"),
     "scale text": (lambda p: write_json(p, {**valid_dict(), "ui_scale": "big"}), "field 'ui_scale'"),
     "training list": (lambda p: write_json(p, {**valid_dict(), "training": []}), "field 'training'"),
-    "dataset number": (lambda p: write_json(p, {**valid_dict(), "dataset": 7}), "field 'dataset'"),
+    "training seed": (lambda p: write_json(p, {**valid_dict(), "training": {"data": {"seed": "x"}}}),
+                      "field 'training': the seed must be a whole number"),
     "huge number": (lambda p: p.write_text('{"app": "backprop-studio", "schema": ' + "9" * 5000 + "}"),
                     "not a valid session file"),
     "deep nesting": (lambda p: p.write_text("[" * 100_000 + "]" * 100_000), "not a valid session file"),
@@ -150,7 +173,7 @@ def test_an_invalid_session_is_not_saved(tmp_path):
     save_session(path, example())
     before = path.read_bytes()
     for bad in (Session(ui_scale="big"), Session(step=-2), Session(values={"x": "one"}),
-                Session(training={"when": object()})):
+                Session(training={"lr": 0.05})):
         with pytest.raises(SessionError, match="field '"):
             save_session(path, bad)
     assert path.read_bytes() == before and temp_files_of(path) == []
@@ -229,7 +252,7 @@ version = 0
 while True:
     version += 1
     save_session(path, Session(formula=f"x = {version}\\nf = x*x", values={"x": float(version)},
-                               training={"version": version, "payload": f"{version:08d}" * size}))
+                               lesson=f"{version:08d}" * size))
     if version == 1:
         print("ready", flush=True)
 """
@@ -251,9 +274,9 @@ def test_sigkill_in_the_middle_of_saving_leaves_a_complete_file(tmp_path):
             child.wait(timeout=30)
             child.stdout.close()
         loaded = load_session(path)  # one of the complete versions, never a torn one
-        version = loaded.training["version"]
+        version = int(loaded.formula.split("\n")[0].removeprefix("x = "))
         assert loaded.values == {"x": float(version)} and loaded.formula.startswith(f"x = {version}\n")
-        assert loaded.training["payload"] == f"{version:08d}" * size
+        assert loaded.lesson == f"{version:08d}" * size
         leftovers = temp_files_of(path)
         assert len(leftovers) <= 1  # at most the one save the kill interrupted
         # The next save leaves a young temp alone (it could be another window's save in progress)
@@ -350,15 +373,18 @@ def test_a_growing_file_is_read_only_up_to_the_limit(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("field_name, value", [
     ("values", {"x": 10**400}), ("ui_scale", 10**400), ("ui_scale", 1e308), ("step", 10**400),
-    ("training", {"epochs": 10**400}), ("training", {"nested": [{"lr": -(10**400)}]}),
+    ("training", {"config": {"epochs": 10**400}}), ("training", {"config": {"lr": -(10**400)}}),
+    ("training", {"config": {"lr": 10**400}}), ("training", {"data": {"shift": 10**400}}),
+    ("training", {"data": {"test_fraction": 10**400}}), ("training", {"data": {"seed": 10**400}}),
 ])
 def test_numbers_out_of_range_are_a_clear_refusal(tmp_path, field_name, value):
     data = valid_dict()
     data[field_name] = value
     path = tmp_path / "s.json"
     path.write_text(json.dumps(data), encoding="utf-8")  # 10**400 is valid JSON
-    with pytest.raises(SessionError, match=f"field '{field_name}' should be"):
+    with pytest.raises(SessionError, match=f"field '{field_name}'") as refused:
         load_session(path)
+    assert len(str(refused.value)) < 300  # the number is not echoed in full
 
 
 def test_a_utf8_bom_is_accepted(tmp_path):

@@ -18,8 +18,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from core.training.data import load_prepared  # noqa: E402
+from core.training.registry import names as variant_names  # noqa: E402
 from core.training.run import (  # noqa: E402
-    VARIANT_NAMES,
     EpochRecord,
     TrainingConfig,
     TrainingRun,
@@ -27,6 +27,8 @@ from core.training.run import (  # noqa: E402
     train,
 )
 from core.training.variants import Manual  # noqa: E402
+
+VARIANT_NAMES = variant_names()
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "data" / "linreg-data.csv"

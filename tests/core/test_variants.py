@@ -9,8 +9,11 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from core.training.run import VARIANT_NAMES, variant_catalog  # noqa: E402
-from core.training.variants import VARIANTS, Automatic, Manual, SemiManual, Sequential  # noqa: E402
+from core.training import registry  # noqa: E402
+from core.training.variants import Automatic, Manual, SemiManual, Sequential  # noqa: E402
+
+VARIANT_NAMES = registry.names()
+VARIANTS = {info.name: info.load() for info in registry.variants()}
 
 LR = 0.1
 
@@ -53,20 +56,30 @@ def test_registry_lists_the_four_variants_in_the_notebooks_order():
     ]
 
 
-def test_each_variant_has_a_one_line_description():
-    descriptions = [cls.description for cls in VARIANTS.values()]
+def test_each_variant_has_a_title_and_a_one_line_description():
+    descriptions = [info.description for info in registry.variants()]
     assert all(text and "\n" not in text and len(text) < 90 for text in descriptions)
     assert len(set(descriptions)) == 4
+    assert [info.title for info in registry.variants()] == [
+        "Manual", "Semi-manual", "Automatic", "Sequential"]
 
 
-def test_catalog_read_without_torch_matches_the_real_classes():
-    catalog = variant_catalog()
-    assert [info.name for info in catalog] == list(VARIANTS)
-    for info in catalog:
+def test_source_read_without_torch_matches_the_real_classes():
+    for info in registry.variants():
         cls = VARIANTS[info.name]
         assert info.class_name == cls.__name__
-        assert info.description == cls.description
         assert info.source == inspect.getsource(cls).rstrip("\n")
+        assert info.first_line == inspect.getsourcelines(cls)[1]
+
+
+def test_the_registry_refuses_a_taken_or_odd_name_and_an_unknown_one():
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register(registry.VariantInfo("manual", "Again", "a copy", "Manual"))
+    with pytest.raises(ValueError, match="plain word"):
+        registry.register(registry.VariantInfo("my variant", "Mine", "spaces", "Manual"))
+    with pytest.raises(ValueError, match="unknown variant 'magic' \\(choose from manual, "):
+        registry.info("magic")
+    assert registry.names() == ("manual", "semi_manual", "automatic", "sequential")
 
 
 def test_each_variants_source_is_short_enough_to_read_on_one_screen():
@@ -168,3 +181,29 @@ def test_unknown_activation_is_refused(cls):
     X, y, weights, bias = problem()
     with pytest.raises(ValueError, match="unknown activation 'tanh'"):
         cls(X, y, LR, "tanh", weights=weights, bias=bias)
+
+
+class HalvedManual(Manual):
+    """The manual variant at half the learning rate: registered by the test below only."""
+
+    def __init__(self, X, y, lr, activation="relu", weights=None, bias=None):
+        super().__init__(X, y, lr / 2, activation, weights, bias)
+
+
+def test_a_registered_variant_trains_beside_the_others_from_the_same_start():
+    from core.training.data import load_prepared
+    from core.training.request import TrainingConfig
+    from core.training.run import train
+
+    prepared = load_prepared(registry.info("manual").path.parents[2] / "data" / "linreg-data.csv")
+    registry.register(registry.VariantInfo("halved", "Halved", "manual at half the rate",
+                                           "HalvedManual", module=__name__))
+    try:
+        result = train(prepared, TrainingConfig(epochs=5, variants=("manual", "halved")))
+    finally:
+        registry.unregister("halved")
+    reference = train(prepared, TrainingConfig(epochs=5, lr=0.025, variants=("manual",)))
+    assert result.variants["halved"].history == reference.variants["manual"].history
+    assert result.variants["halved"].initial_weights == result.variants["manual"].initial_weights
+    assert result.variants["halved"].history != result.variants["manual"].history
+    assert registry.names() == ("manual", "semi_manual", "automatic", "sequential")

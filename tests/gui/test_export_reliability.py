@@ -2,10 +2,15 @@
 
 import errno
 import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QMessageBox
 
 import main
@@ -17,6 +22,7 @@ from gui.widgets import raster
 from gui.widgets.raster import MAX_RASTER_SIDE, capped_size
 from tests.gui.test_main_window import window  # noqa: F401  (the fixture: a MainWindow, closed after)
 
+REPO = Path(__file__).resolve().parents[2]
 SUM = "; ".join(f"x{i} = {i}" for i in range(6)) + "; f = " + " + ".join(f"x{i}" for i in range(6))
 
 
@@ -120,3 +126,43 @@ def test_plot_export_on_a_full_disk_leaves_no_file(qtbot, tmp_path, monkeypatch)
         export_plot(plot, tmp_path / f"p.{suffix}", "loss")
         assert (tmp_path / f"p.{suffix}").stat().st_size > 500
         (tmp_path / f"p.{suffix}").unlink()
+
+
+def _file_size_limit(limit: int):
+    """For a child process: writes past `limit` bytes fail (EFBIG), as on a full disk."""
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an error from write(), not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.parametrize("suffix", ["gif", "pdf"])
+def test_cli_step_export_that_runs_out_of_room_fails_with_one_line_and_no_file(tmp_path, suffix):
+    # Qt's PDF writer reports no write error: only the check of the finished file catches it
+    target = tmp_path / f"steps.{suffix}"
+    done = subprocess.run(
+        [sys.executable, "main.py", "graph", "--preset", "lecture", "--export", str(target), "--size", "320x180"],
+        cwd=REPO, capture_output=True, text=True, timeout=120, preexec_fn=_file_size_limit(4000),
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"error: cannot write '{target}'")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_loss_frames_of_a_thinned_history_draw_each_frame_up_to_its_epoch(qapp):
+    from gui.export.loss_frames import LossFrames
+
+    epochs = np.array([1, 3, 5, 7, 9, 10], dtype=float)  # thinned: every other epoch, then the latest
+    frames = LossFrames({"manual": 100.0 / epochs}, None, (320, 180), epochs={"manual": epochs})
+    try:
+        assert frames.epochs == 10 and frames.ends == list(range(1, 11))
+        image = QImage(320, 180, QImage.Format.Format_RGB32)
+        for index, end in enumerate(frames.ends):
+            painter = QPainter(image)
+            frames.paint(painter, index)
+            painter.end()
+            drawn_epochs, drawn_losses = frames.curves["manual"].getData()
+            assert list(drawn_epochs) == [e for e in epochs if e <= end]
+            assert np.allclose(drawn_losses, 100.0 / drawn_epochs)
+    finally:
+        frames.close()

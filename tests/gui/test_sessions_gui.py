@@ -230,3 +230,75 @@ def test_saving_over_a_read_only_session_is_refused_with_a_message(window, tmp_p
     assert window.save_session(str(path)) is False
     assert path.read_bytes() == before
     assert "read-only" in window.statusBar().currentMessage()
+
+
+# ----- the Training page's request in a session ------------------------------------------------
+
+def training_page(window):
+    """The window's Training page, built now (normally it comes after the first paint)."""
+    window.install_training_page()
+    from gui.training.page import TrainingPage
+
+    assert isinstance(window.training_page, TrainingPage)
+    return window.training_page
+
+
+def type_into(qtbot, page, kind, name: str, text: str) -> None:
+    spin = page.findChild(kind, name)
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+
+def test_training_settings_and_dataset_come_back_in_a_new_window(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QSpinBox
+
+    csv = tmp_path / "houses.csv"
+    csv.write_text("area,rooms,price\n" + "".join(f"{i},{i % 4},{3 * i + 1}\n" for i in range(30)))
+    page = training_page(window)
+    type_into(qtbot, page, QDoubleSpinBox, "learningRateSpin", "0.0125")
+    type_into(qtbot, page, QSpinBox, "epochsSpin", "37")
+    combo = page.findChild(QComboBox, "activationCombo")
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # ReLU -> none (linear)
+    dialog = page.open_dataset(csv)
+    assert dialog.chosen_features() == ["area", "rooms"] and dialog.target.currentText() == "price"
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "houses.csv" in page.findChild(QLabel, "datasetLabel").text())
+    asked = page.request()
+    assert (asked.config.lr, asked.config.epochs, asked.config.activation) == (0.0125, 37, "none")
+    assert asked.data.source == csv and asked.data.shift_used == 0.0  # not the course data: no shift
+    path = tmp_path / "training.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    window.findChild(QAction, "saveSessionAsAction").trigger()
+    stored = json.loads(path.read_text(encoding="utf-8"))["training"]
+    assert stored["config"]["lr"] == 0.0125 and stored["data"]["path"] == str(csv)
+    close_window(window)
+
+    second = open_window(qtbot)
+    fresh = training_page(second)
+    assert fresh.request().config.lr == 0.05  # the defaults, before the session is opened
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    second.findChild(QAction, "openSessionAction").trigger()
+    assert fresh.request() == asked
+    assert fresh.findChild(QDoubleSpinBox, "learningRateSpin").value() == 0.0125
+    assert fresh.findChild(QSpinBox, "epochsSpin").value() == 37
+    assert fresh.findChild(QComboBox, "activationCombo").currentData() == "none"
+    assert "houses.csv" in fresh.findChild(QLabel, "datasetLabel").text()
+    close_window(second)
+
+
+def test_training_settings_the_page_cannot_show_are_refused_and_change_nothing(qtbot, window, tmp_path):
+    from core.training.request import TrainingConfig, TrainingRequest
+
+    page = training_page(window)
+    before = (page.request(), window.graph_page.formula())
+    odd = core_session.Session(formula="x = 1\ny = x*x", values={"x": 1.0},
+                               training=TrainingRequest(config=TrainingConfig(lr=1e-7)))
+    path = tmp_path / "odd.json"
+    save_session(path, odd)
+    window.show_message = lambda title, text: None  # the refusal's message box
+    assert not window.sessions.open_session(str(path))
+    assert (page.request(), window.graph_page.formula()) == before
+    assert "cannot show a learning rate of 1e-7" in window.statusBar().currentMessage()

@@ -21,7 +21,8 @@ from core.engine.steps import Schedule
 from core.trace.tensor_value import TensorValue
 from core.trace.graph import AUTOGRAD, BY_HAND
 from core.trace.steps import TraceSchedule
-from core.training.run import variant_catalog
+from core.training import registry
+from core.training.request import DataSpec, TrainingRequest
 from gui.trace import runner as trace_runner
 from gui.trace.controller import TraceController
 from gui.trace.runner import TraceRunner
@@ -30,7 +31,7 @@ from tests.gui.windows import click_node, close_window, labels_of, open_window, 
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACE_TIMEOUT_MS = 60_000  # a fresh torch import in the child; a loaded machine is slow
-CATALOG = {info.name: info for info in variant_catalog()}
+CATALOG = {info.name: info for info in registry.variants()}
 
 
 def wait_for_trace(qtbot, page):
@@ -109,7 +110,10 @@ def test_torch_graph_of_automatic_from_the_menu(qtbot):
     # A node clicked marks the line that made it; a line clicked selects what it made.
     w = symbol_node(tg, "w")
     click_node(qtbot, page.view, w)
-    assert traces.panel.code.marked_lines() == [tg.node(w)["line"]] == [162]
+    info = CATALOG["automatic"]
+    linear_line = next(line for line, text in enumerate(info.source.splitlines(), info.first_line)
+                       if "self.linear = nn.Linear(" in text)
+    assert traces.panel.code.marked_lines() == [tg.node(w)["line"]] == [linear_line]
     assert "nn.Linear" in traces.panel.details_text()
     loss_line = tg.node(tg.output)["line"]
     click_line(qtbot, traces.panel.code, loss_line)
@@ -137,7 +141,7 @@ def test_show_graph_on_a_card_opens_manuals_chain_and_its_explanation(qtbot):
             window.set_training_page(TrainingPage())
     window.pages.setCurrentIndex(window.pages.count() - 1)  # the Training tab
     card = window.training_page.cards["manual"]
-    assert window.training_page.trace_settings("manual")[1]["epochs"] == 0  # nothing trained yet
+    assert window.training_page.trace_request("manual").config.epochs == 0  # nothing trained yet
     qtbot.mouseClick(card.graph_button, Qt.MouseButton.LeftButton)
     page, traces = window.graph_page, window.traces
     assert window.pages.currentWidget() is page
@@ -171,7 +175,8 @@ def test_show_graph_on_a_card_opens_manuals_chain_and_its_explanation(qtbot):
 def test_a_failing_trace_says_why_and_leaves_the_formula(qtbot, page, tmp_path):
     traces = TraceController(page)
     formula = page.cg
-    traces.open_trace("automatic", {"path": str(tmp_path / "missing.csv")})  # fails before torch loads
+    missing = TrainingRequest(DataSpec(path=str(tmp_path / "missing.csv")))
+    traces.open_trace("automatic", missing)  # fails before torch loads
     qtbot.waitUntil(lambda: traces.banner.state == "failed", timeout=TRACE_TIMEOUT_MS)
     assert "Torch could not trace this variant" in traces.banner.message.text()
     assert "missing.csv" in traces.banner.message.text()
@@ -242,7 +247,10 @@ def test_a_trace_takes_the_stage_with_tensor_words_and_gives_it_back(qtbot, page
     assert items[2].symbol_label.text() == "MulBackward0" and plain(items[2].title_label.text()) == "L (1)"
     page.player.to_end()
     assert labels_of(items[0]) == ["w (1) = [2]", "∂L/∂w = [3]"]
-    page.view.set_graph(tg, layout(tg))  # the same structure again (a new epoch): the step stays
+    again = trace_from_dict(TOY_TRACE)  # the same structure again (a new epoch): the items stay
+    page.view.set_graph(again, layout(again))
+    page.view.show_state(TraceSchedule(again).state_at(page.player.count))  # the view draws, never schedules
+    assert page.view.node_items()[0] is items[0]
     assert page.view.state().step == page.player.count
     page.view.highlight([0], [(0, 2, 0)])
     assert page.view.highlighted() == ([0], [(0, 2, 0)])

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
     QSlider, QSpinBox, QTableWidget,
 )
 
-from core.training.run import VARIANT_NAMES, variant_catalog
+from core.training import registry
+
+VARIANT_NAMES = registry.names()
 from gui.training.client import TrainingClient
 from gui.training.page import TrainingPage
 from tests.gui.conftest import running_timers, show_active
@@ -337,7 +339,7 @@ def test_a_bad_csv_gets_a_message_and_the_dataset_stays(qtbot, page, tmp_path):
     message = find(page, QLabel, "trainingMessage")
     assert message.isVisible() and "empty.csv: the file is empty" in message.text()
     assert find(page, QLabel, "datasetLabel").text() == before
-    assert page.settings.request()[0]["path"].endswith("data/linreg-data.csv")
+    assert page.request().data.source.as_posix().endswith("data/linreg-data.csv")
 
 
 def test_data_that_fails_in_the_training_process_is_reported_and_start_works_again(
@@ -361,7 +363,7 @@ def test_data_that_fails_in_the_training_process_is_reported_and_start_works_aga
 
 
 def test_view_code_shows_the_variants_real_source_read_only(qtbot, page):
-    sources = {info.name: info.source for info in variant_catalog()}
+    sources = {info.name: info.source for info in registry.variants()}
     click(qtbot, page, "viewCode_semi_manual")
     dialog = page._code_dialogs["semi_manual"]
     editor = find(dialog, QPlainTextEdit, "codeView")
@@ -505,3 +507,36 @@ def test_stress_four_live_plots_at_full_rate_keep_the_window_responsive(qtbot, p
     for name in VARIANT_NAMES:
         assert len(loss_curve(page, name)) >= epochs
         assert math.isfinite(loss_curve(page, name)[-1])
+
+
+def test_export_animation_writes_one_frame_per_epoch_of_the_last_run(qtbot, page, tmp_path):
+    from PIL import Image
+
+    type_number(qtbot, page, "epochsSpin", "12")
+    full_speed(qtbot, page)
+    result = start_and_finish(qtbot, page)
+    assert find(page, QPushButton, "exportAnimationButton").isEnabled()
+    progress = page.export_animation(tmp_path / "loss.gif")
+    with qtbot.waitSignal(progress.finished, timeout=60_000):
+        pass
+    with Image.open(tmp_path / "loss.gif") as gif:
+        assert gif.n_frames == result["epochs"] == 12
+        assert gif.size == (1920, 1080)
+    assert running_timers(page) == []
+
+
+def test_export_animation_of_a_thinned_history_still_spans_every_epoch(qtbot, page, tmp_path, monkeypatch):
+    from PIL import Image
+
+    from core.training import history as history_module
+
+    monkeypatch.setattr(history_module, "MAX_POINTS", 4)  # a long run's bounded history, in 12 epochs
+    type_number(qtbot, page, "epochsSpin", "12")
+    full_speed(qtbot, page)
+    result = start_and_finish(qtbot, page)
+    assert page.history.variants["manual"].stride > 1
+    progress = page.export_animation(tmp_path / "loss.gif")
+    with qtbot.waitSignal(progress.finished, timeout=60_000):
+        pass
+    with Image.open(tmp_path / "loss.gif") as gif:
+        assert gif.n_frames == result["epochs"] == 12  # one frame per epoch, the kept ones drawn
