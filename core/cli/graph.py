@@ -12,6 +12,7 @@ from core.formatting import fmt
 from core.engine.graph import ComputationGraph, GraphError, build_graph
 from core.engine.graph_json import graph_to_dict
 from core.engine.parse import ParseError
+from core.cli import graph_lab
 from core.teach.presets import BY_KEY
 
 
@@ -35,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--export", metavar="FILE", help="also draw the graph with every value and gradient to FILE.svg or FILE.png"
     )
+    graph_lab.add_arguments(parser)
 
 
 Exporter = Callable[[ComputationGraph, str], None]
@@ -51,20 +53,21 @@ def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
         source = _source(args)
         cg = build_graph(source)
         cg.evaluate(_values(args.assignments, cg))
+        graph_lab.check(args, cg)
         if args.export:
             if exporter is None:
                 raise UsageError("--export is not available here")
             exporter(cg, args.export)
-    except (ParseError, GraphError, UsageError) as error:
+    except (ParseError, GraphError, UsageError, graph_lab.LabUsageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"error: cannot write {args.export}: {error.strerror or error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(graph_to_dict(cg), allow_nan=False, ensure_ascii=False))
+        print(json.dumps(graph_lab.json_fields(args, cg, graph_to_dict(cg)), allow_nan=False, ensure_ascii=False))
     else:
-        print(report(cg))
+        print("\n".join([report(cg), *graph_lab.report_lines(args, cg)]))
     return 0
 
 

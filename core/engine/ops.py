@@ -77,6 +77,10 @@ def _sign(v: float) -> float:
     return _f(1.0) if v > 0 else _f(-1.0) if v < 0 else _f(0.0)  # torch: sgn(0) = sgn(nan) = 0
 
 
+_NO_SLOPE = (lambda a, b, out: _f(0.0),)  # a comparison's local derivative, per operand
+_ALWAYS = (lambda a, b, out: True,)  # ... and torch passes no gradient through it at all
+
+
 @dataclass(frozen=True)
 class Op:
     """One operation: how to compute it, differentiate it, draw it and explain it."""
@@ -144,8 +148,31 @@ OPS: dict[str, Op] = {
             lambda a, b, out: _tie_split(b, a, not b > a)),
            "∂{out}/∂{0} = 1 if {0} < {1}, 0 if {0} > {1}, ½ on a tie (the same for {1})",
            masks=(lambda a, b, out: a > b, lambda a, b, out: b > a)),
+        # The lab's entries: the pieces torch's backward formulas are made of, so that the graph of
+        # a backward pass (core.lab.backward_graph) is an ordinary graph of this table. A comparison
+        # is 1 or 0 and, as in torch, passes no gradient at all; where() selects exactly like
+        # torch.where (the branch not taken gets exactly 0, even when the gradient is inf or nan).
+        Op("sign", 1, "sign", _sign, (lambda v, out: _f(0.0),),
+           "∂{out}/∂{0} = 0: sign is flat, and torch passes no gradient through it",
+           masks=(lambda v, out: True,)),
+        Op("eq", 2, "=", lambda a, b: _f(1.0 if a == b else 0.0), _NO_SLOPE * 2,
+           "{out} is 1 if {0} = {1}, else 0; a comparison passes no gradient", masks=_ALWAYS * 2),
+        Op("lt", 2, "<", lambda a, b: _f(1.0 if a < b else 0.0), _NO_SLOPE * 2,
+           "{out} is 1 if {0} < {1}, else 0; a comparison passes no gradient", masks=_ALWAYS * 2),
+        Op("le", 2, "≤", lambda a, b: _f(1.0 if a <= b else 0.0), _NO_SLOPE * 2,
+           "{out} is 1 if {0} ≤ {1}, else 0; a comparison passes no gradient", masks=_ALWAYS * 2),
+        Op("where", 3, "where", lambda c, a, b: _f(a) if c != 0 else _f(b),
+           (lambda c, a, b, out: _f(0.0),
+            lambda c, a, b, out: _f(1.0 if c != 0 else 0.0),
+            lambda c, a, b, out: _f(0.0 if c != 0 else 1.0)),
+           "{out} = {1} if {0} ≠ 0, else {2}: ∂{out}/∂{1} = 1 and ∂{out}/∂{2} = 0 where {0} ≠ 0, "
+           "the other way round elsewhere; the condition {0} gets no gradient",
+           masks=(lambda c, a, b, out: True, lambda c, a, b, out: c == 0, lambda c, a, b, out: c != 0)),
     ]
 }
+
+# The lab's entries above: machinery of backward graphs rather than material for practice.
+MASK_OPS = ("sign", "eq", "lt", "le", "where")
 
 # Python operators the parser accepts, mapped to the table.
 BINARY_OPERATORS = {"Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "Pow": "pow"}

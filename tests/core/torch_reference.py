@@ -7,6 +7,7 @@ are checked against an independent evaluation of the same mathematics.
 from __future__ import annotations
 
 import math
+import warnings
 
 import torch
 from hypothesis import strategies as st
@@ -118,3 +119,16 @@ def same_number(mine: float, theirs: float, scale: float = 1.0) -> bool:
     if math.isinf(theirs) or math.isinf(mine):
         return mine == theirs
     return math.isclose(mine, theirs, rel_tol=1e-6, abs_tol=1e-9 * max(1.0, scale))
+
+
+def jvp(build, inputs: dict[str, float], wrt: str):
+    """torch.func.jvp of build(env) with wrt's tangent 1; the other inputs are plain tensors."""
+    env = {n: torch.tensor(v, dtype=torch.float64) for n, v in inputs.items()}
+    with warnings.catch_warnings():
+        # torch.func scripts a helper with torch.jit.script on first use, which warns that
+        # torch.jit.script is deprecated: torch's own business, not the code under test.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        _, tangent = torch.func.jvp(
+            lambda x: build({**env, wrt: x}), (env[wrt],), (torch.tensor(1.0, dtype=torch.float64),)
+        )
+    return tangent
