@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from core.engine.graph import ComputationGraph
 from core.formatting import fmt
 from core.lab.finite_diff import DEFAULT_STEP, STEP_GRID, check_gradients, error_curve
+from gui.lab.pickers import refill
 
 ERROR_FLOOR = 1e-17  # an exact match (error 0) is drawn here: a log axis has no 0
 COLUMNS = ("input", "backprop", "central difference", "relative error")
@@ -79,13 +80,7 @@ class FiniteDifferencePanel(QWidget):
     def show_graph(self, cg: ComputationGraph) -> None:
         """Check the gradients of this evaluated graph."""
         self.cg = cg
-        chosen = self.curve_input.currentText()
-        self.curve_input.blockSignals(True)
-        self.curve_input.clear()
-        self.curve_input.addItems(cg.inputs)
-        if chosen in cg.inputs:
-            self.curve_input.setCurrentText(chosen)
-        self.curve_input.blockSignals(False)
+        refill(self.curve_input, cg.inputs)
         self._fill_table()
         self._draw_curve()
 

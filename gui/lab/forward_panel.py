@@ -10,6 +10,7 @@ from core.engine import explain
 from core.engine.graph import ComputationGraph
 from core.formatting import fmt
 from core.lab.forward_mode import ForwardMode, dot
+from gui.lab.pickers import refill
 
 
 class ForwardModePanel(QWidget):
@@ -54,13 +55,7 @@ class ForwardModePanel(QWidget):
     def show_graph(self, cg: ComputationGraph) -> None:
         """Start forward mode over this evaluated graph (keeping the chosen input if it is still there)."""
         self._graph = cg
-        chosen = self.input_picker.currentText()
-        self.input_picker.blockSignals(True)
-        self.input_picker.clear()
-        self.input_picker.addItems(cg.inputs)
-        if chosen in cg.inputs:
-            self.input_picker.setCurrentText(chosen)
-        self.input_picker.blockSignals(False)
+        refill(self.input_picker, cg.inputs)
         self._input_chosen(self.input_picker.currentText())
 
     def go_to(self, step: int) -> None:

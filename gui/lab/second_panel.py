@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 from core.engine.graph import ComputationGraph
 from core.formatting import fmt
 from core.lab.backward_graph import LabError, backward_program, hessian
+from gui.lab.pickers import refill
 
 MAX_HESSIAN_INPUTS = 8  # one backward graph per input: beyond this the table is unreadable anyway
 MAX_HESSIAN_NODES = 400
@@ -54,11 +55,7 @@ class SecondDerivativePanel(QWidget):
         """Fill the Hessian table for this evaluated graph."""
         self.cg = cg
         names = cg.inputs
-        chosen = self.gradient_input.currentText()
-        self.gradient_input.clear()
-        self.gradient_input.addItems(names)
-        if chosen in names:
-            self.gradient_input.setCurrentText(chosen)
+        refill(self.gradient_input, cg.inputs)
         self.differentiate_button.setEnabled(bool(names))
         if len(names) > MAX_HESSIAN_INPUTS or cg.graph.number_of_nodes() > MAX_HESSIAN_NODES:
             self.table.setRowCount(0)
