@@ -57,7 +57,7 @@ class LabPanel(QWidget):
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().hideEvent(event)
-        if not self.window().isHidden():
+        if self.isHidden():  # hidden itself, not only with its page (another tab, the window)
             self.toggle_action.setChecked(False)
 
     def _refresh(self) -> None:

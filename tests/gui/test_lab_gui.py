@@ -6,6 +6,8 @@ import unicodedata
 import pytest
 import torch
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
 
 import numpy as np
 
@@ -107,3 +109,22 @@ def test_the_lab_waits_while_hidden_and_the_view_menu_action_shows_it(page, lab,
     lab.toggle_action.trigger()
     qtbot.waitUntil(lab.isVisible)
     assert cells(lab.second.table) == [["12"]]  # d²(x³)/dx² = 6x
+
+
+def test_the_main_window_offers_the_lab_and_keeps_it_open_across_pages(qtbot):
+    from gui.window.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    action = window.findChild(QAction, "labAction")
+    assert action in window.findChild(QMenu, "viewMenu").actions()
+    action.trigger()
+    lab = window.findChild(LabPanel, "labPanel")
+    qtbot.waitUntil(lab.isVisible)
+    assert lab.fd.table.rowCount() == len(window.graph_page.cg.inputs)  # the preset's inputs, checked
+    window.pages.setCurrentIndex(1)
+    window.pages.setCurrentIndex(0)
+    assert action.isChecked() and lab.isVisible()
+    window.close()
