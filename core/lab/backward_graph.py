@@ -183,7 +183,9 @@ def backward_program(cg: ComputationGraph, wrt: str, values: Mapping[str, float]
     forward = [(names[n], _forward_text(cg, n, names)) for n in cg.nodes if cg.node(n)["kind"] == "op"]
     statements = _needed([*forward, *lines])
     used = {name for _, text in statements for name in _words(text)} | {t for t, _ in statements}
-    header = [f"{name} = {literal(inputs[name])}" for name in cg.inputs if name in used]
+    # nan has no literal: such an input keeps no value in the text (gradient_graph passes it)
+    header = [f"{name} = {literal(inputs[name])}" for name in cg.inputs
+              if name in used and not math.isnan(inputs[name])]
     if seed in used:
         header.append(f"{seed} = 1")
     return "\n".join(["; ".join(header), *(f"{t} = {e}" for t, e in statements)]) if header else \
@@ -225,7 +227,10 @@ def _needed(statements: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def gradient_graph(cg: ComputationGraph, wrt: str, values: Mapping[str, float] | None = None) -> ComputationGraph:
     """The backward pass for ∂output/∂wrt as an evaluated graph of its own."""
-    return build_graph(backward_program(cg, wrt, values)).evaluate()
+    program = build_graph(backward_program(cg, wrt, values))
+    inputs = current_values(cg, values)
+    given = {name: value for name, value in inputs.items() if name in program.input_nodes}
+    return program.evaluate(given)
 
 
 def hessian(cg: ComputationGraph, values: Mapping[str, float] | None = None) -> dict[str, dict[str, float]]:

@@ -73,3 +73,14 @@ def test_bad_lab_options_exit_2_with_one_line(args, message, capsys):
     captured = capsys.readouterr()
     assert captured.err.startswith(message) and captured.err.count("\n") == 1
     assert captured.out == ""
+
+
+@pytest.mark.parametrize("x", ["nan", "inf"])
+def test_hessian_with_a_non_finite_input_still_equals_torch(x, capsys):
+    data = run_json(capsys, "x*x*y + exp(y)", "--set", f"x={x}", "y=2", "--hessian")
+    a, b = torch.tensor(float(x), dtype=torch.float64), torch.tensor(2.0, dtype=torch.float64)
+    table = torch.autograd.functional.hessian(lambda p, q: p * p * q + torch.exp(q), (a, b))
+    for i, row in enumerate("xy"):
+        for j, column in enumerate("xy"):
+            mine = data["hessian"][row][column]
+            assert same_number(float(mine), table[i][j].item()), (row, column, mine)
