@@ -25,6 +25,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from core.trace.keeps import Keeps
+from core.trace.keeps_text import backward_twice_notes
 from core.trace.source_lines import ClassSource
 from core.trace.tensor_value import TensorValue
 from core.trace.graph import (AUTOGRAD, TensorGraph, add_tensor_edge, add_tensor_node,
@@ -300,7 +301,7 @@ class _GraphBuilder:
         ]
         notes += [f"∂L/∂{tg.node(n)['symbol']} ({name}) = {tg.node(n)['grad'].summary()}"
                   for name, n in tg.input_nodes.items()]
-        return notes
+        return notes + backward_twice_notes(tg)
 
 
 def _parameters(variant: Any, source: ClassSource) -> dict[int, tuple[str, str, int | None]]:
