@@ -25,6 +25,7 @@ from gui.window.appearance import AppearanceController
 from gui.export.dialog import AnimationOptions, export_steps
 from gui.graph.page import GraphPage
 from gui.learn.lesson_controller import LessonController
+from gui.lab.lab_panel import LabPanel
 from gui.learn.lesson_panel import LessonPanel
 from gui.window.presentation import PresentationController
 from gui.learn.quiz_controller import QuizController
@@ -119,6 +120,12 @@ class MainWindow(QMainWindow):
         page.add_above_caption(self.quiz_panel)
         self.lesson_panel = LessonPanel()
         page.add_notes_panel(self.lesson_panel)
+        self.lab_panel = LabPanel()  # the autograd lab: View ▸ Autograd lab
+        page.add_notes_panel(self.lab_panel)
+        page.graph_changed.connect(self.lab_panel.show_graph)
+        self.lab_panel.program_requested.connect(page.load_source)
+        if page.cg is not None:
+            self.lab_panel.show_graph(page.cg)
         self.appearance = AppearanceController(self, self._restyle, self._settings, self)
         self.quiz = QuizController(page, self.quiz_panel, self)
         self.lessons = LessonController(page, self.lesson_panel, self.quiz, self)
@@ -171,6 +178,7 @@ class MainWindow(QMainWindow):
         self.training_tab_action = self._page_action("&Training page", "Ctrl+2", 1)
         view_menu.addActions([self.graph_tab_action, self.training_tab_action])
         view_menu.addMenu(self.traces.menu)
+        view_menu.addAction(self.lab_panel.toggle_action)
         self.full_screen_action = view_menu.addAction("F&ull screen", self._toggle_full_screen)
         self.full_screen_action.setObjectName("fullScreenAction")
         self.full_screen_action.setCheckable(True)
