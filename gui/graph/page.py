@@ -30,13 +30,14 @@ from gui import theme
 from gui.graph.caption_panel import CaptionPanel
 from gui.graph.details_panel import DetailsPanel
 from gui.graph.editor import FormulaEditor
-from gui.graph.view import GraphView
+from gui.graph.view import READABLE_PX, GraphView
 from gui.graph.playback_bar import PlaybackBar
 from gui.graph.step_player import StepPlayer
 from gui.graph.value_panel import ValuePanel
 from gui.widgets.actions import make_action
 
 SIDE_POINT_SIZE = 13
+PRESENTING_READABLE_PX = 24  # the smallest text on a projector, in screen pixels
 SIDE_WIDTH = 340
 NOTES_WIDTH = 360
 DETAILS_HIDDEN = "Quiz mode: the details would give answers away. Click a ? in the graph and answer below it."
@@ -183,6 +184,10 @@ class GraphPage(QWidget):
         self.zoom_in_action = self._action("zoomInAction", "Zoom &in", ["+", "="], self.view.zoom_in)
         self.zoom_out_action = self._action("zoomOutAction", "Zoom &out", ["-"], self.view.zoom_out)
         self.fit_action = self._action("fitAction", "&Fit to window", ["0"], self.view.fit)
+        self.follow_action = self._action("followAction", "F&ollow the active step", ["F"], self.view.set_following)
+        self.follow_action.setCheckable(True)
+        self.follow_action.setChecked(self.view.following())
+        self.follow_action.setToolTip("When the graph is larger than the window, glide to each step as it plays (F)")
         self.side_panel_action = self._action("sidePanelAction", "Show the &formula panel", ["Ctrl+B"],
                                               self._side_panel_toggled)
         self.side_panel_action.setCheckable(True)
@@ -203,8 +208,9 @@ class GraphPage(QWidget):
 
     @property
     def zoom_actions(self) -> list[QAction]:
-        """Zoom in, zoom out, fit, and showing the side panel, for a menu."""
-        return [self.zoom_in_action, self.zoom_out_action, self.fit_action, self.side_panel_action]
+        """Zoom in, zoom out, fit, following the active step, and showing the side panel, for a menu."""
+        return [self.zoom_in_action, self.zoom_out_action, self.fit_action, self.follow_action,
+                self.side_panel_action]
 
     def side_panel_visible(self) -> bool:
         """Whether the formula, inputs and details panel is shown (hidden, the graph gets the width)."""
@@ -374,6 +380,7 @@ class GraphPage(QWidget):
         if panel_button is not None:
             panel_button.setVisible(not presenting)
         self.side_panel_action.setEnabled(not presenting)
+        self.view.set_readable_px(PRESENTING_READABLE_PX if presenting else READABLE_PX)
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def shutdown(self) -> None:
