@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             return cli_graph.run(args, exporter=_export_graph)
         if args.command == "trace":
             return cli_trace.run(args)
-        return cli_train.run(args)
+        return cli_train.run(args, animator=_export_training)
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 130
@@ -79,14 +79,21 @@ def _open_window(argv: list[str]) -> int:
     return run_window(argv)
 
 
-def _export_graph(cg, path: str) -> None:
-    """Draw a graph to SVG or PNG with the GUI's renderer (core never imports Qt)."""
+def _export_graph(cg, path: str, options: dict) -> None:
+    """Draw a graph to SVG, PNG, PDF or GIF with the GUI's renderer (core never imports Qt)."""
     from gui.graph.export import export_graph
 
     try:
-        export_graph(cg, path)
+        export_graph(cg, path, size=options["size"], look=options["theme"])
     except ValueError as error:
         raise cli_graph.UsageError(str(error)) from None
+
+
+def _export_training(losses: dict, optimum: float, path: str) -> None:
+    """Draw the loss curves growing epoch by epoch to a GIF with the GUI's plotting code."""
+    from gui.export.loss_frames import export_training
+
+    export_training(losses, optimum, path)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ another so they never compete for the two cores, and reports its own peak memory
   startup        bench_startup.run: first paint of the window against importing the heavy stack
   graph          bench_graph.run: build + layout + schedule + drawing at 10/100/1,000 nodes; frames
   training       training_overhead below: bench_training's engine against plain loops
+  export         bench_export.run: PDF page and GIF frame of the step-through against drawing one frame
   training_page  training_page below, once benchmarks/bench_training_page.py exists (picked up
                  by name): event-loop lateness during a full-speed four-variant run on the real
                  page, and its wall time against plain loops; until then the row says
@@ -32,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import fmt_ms, run_isolated, table  # noqa: E402
 
-PARTS = ("startup", "graph", "training", "training_page")
+PARTS = ("startup", "graph", "training", "training_page", "export")
 TRAINING_PAGE_MODULE = "bench_training_page"
 NOT_BUILT = "n/a (training page not yet built)"
 TRAINING_TARGET = 1.10
@@ -184,6 +185,8 @@ def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | Non
         timed("graph", "bench_graph", options)
     if "training" in parts:
         timed("training", "run", {"quick": quick, "epochs": epochs}, function="training_overhead")
+    if "export" in parts:
+        timed("export", "bench_export", {"quick": quick})
     if "training_page" in parts:
         if training_page_available():
             timed("training_page", "run", {"quick": quick}, function="training_page")
@@ -266,12 +269,21 @@ def _training_page_rows(page: dict) -> list[tuple[str, ...]]:
     return rows
 
 
+def _export_rows(export: dict) -> list[tuple[str, ...]]:
+    return [(f"Export per frame, {export['nodes']} nodes at {export['width']}x{export['height']}: "
+             "PDF page / GIF frame over drawing one",
+             f"{fmt_ms(export['pdf_s_per_frame'])} = {export['pdf_over_draw']:.2f}x, "
+             f"{fmt_ms(export['gif_s_per_frame'])} = {export['gif_over_draw']:.2f}x "
+             f"(drawing {fmt_ms(export['draw_s_per_frame'])})", "", "")]
+
+
 def _memory_row(results: dict) -> tuple[str, ...]:
     parts = []
     startup = results.get("startup", {})
     if "window_peak_rss_mb" in startup:
         parts.append(f"window {startup['window_peak_rss_mb']:.0f} MB")
-    for key, label in (("graph", "graph bench"), ("training", "training bench"), ("training_page", "training page")):
+    for key, label in (("graph", "graph bench"), ("training", "training bench"), ("training_page", "training page"),
+                       ("export", "export bench")):
         part = results.get(key, {})
         if "peak_rss_mb" in part:
             parts.append(f"{label} {part['peak_rss_mb']:.0f} MB")
@@ -286,7 +298,7 @@ def report(results: dict) -> str:
     """One table: every figure, its target and whether it was met; the machine underneath."""
     rows: list[tuple[str, ...]] = []
     for key, make_rows in (("startup", _startup_rows), ("graph", _graph_rows), ("training", _training_rows),
-                           ("training_page", _training_page_rows)):
+                           ("training_page", _training_page_rows), ("export", _export_rows)):
         part = results.get(key)
         if part is None:
             continue

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Callable
 
+from core import animation
 from core.engine import explain
 from core.formatting import fmt
 from core.engine.graph import ComputationGraph, GraphError, build_graph
@@ -33,11 +34,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--preset", choices=sorted(BY_KEY), help="use a built-in formula instead of SOURCE")
     parser.add_argument("--json", action="store_true", help="print one strict JSON object")
     parser.add_argument(
-        "--export", metavar="FILE", help="also draw the graph with every value and gradient to FILE.svg or FILE.png"
+        "--export", metavar="FILE",
+        help="also draw the graph to FILE: .svg or .png draw the end state with every value and "
+        ".pdf (a slide per step), .gif (a frame per step) or .mp4 (with the optional "
+        "imageio-ffmpeg) the whole step-through",
+    )
+    width, height = animation.DEFAULT_SIZE
+    parser.add_argument(
+        "--size", default=f"{width}x{height}", metavar="WxH",
+        help=f"frame size of a .pdf, .gif or .mp4 export (default: {width}x{height})",
+    )
+    parser.add_argument(
+        "--theme", choices=animation.THEMES, default=None,
+        help=f"look of the export (default: {animation.DEFAULT_THEME} for .pdf/.gif, "
+        "the window's light look for .svg/.png)",
     )
 
 
-Exporter = Callable[[ComputationGraph, str], None]
+ExportOptions = dict  # {"size": (width, height), "theme": name or None}
+Exporter = Callable[[ComputationGraph, str, ExportOptions], None]
 
 
 def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
@@ -46,16 +61,15 @@ def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
     `exporter` draws the graph to a file; main.py passes the GUI's, since core never imports Qt.
     """
     try:
-        if args.export and not args.export.lower().endswith((".svg", ".png")):
-            raise UsageError(f"--export {args.export}: the file name must end in .svg or .png")
+        options = _export_options(args)
         source = _source(args)
         cg = build_graph(source)
         cg.evaluate(_values(args.assignments, cg))
         if args.export:
             if exporter is None:
                 raise UsageError("--export is not available here")
-            exporter(cg, args.export)
-    except (ParseError, GraphError, UsageError) as error:
+            exporter(cg, args.export, options)
+    except (ParseError, GraphError, UsageError, animation.OptionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
@@ -66,6 +80,16 @@ def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
     else:
         print(report(cg))
     return 0
+
+
+def _export_options(args: argparse.Namespace) -> ExportOptions:
+    """Check --export, --size and --theme before any work: a bad option costs nothing."""
+    suffixes = animation.IMAGE_SUFFIXES + animation.STEP_SUFFIXES
+    if args.export and not args.export.lower().endswith(suffixes):
+        raise UsageError(f"--export {args.export}: the file name must end in .svg, .png, .pdf, .gif or .mp4")
+    if args.export:
+        animation.check_target(args.export, suffixes)
+    return {"size": animation.parse_size(args.size), "theme": args.theme}
 
 
 def _source(args: argparse.Namespace) -> str:

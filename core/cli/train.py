@@ -11,8 +11,9 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from core import animation
 from core.formatting import fmt, json_safe
 
 from core.project import BUNDLED_DATA  # noqa: E402  (re-exported for the command line)
@@ -26,6 +27,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variants", default=ALL_VARIANTS, metavar="NAMES",
                         help=f"comma-separated variants to train (default: {ALL_VARIANTS})")
     parser.add_argument("--json", action="store_true", help="print the results as strict JSON")
+    parser.add_argument(
+        "--export-animation", metavar="FILE.gif", default=None,
+        help="also draw the loss curves growing epoch by epoch to an animated GIF "
+        f"(one frame per epoch, at most {animation.MAX_TRAINING_FRAMES})",
+    )
+
+
+# (losses per variant, the closed-form train MSE, FILE.gif): main.py passes the GUI's renderer
+Animator = Callable[[dict[str, list[float]], float, str], None]
 
 
 def add_training_options(
@@ -61,8 +71,11 @@ def add_training_options(
                              "ReLU's derivative: reproduces its printed numbers exactly")
 
 
-def run(args: argparse.Namespace) -> int:
-    """Train as the options ask and print the report; return 0, or 2 for bad data or options."""
+def run(args: argparse.Namespace, animator: Animator | None = None) -> int:
+    """Train as the options ask and print the report; return 0, or 2 for bad data or options.
+
+    `animator` writes --export-animation's GIF; main.py passes the GUI's, since core never imports Qt.
+    """
     from core.training.data import DataError
     from core.training.run import train
 
@@ -70,6 +83,11 @@ def run(args: argparse.Namespace) -> int:
         config = config_from_args(args, _name_list(args.variants, "variant"))
         if config.epochs < 1:
             raise ValueError(f"--epochs must be at least 1, not {config.epochs}")
+        animation_path = args.export_animation
+        if animation_path:
+            if animator is None:
+                raise ValueError("--export-animation is not available here")
+            animation.check_target(animation_path, animation.TRAINING_SUFFIXES)
         table, prepared = data_from_args(args)
     except (DataError, ValueError) as error:
         print_error(error)
@@ -81,6 +99,13 @@ def run(args: argparse.Namespace) -> int:
     # anything else running they made an epoch 20-70x slower (measured: 0.1-0.2 ms -> 4-16 ms).
     torch.set_num_threads(1)
     result = train(prepared, config)
+    if animation_path:
+        losses = {name: outcome.history for name, outcome in result.variants.items()}
+        try:
+            animator(losses, result.closed_form.train_mse, animation_path)
+        except (OSError, ValueError) as error:
+            print_error(error)
+            return 2
     if args.json:
         print(json.dumps(json_safe(_as_json(result)), allow_nan=False, indent=2))
     else:

@@ -1,16 +1,22 @@
-"""Headless drawing of a computation graph to PNG or SVG: `main.py graph ... --export FILE`, or any one step."""
+"""Headless drawing of a computation graph for `main.py graph ... --export FILE`.
+
+.png and .svg draw the end state as one picture; .pdf and .gif draw every step of the
+step-through, one page or frame each (gui.export).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
+from core.animation import check_target, DEFAULT_SIZE, DEFAULT_THEME, IMAGE_SUFFIXES, STEP_SUFFIXES
 from core.engine.graph import ComputationGraph, GraphBase
 from core.engine.graph_text import Words
 from core.engine.steps import State
 
-SUFFIXES = (".png", ".svg")
+SUFFIXES = IMAGE_SUFFIXES + STEP_SUFFIXES
 _application = None  # keeps a QApplication this module had to create alive
 
 
@@ -29,50 +35,65 @@ def ensure_application():
     return _application
 
 
-def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0) -> None:
-    """Draw an evaluated graph with every value and gradient to PNG (`scale`×) or SVG, by suffix.
+def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0,
+                 size: tuple[int, int] = DEFAULT_SIZE, look: str | None = None) -> None:
+    """Draw an evaluated graph to `path` by its suffix: PNG (`scale`×) or SVG of the end state,
+    or a PDF deck / GIF / MP4 with one page or frame per step (`size` pixels, theme `look`).
 
-    Raises ValueError with a message for the user when the suffix is neither .png nor .svg or the
+    Raises ValueError with a message for the user when the suffix is not one of SUFFIXES or the
     file cannot be written.
     """
     from core.engine.steps import Schedule
 
+    path = check_target(path, SUFFIXES)
+    if path.suffix.lower() in STEP_SUFFIXES:
+        ensure_application()
+        try:
+            _export_steps(cg, path, size, look or DEFAULT_THEME)
+        except OSError as error:
+            raise ValueError(f"cannot write '{path}': {error}") from None
+        return
     schedule = Schedule(cg)
-    export_state(cg, schedule.state_at(len(schedule)), path, scale)
+    export_state(cg, schedule.state_at(len(schedule)), path, scale, look=look)
 
 
 def export_state(graph: GraphBase, state: State, path: str | Path, scale: float = 2.0,
-                 words: Words | None = None) -> None:
+                 words: Words | None = None, look: str | None = None) -> None:
     """Draw a graph as it looks at `state` (e.g. `Schedule(cg).state_at(k)`) to PNG or SVG, by suffix.
 
-    `words` are the plain ones of the graph unless given (a quiz's MaskedWords, say). Raises
-    ValueError with a message for the user when the suffix is neither .png nor .svg or the file
-    cannot be written.
+    `words` are the plain ones of the graph unless given (a quiz's MaskedWords, say); `look` a
+    theme name, the window's own look when None. Raises ValueError with a message for the user
+    when the suffix is neither .png nor .svg or the file cannot be written.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise ValueError(f"cannot write '{path}': it is a folder")
+    path = check_target(path, IMAGE_SUFFIXES)
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ValueError(f"cannot export to '{path}': the file name must end in .svg or .png")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValueError(f"cannot write '{path}': the folder '{folder}' does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise ValueError(f"cannot write '{path}': permission denied")
     ensure_application()
     from core.engine.layout import layout
     from core.engine.model import Frame
+    from gui.export.step_frames import using_look
     from gui.graph.view import GraphView, words_for
 
-    view = GraphView()
+    with using_look(look) if look else nullcontext():
+        view = GraphView()
+        try:
+            view.restyle()
+            view.draw(Frame(graph, layout(graph), state, words or words_for(graph), revision=0))
+            if suffix == ".png":
+                view.export_png(path, scale)
+            else:
+                view.export_svg(path)
+        except OSError as error:
+            raise ValueError(f"cannot write '{path}': {error}") from None
+        finally:
+            view.deleteLater()
+
+
+def _export_steps(cg: ComputationGraph, path: Path, size: tuple[int, int], look: str) -> None:
+    from gui.export.step_frames import StepFrames
+    from gui.export.writers import run, write_frames
+
+    frames = StepFrames(cg, size, look)
     try:
-        view.draw(Frame(graph, layout(graph), state, words or words_for(graph), revision=0))
-        if suffix == ".png":
-            view.export_png(path, scale)
-        else:
-            view.export_svg(path)
-    except OSError as error:
-        raise ValueError(f"cannot write '{path}': {error}") from None
+        run(write_frames(frames, path))
     finally:
-        view.deleteLater()
+        frames.close()

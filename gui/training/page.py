@@ -31,6 +31,7 @@ from gui.training.data_view import DataView
 from gui.training.dataset_dialog import DatasetChoice, DatasetDialog, read_preview
 from gui.training.overlay import LossOverlay
 from gui.widgets.plot_export import export_plot
+from gui.export.dialog import export_losses
 from gui.training.results_table import ResultsTable
 from gui.training.client import TrainingClient
 from gui.training.controls import TrainingControls
@@ -107,6 +108,12 @@ class TrainingPage(QWidget):
         self.export_plot_button = QPushButton("Export plot…")
         self.export_plot_button.setObjectName("exportPlotButton")
         self.export_plot_button.setToolTip("Save the overlay plot as PNG or SVG")
+        self.export_animation_button = QPushButton("Export animation…")
+        self.export_animation_button.setObjectName("exportAnimationButton")
+        self.export_animation_button.setToolTip("Save the loss curves growing epoch by epoch as an animated GIF")
+        self.export_animation_action = QAction("Export &training animation…", self)
+        self.export_animation_action.setObjectName("exportTrainingAnimationAction")
+        self.export_animation_action.triggered.connect(lambda: self.export_animation())
         self.open_dataset_action = QAction("Open &dataset…", self)
         self.open_dataset_action.setObjectName("openDatasetAction")
         self.open_dataset_action.triggered.connect(lambda: self.open_dataset())
@@ -122,6 +129,7 @@ class TrainingPage(QWidget):
         self.settings.open_dataset_requested.connect(lambda: self.open_dataset())
         self.export_csv_button.clicked.connect(lambda: self.export_histories())
         self.export_plot_button.clicked.connect(lambda: self.export_plot())
+        self.export_animation_button.clicked.connect(self.export_animation_action.trigger)
         for card in self.cards.values():
             card.code_requested.connect(self.show_code)
             card.show_graph_requested.connect(self.show_graph_requested)
@@ -171,6 +179,7 @@ class TrainingPage(QWidget):
         export_row.setContentsMargins(0, 0, 0, 2)
         export_row.addWidget(self.export_csv_button)
         export_row.addWidget(self.export_plot_button)
+        export_row.addWidget(self.export_animation_button)
         self.lower_tabs.setCornerWidget(exports, Qt.Corner.TopRightCorner)
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.setObjectName("trainingLowerSplitter")
@@ -378,6 +387,23 @@ class TrainingPage(QWidget):
             return None
         self._say(f"Saved the plot to {path}")
         return str(path)
+
+    def export_animation(self, path: str | Path | None = None):
+        """The last run's loss curves growing epoch by epoch, as a GIF; returns the running export."""
+        if not self.history.epochs_done:
+            self._show_message("Nothing to export yet: press Start first.")
+            return None
+        losses = {name: h.mse[: h.count].copy() for name, h in self.history.variants.items()}
+        optimum = self.closed_form["train_mse"] if self.closed_form else None
+        try:
+            progress = export_losses(self, losses, optimum, path)
+        except ValueError as error:
+            self._show_message(str(error))
+            return None
+        if progress is not None:
+            progress.finished.connect(lambda done: self._say(f"Saved the animation to {done}"))
+            progress.failed.connect(self._show_message)
+        return progress
 
     # ----- messages from the training process -----------------------------------------------
 

@@ -22,6 +22,7 @@ from core.teach.lessons import BY_KEY as LESSONS_BY_KEY
 from gui import theme
 from core.project import APPLICATION, ORGANIZATION
 from gui.window.appearance import AppearanceController
+from gui.export.dialog import AnimationOptions, export_steps
 from gui.graph.page import GraphPage
 from gui.learn.lesson_controller import LessonController
 from gui.learn.lesson_panel import LessonPanel
@@ -140,6 +141,8 @@ class MainWindow(QMainWindow):
         self.export_png_action.setObjectName("exportPngAction")
         self.export_svg_action = export_menu.addAction("SVG drawing (text stays text)…", self.export_svg)
         self.export_svg_action.setObjectName("exportSvgAction")
+        self.export_animation_action = file_menu.addAction("Export &animation…", lambda: self.export_animation())
+        self.export_animation_action.setObjectName("exportAnimationAction")
         handout_menu = file_menu.addMenu("Export &handout…")
         handout_menu.setObjectName("handoutMenu")
         self.handout_action = handout_menu.addAction(
@@ -268,6 +271,7 @@ class MainWindow(QMainWindow):
         self.set_training_page(page)
         page.status_message.connect(self._training_status)
         self.file_menu.insertAction(self.file_menu.actions()[0], page.open_dataset_action)
+        self.file_menu.insertAction(self.export_animation_action, page.export_animation_action)
 
     def _training_status(self, text: str) -> None:
         if self.pages.currentWidget() is self._training_tab:
@@ -340,6 +344,18 @@ class MainWindow(QMainWindow):
             return None
         self.statusBar().showMessage(f"Exported the graph to {path}", 8000)
         return path
+
+    def export_animation(self, path: str | None = None, options: AnimationOptions | None = None):
+        """File → Export animation…: every step as PDF slides or a GIF; returns the running export."""
+        try:
+            progress = export_steps(self, self.graph_page.view.graph(), path, options)
+        except ValueError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return None
+        if progress is not None:
+            progress.finished.connect(lambda done: self.statusBar().showMessage(f"Exported the animation to {done}", 8000))
+            progress.failed.connect(lambda why: self._show_dialog("Export failed", f"<p>{escape(why)}</p>"))
+        return progress
 
     def export_handout(self, path: str | None = None, with_answers: bool = True) -> str | None:
         """Write the graph's derivation as Markdown (.md) or LaTeX (.tex); ask where unless given."""

@@ -255,7 +255,7 @@ def test_export_graph_writes_both_formats_and_refuses_others(qtbot, tmp_path):
     assert "∂a/∂w = 3" in svg_texts(tmp_path / "g.svg")
     export_graph(cg, tmp_path / "g.PNG", scale=1.0)
     assert not QImage(str(tmp_path / "g.PNG")).isNull()
-    with pytest.raises(ValueError, match=r"\.svg or \.png"):
+    with pytest.raises(ValueError, match=r"\.svg, \.png, \.pdf, \.gif or \.mp4"):
         export_graph(cg, tmp_path / "g.jpg")
     with pytest.raises(ValueError, match="does not exist"):
         export_graph(cg, tmp_path / "missing" / "g.svg")

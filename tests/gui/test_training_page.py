@@ -504,3 +504,19 @@ def test_stress_four_live_plots_at_full_rate_keep_the_window_responsive(qtbot, p
     for name in VARIANT_NAMES:
         assert len(loss_curve(page, name)) >= epochs
         assert math.isfinite(loss_curve(page, name)[-1])
+
+
+def test_export_animation_writes_one_frame_per_epoch_of_the_last_run(qtbot, page, tmp_path):
+    from PIL import Image
+
+    type_number(qtbot, page, "epochsSpin", "12")
+    full_speed(qtbot, page)
+    result = start_and_finish(qtbot, page)
+    assert find(page, QPushButton, "exportAnimationButton").isEnabled()
+    progress = page.export_animation(tmp_path / "loss.gif")
+    with qtbot.waitSignal(progress.finished, timeout=60_000):
+        pass
+    with Image.open(tmp_path / "loss.gif") as gif:
+        assert gif.n_frames == result["epochs"] == 12
+        assert gif.size == (1920, 1080)
+    assert running_timers(page) == []
