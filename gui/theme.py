@@ -42,7 +42,7 @@ NODE_TEXT_PX = 34  # names in boxes, operation symbols
 VALUE_TEXT_PX = 38  # forward values above nodes (bold)
 GRAD_TEXT_PX = 29  # a node's gradient under it
 EDGE_TEXT_PX = 27  # local derivatives and gradients on edges
-TAG_TEXT_PX = 21  # the small "output" tag
+TAG_TEXT_PX = 26  # the "output" tag: the smallest text, so it decides the readable zoom
 
 OUTLINE_WIDTH = 3.0
 OUTPUT_OUTLINE_WIDTH = 5.5

@@ -26,8 +26,8 @@ from core.trace.graph import TensorGraph
 from core.engine import graph_text
 from core.trace import tensor_text
 from gui import theme
-from gui.graph.geometry import NodeTexts, scene_geometry, text_width
-from gui.graph.items import EdgeItem, NodeItem, TextLabel
+from gui.graph.geometry import LabelSpot, NodeTexts, scene_geometry, text_height, text_width
+from gui.graph.items import HALO_PAD, EdgeItem, NodeItem, TextLabel
 from gui.graph.overview import GraphOverview
 from gui.widgets.svg import begin_svg
 
@@ -44,6 +44,13 @@ PAGE_KEYS = {  # the graph page steps through the schedule with these: never con
     Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
     Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End,
 }
+
+
+def _label_rect(spot: LabelSpot, width: float, height: float) -> QRectF:
+    """Where a label of this size goes at a spot (centred horizontally, like TextLabel.place_at)."""
+    top = spot.point.y() - (height if spot.vertical == "bottom" else 0.0)
+    rect = QRectF(spot.point.x() - width / 2, top, width, height)
+    return rect.adjusted(-HALO_PAD, -HALO_PAD, HALO_PAD, HALO_PAD)  # as TextLabel.boundingRect
 
 
 def words_for(graph: GraphBase) -> Words:
@@ -87,6 +94,10 @@ class GraphView(QGraphicsView):
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # No scroll bars: the overview map, dragging and the wheel move around a big drawing, and
+        # bars that come and go would resize the viewport and make the fit jump.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._frame: Frame | None = None  # what is drawn
         self._structure: tuple | None = None  # what the items were made for
         self._sized_for: tuple | None = None  # what the geometry was measured for
@@ -96,6 +107,7 @@ class GraphView(QGraphicsView):
         self._flow_texts: dict[Edge, str] = {}
         self._auto_fit = True  # follow the window size until the user zooms or pans
         self._click_handled = False  # a press on an item was handled here: so is its release
+        self._reserved = QRectF()  # the room the labels of every step take
         self._readable_px = READABLE_PX  # presentation mode asks for more
         self._following = True  # glide to the active step when it is off screen
         self._glide = QVariantAnimation(self)
@@ -214,10 +226,19 @@ class GraphView(QGraphicsView):
                 width = max(width, text_width(self._flow_texts[edge], theme.EDGE_TEXT_PX, bold=True))
             widths[edge] = width
         geometry = scene_geometry(graph, layout, texts, widths)
+        reserved = QRectF()  # everything any step will show, so a fit at the start holds to the end
         for n, item in self._node_items.items():
             item.set_geometry(geometry.shapes[n], geometry.origins[n])
+            extent = geometry.shapes[n].extent.translated(geometry.origins[n])
+            reserved = reserved.united(extent.adjusted(-HALO_PAD, -HALO_PAD, HALO_PAD, HALO_PAD))
+        height = text_height(theme.EDGE_TEXT_PX, True)
         for edge, item in self._edge_items.items():
-            item.set_route(geometry.routes[edge])
+            route = geometry.routes[edge]
+            item.set_route(route)
+            reserved = reserved.united(item.sceneBoundingRect())
+            for spot in (route.local_spot, route.flow_spot):
+                reserved = reserved.united(_label_rect(spot, widths[edge], height))
+        self._reserved = reserved
         self._scene.setSceneRect(self.drawing_rect())
 
     @staticmethod
@@ -337,7 +358,8 @@ class GraphView(QGraphicsView):
     def fits(self) -> bool:
         """Whether the whole drawing is on screen at the current zoom."""
         rect = self.drawing_rect()
-        return rect.isEmpty() or self.visible_rect().adjusted(-1, -1, 1, 1).contains(rect)
+        slack = 2 / max(self.zoom(), 1e-6)  # two screen pixels of rounding
+        return rect.isEmpty() or self.visible_rect().adjusted(-slack, -slack, slack, slack).contains(rect)
 
     def visible_rect(self) -> QRectF:
         """The part of the scene on screen."""
@@ -555,8 +577,8 @@ class GraphView(QGraphicsView):
     # ----------------------------------------------------------------- export
 
     def drawing_rect(self) -> QRectF:
-        """The scene area an export covers: every item with a margin."""
-        rect = self._scene.itemsBoundingRect()
+        """The scene area an export covers and a fit shows: every item and label any step shows, with a margin."""
+        rect = self._scene.itemsBoundingRect().united(self._reserved) if self._node_items else QRectF()
         return rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN) if not rect.isEmpty() else rect
 
     def export_png(self, path: str | Path, scale: float = 2.0) -> None:
