@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from core.cli import graph as cli_graph, trace as cli_trace, train as cli_train
 
@@ -53,10 +54,25 @@ HEADLESS_COMMANDS = ("graph", "train", "trace")
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command; return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
+    if argv and _looks_like_a_command(argv[0]):
+        sys.stderr.write(
+            f"error: unknown command '{argv[0]}' (commands: {', '.join(HEADLESS_COMMANDS)}; "
+            "or a session file SESSION.json to open it; see --help)\n"
+        )
+        return 2
     if not argv or (argv[0] not in HEADLESS_COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         return _open_window(argv)  # the window takes its own options: a session file, ...
     parser = build_parser()
+    dashed_source = None
+    if argv[0] == "graph":
+        try:
+            argv, dashed_source = cli_graph.separate_source(argv)
+        except cli_graph.UsageError as error:
+            sys.stderr.write(f"error: {error}\n")
+            return 2
     args = parser.parse_args(argv)
+    if args.command == "graph":
+        args.dashed_source = dashed_source
     try:
         if args.command == "graph":
             return cli_graph.run(args, exporter=_export_graph)
@@ -66,11 +82,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 130
+    except BrokenPipeError:  # `graph ... | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0
     except Exception as error:  # a bug of ours: one line for the user, never a traceback
         sys.stderr.write(
             f"error: internal error ({type(error).__name__}: {error}); please report it\n"
         )
         return 1
+
+
+def _looks_like_a_command(word: str) -> bool:
+    """A bare word that is neither a command, an option nor a session file: a mistyped command."""
+    if word in HEADLESS_COMMANDS or word.startswith("-"):
+        return False
+    return not (word.lower().endswith(".json") or Path(word).exists() or any(c in word for c in "/\\."))
 
 
 def _open_window(argv: list[str]) -> int:

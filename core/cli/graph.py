@@ -12,7 +12,7 @@ from core.engine import explain
 from core.formatting import fmt
 from core.engine.graph import ComputationGraph, GraphError, build_graph
 from core.engine.graph_json import graph_to_dict
-from core.engine.parse import ParseError
+from core.engine.parse import ParseError, did_you_mean
 from core.teach.presets import BY_KEY
 
 
@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--preset", choices=sorted(BY_KEY), help="use a built-in formula instead of SOURCE")
     parser.add_argument("--json", action="store_true", help="print one strict JSON object")
+    parser.set_defaults(dashed_source=None)  # the formula after `--`, taken out by separate_source
     parser.add_argument(
         "--export", metavar="FILE",
         help="also draw the graph to FILE: .svg or .png draw the end state with every value and "
@@ -61,6 +62,10 @@ def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
     `exporter` draws the graph to a file; main.py passes the GUI's, since core never imports Qt.
     """
     try:
+        if args.dashed_source is not None:
+            if args.source is not None:
+                raise UsageError(f"two formulas given: '{args.source}' and '{args.dashed_source}'")
+            args.source = args.dashed_source
         options = _export_options(args)
         source = _source(args)
         cg = build_graph(source)
@@ -102,6 +107,20 @@ def _source(args: argparse.Namespace) -> str:
     return sys.stdin.read() if args.source == "-" else args.source
 
 
+def separate_source(argv: list[str]) -> tuple[list[str], str | None]:
+    """Take the formula after `--` out of `graph`'s arguments, so options may follow it.
+
+    `graph -- "-x*y" --set x=1 y=2`: argparse would read everything after `--` as positional;
+    a formula starting with "-" needs the `--`, and its options still come after it.
+    """
+    if "--" not in argv:
+        return argv, None
+    at = argv.index("--")
+    if at + 1 >= len(argv):
+        raise UsageError("'--' must be followed by the formula, like  graph -- \"-x*y\" --set x=1 y=2")
+    return argv[:at] + argv[at + 2:], argv[at + 1]
+
+
 def _values(assignments: list[str], cg: ComputationGraph) -> dict[str, float]:
     values: dict[str, float] = {}
     for item in assignments:
@@ -110,7 +129,8 @@ def _values(assignments: list[str], cg: ComputationGraph) -> dict[str, float]:
             raise UsageError(f"--set expects NAME=VALUE, got '{item}'")
         if name not in cg.input_nodes:
             known = ", ".join(cg.inputs) or "none"
-            raise UsageError(f"--set {item}: the formula has no input named '{name}' (its inputs: {known})")
+            raise UsageError(f"--set {item}: the formula has no input named '{name}'"
+                             f"{did_you_mean(name, cg.inputs)} (its inputs: {known})")
         try:
             values[name] = float(text)
         except ValueError:
@@ -124,8 +144,8 @@ def report(cg: ComputationGraph) -> str:
     rows = [("node", "kind", "value", f"∂{out}/∂node")]
     for node_id in cg.nodes:
         data = cg.node(node_id)
-        if data["kind"] == "op":
-            name = data["symbol"].strip("()") if data["symbol"] in (data["expr"], f"({data['expr']})") else (
+        if data["kind"] == "op":  # an unnamed node is its expression, brackets and all
+            name = data["expr"] if data["symbol"] in (data["expr"], f"({data['expr']})") else (
                 f"{data['symbol']} = {data['expr']}")
             kind = data["op"]
         else:

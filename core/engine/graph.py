@@ -22,6 +22,8 @@ from core.engine.parse import Apply, Expr, Num, Program, Var, parse
 
 AUTO_NAME_AFTER = 14  # unnamed intermediates with longer expressions get a short name (h₁, h₂, ...)
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_PRIMES = ("", "′", "″", "‴")  # versions of a recomputed name: u, u′, u″, u‴, then u⁽⁴⁾
 
 
 class GraphError(ValueError):
@@ -149,14 +151,17 @@ class ComputationGraph(GraphBase):
             data = graph.nodes[node_id]
             if data["kind"] != "op":
                 continue
-            for edge in self.in_edges(node_id):
+            edges = self.in_edges(node_id)
+            operands = [graph.nodes[u]["value"] for u, _, _ in edges]
+            for index, edge in enumerate(edges):
                 source = graph.nodes[edge[0]]
                 edge_data = graph.edges[edge]
                 if source["kind"] == "const" or not self.reaches_output(node_id):
                     edge_data["contribution"] = None
                     continue
                 edge_data["contribution"] = ops.contribution(
-                    data["grad"], edge_data["local_grad"], edge_data["blocked"]
+                    data["grad"], edge_data["local_grad"], edge_data["blocked"],
+                    ops.OPS[data["op"]], index, operands, data["value"],
                 )
                 source["grad"] = source["grad"] + edge_data["contribution"]
         return self
@@ -181,6 +186,7 @@ class _Builder:
         self.taken = set(program.values) | {s.target for s in program.statements if s.target}
         self.auto_names = 0
         self.ref: dict[int, tuple[str, int]] = {}  # node -> (text when used as an operand, precedence)
+        self.versions: dict[str, int] = {}  # name -> how many of its nodes carry it (u, u′, u″, ...)
 
     def build(self) -> ComputationGraph:
         output = -1
@@ -198,10 +204,21 @@ class _Builder:
     def name_node(self, node_id: int, name: str) -> None:
         data = self.graph.nodes[node_id]
         if data["kind"] == "op" and data["name"] is None:
-            data["name"] = name
-            data["symbol"] = name
-            self.ref[node_id] = (name, 100)
+            shown = self.version_name(name)
+            data["name"] = shown
+            data["symbol"] = shown
+            self.ref[node_id] = (shown, 100)
         self.env[name] = node_id  # `u = x` simply makes u another name for x
+
+    def version_name(self, name: str) -> str:
+        """u for the first node that carries a name, then u′, u″, u‴, u⁽⁴⁾ as it is recomputed."""
+        earlier = self.versions.get(name, 1 if name in self.input_nodes else 0)
+        self.versions[name] = earlier + 1
+        if earlier == 0:
+            return name
+        shown = name + _PRIMES[earlier] if earlier < len(_PRIMES) else f"{name}⁽{str(earlier).translate(_SUPERSCRIPTS)}⁾"
+        self.taken.add(shown)
+        return shown
 
     def expression(self, root: Expr) -> int:
         """Add the nodes of `root` (iteratively: sums can be thousands deep); return its id."""

@@ -7,7 +7,8 @@ from core.engine.graph import ComputationGraph
 
 
 def graph_to_dict(cg: ComputationGraph) -> dict:
-    """Nodes with label, kind, op, value and grad; edges with their local derivative."""
+    """Nodes with label, kind, op, value and grad; edges with their local derivative and
+    whether torch masks them (`blocked`: a switched-off relu, the losing side of max/min, ...)."""
     nodes = []
     for node_id in cg.nodes:
         data = cg.node(node_id)
@@ -23,7 +24,8 @@ def graph_to_dict(cg: ComputationGraph) -> dict:
             node["name"] = data["name"]
         nodes.append(node)
     edges = [
-        {"source": u, "target": v, "local_grad": cg.edge((u, v, k))["local_grad"]}
+        {"source": u, "target": v, "local_grad": cg.edge((u, v, k))["local_grad"],
+         "blocked": bool(cg.edge((u, v, k))["blocked"])}
         for node_id in cg.nodes
         for u, v, k in cg.in_edges(node_id)
     ]

@@ -56,16 +56,41 @@ def received_text(cg: ComputationGraph, node_id: int, contributions: list[float]
     return f"{_partial_of_output(cg, node_id)} = Σ {explain.sum_text(contributions)}{' + …' if more else ''}"
 
 
+def local_label(cg: ComputationGraph, edge: Edge, number: str) -> str:
+    """An edge's local-derivative label around `number`: `local ∂u/∂w = 3`.
+
+    "local" keeps it from reading like the gradient ∂a/∂v printed at a node; two edges between
+    the same nodes (x*x) say which operand they are, so no label appears twice.
+    """
+    source, target, _ = edge
+    partial = explain.partial(explain.symbol(cg, target), explain.symbol(cg, source))
+    return f"local {partial}{operand_tag(cg, edge)} = {number}"
+
+
+def operand_tag(cg: ComputationGraph, edge: Edge) -> str:
+    """` (operand 2)` for one of several edges between the same two nodes (x*x), else ""."""
+    source, target, _ = edge
+    parallel = sum(1 for u, _, _ in cg.in_edges(target) if u == source) > 1
+    return f" (operand {cg.edge(edge)['operand'] + 1})" if parallel else ""
+
+
+def flow_label(upstream: str, local: str, result: str, tag: str = "") -> str:
+    """The gradient flowing back along an edge, each factor named: `upstream 1 · local 3 = 3`."""
+    return f"upstream {upstream} · local {local} = {result}{tag}"
+
+
 def local_text(cg: ComputationGraph, edge: Edge) -> str:
-    """An edge's local derivative: `∂u/∂w = 3`."""
-    return explain.local_sentence(cg, edge)
+    """An edge's local derivative: `local ∂u/∂w = 3`."""
+    return local_label(cg, edge, fmt(cg.edge(edge)["local_grad"]))
 
 
 def flow_text(cg: ComputationGraph, edge: Edge) -> str:
-    """The gradient flowing back along an edge, as upstream · local = contribution: `1 · 3 = 3`."""
+    """The gradient flowing back along an edge: `upstream 1 · local 3 = 3`, or `blocked (ReLU off): 0`."""
     data = cg.edge(edge)
+    if data["blocked"]:
+        return f"{explain.blocked_text(cg, edge)}: {fmt(data['contribution'])}"
     upstream = explain.factor(cg.grad(edge[1]))
-    return f"{upstream} · {explain.factor(data['local_grad'])} = {fmt(data['contribution'])}"
+    return flow_label(upstream, explain.local_factor(cg, edge), fmt(data["contribution"]), operand_tag(cg, edge))
 
 
 def node_tooltip(
@@ -81,7 +106,7 @@ def node_tooltip(
     else:
         lines = [box_title(cg, node_id)]
         lines.append(f"value: {explain.forward_sentence(cg, node_id)}" if value_known else f"value: {NOT_YET}")
-        locals_ = [local_text(cg, edge) for edge in cg.in_edges(node_id)]
+        locals_ = [explain.local_sentence(cg, edge) for edge in cg.in_edges(node_id)]
         if value_known:
             lines.append(f"local derivatives: {', '.join(locals_)}")
         lines.append(f"rule: {explain.rule_of(cg, node_id)}")
@@ -102,7 +127,7 @@ def edge_tooltip(
     operand = cg.edge(edge)["operand"] + 1
     lines = [
         f"{explain.symbol(cg, source)} → {box_title(cg, target)}  (operand {operand})",
-        f"local derivative: {local_text(cg, edge) if local_known else NOT_YET}",
+        f"local derivative: {explain.local_rule(cg, edge) if local_known else NOT_YET}",
         f"rule: {explain.rule_of(cg, target)}",
     ]
     if cg.node(source)["kind"] == "const":

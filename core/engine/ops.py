@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import math
+import re
 from typing import Callable
 
 import numpy as np
@@ -79,7 +80,7 @@ def _sign(v: float) -> float:
 
 @dataclass(frozen=True)
 class Op:
-    """One operation: how to compute it, differentiate it, draw it and explain it."""
+    """One operation: how to compute it, differentiate it, draw it, explain it and check it."""
 
     name: str  # identifier used in formulas and JSON ("mul", "relu", ...)
     arity: int
@@ -87,63 +88,151 @@ class Op:
     forward: Callable[..., float]
     # One function per operand: (*operands, result) -> local derivative ∂result/∂operand.
     partials: tuple[Callable[..., float], ...]
-    # The differentiation rule as a template: {out} is the result, {0} and {1} the operands.
-    rule: str
+    # One right-hand side per operand, {out} being the result and {0}, {1} the operands:
+    # ∂{out}/∂{i} = locals_[i]. Captions show it, then the same text with the values plugged in.
+    locals_: tuple[str, ...]
+    latex: str  # the operation's name in LaTeX math (\operatorname{relu}); "" for infix operators
+    torch: str  # the torch function that is the reference ("relu", "nn.functional.softplus")
     infix: str | None = None  # "+", "-", "·", "/", "^" for binary operators, "-" for negation
     precedence: int = 100  # for printing expressions with the fewest parentheses
     # One predicate per operand: (*operands, result) -> True where torch passes exactly zero.
     masks: tuple[Callable[..., bool], ...] | None = None
+    blocked_because: str = ""  # why a masked operand gets nothing, in short: "ReLU off"
+    blocks: str = ""  # the same as a sentence: "the ReLU is off and blocks every gradient behind it"
+    # For piecewise rules: (operand index, *operands, result) -> the case that applies, written
+    # with {0}, {1} for the operands ("{0} > 0"), or "" for the general rule; captions then say
+    # "∂a/∂v = 1 because v = 7 > 0".
+    case: Callable[..., str] | None = None
+    # Where torch divides the upstream gradient instead of multiplying by a reciprocal (it
+    # matters for denormals: 1e-10 / 1e-310 is 1e300, 1e-10 · (1 / 1e-310) is inf): one function
+    # per operand, (*operands, result) -> the divisor d (contribution = upstream / d), or None
+    # to multiply by the local derivative.
+    divisors: tuple[Callable[..., float] | None, ...] | None = None
+
+    @property
+    def rule(self) -> str:
+        """The differentiation rule as a template: `∂{out}/∂{0} = {1} and ∂{out}/∂{1} = {0}`."""
+        return " and ".join(f"∂{{out}}/∂{{{i}}} = {text}" for i, text in enumerate(self.locals_))
+
+
+def _relu_case(index: int, v: float, out: float) -> str:
+    if v == 0:
+        return "{0}, at the kink (torch takes relu'(0) = 0)"
+    return "{0} > 0" if out > 0 else "{0} < 0" if v < 0 else "{0}, and nan passes through"
+
+
+def _extreme_case(index: int, a: float, b: float, out: float, bigger: bool) -> str:
+    mine, other = ("{0}", "{1}") if index == 0 else ("{1}", "{0}")
+    values = (a, b) if index == 0 else (b, a)
+    if values[0] == values[1]:
+        return f"{mine}, a tie with {other}"
+    wins = values[0] > values[1] if bigger else values[0] < values[1]
+    return f"{mine} {'>' if wins == bigger else '<'} {other}"
+
+
+def _pow_case(index: int, a: float, b: float, out: float) -> str:
+    return "the exponent is {1}" if index == 0 and b == 0 else ""
+
+
+def _abs_case(v: float, out: float) -> str:
+    return "{0}, at the kink (torch takes |x|'(0) = 0)" if v == 0 else ""
+
+
+_LN2 = math.log(2.0)
+
+
+def _softplus(v: float) -> float:
+    # torch's default beta = 1, threshold = 20: above it softplus is the identity
+    return _f(v) if v > 20 else np.log1p(np.exp(_f(v)))
+
+
+def _softplus_d(v: float, out: float) -> float:
+    if v > 20:
+        return _f(1.0)
+    z = np.exp(_f(v))
+    return z / (z + 1)
 
 
 OPS: dict[str, Op] = {
     op.name: op
     for op in [
         Op("add", 2, "+", lambda a, b: _f(a) + _f(b),
-           (lambda a, b, out: _f(1.0), lambda a, b, out: _f(1.0)),
-           "∂{out}/∂{0} = 1 and ∂{out}/∂{1} = 1", infix="+", precedence=10),
+           (lambda a, b, out: _f(1.0), lambda a, b, out: _f(1.0)), ("1", "1"), "", "add",
+           infix="+", precedence=10),
         Op("sub", 2, "-", lambda a, b: _f(a) - _f(b),
-           (lambda a, b, out: _f(1.0), lambda a, b, out: _f(-1.0)),
-           "∂{out}/∂{0} = 1 and ∂{out}/∂{1} = -1", infix="-", precedence=10),
+           (lambda a, b, out: _f(1.0), lambda a, b, out: _f(-1.0)), ("1", "-1"), "", "sub",
+           infix="-", precedence=10),
         Op("mul", 2, "×", lambda a, b: _f(a) * _f(b),
-           (lambda a, b, out: _f(b), lambda a, b, out: _f(a)),
-           "∂{out}/∂{0} = {1} and ∂{out}/∂{1} = {0}", infix="·", precedence=20),
+           (lambda a, b, out: _f(b), lambda a, b, out: _f(a)), ("{1}", "{0}"), "", "mul",
+           infix="·", precedence=20),
         Op("div", 2, "÷", _div,
            (lambda a, b, out: 1 / _f(b), lambda a, b, out: -(_f(a) / _f(b)) / _f(b)),
-           "∂{out}/∂{0} = 1/{1} and ∂{out}/∂{1} = -{0}/{1}²", infix="/", precedence=20),
-        Op("neg", 1, "-", lambda a: -_f(a), (lambda a, out: _f(-1.0),),
-           "∂{out}/∂{0} = -1", infix="-", precedence=30),
-        Op("pow", 2, "^", _pow, (_pow_d_base, _pow_d_exponent),
-           "∂{out}/∂{0} = {1}·{0}^({1} - 1) and ∂{out}/∂{1} = {0}^{1}·ln {0}", infix="^", precedence=40,
-           masks=(lambda a, b, out: b == 0, lambda a, b, out: False)),  # torch: where() on the base only
+           ("1/{1}", "-{0}/{1}²"), "", "div", infix="/", precedence=20,
+           divisors=(lambda a, b, out: _f(b), None)),  # torch: -grad · ((a / b) / b) for b, a product
+        Op("neg", 1, "-", lambda a: -_f(a), (lambda a, out: _f(-1.0),), ("-1",), "", "neg",
+           infix="-", precedence=30),
+        Op("pow", 2, "^", _pow, (_pow_d_base, _pow_d_exponent), ("{1}·{0}^({1} - 1)", "{0}^{1}·ln {0}"),
+           "", "pow", infix="^", precedence=40,
+           masks=(lambda a, b, out: b == 0, lambda a, b, out: False),  # torch: where() on the base only
+           blocked_because="exponent 0", case=_pow_case,
+           blocks="a power with exponent 0 is the constant 1, so nothing flows back to its base"),
         Op("relu", 1, "relu", lambda v: _f(0.0) if v < 0 else _f(v),
            (lambda v, out: _f(0.0) if out <= 0 else _f(1.0),),  # nan passes, as in torch
-           "∂{out}/∂{0} = 1 if {0} > 0, else 0", masks=(lambda v, out: out <= 0,)),
+           ("1 if {0} > 0, else 0",), r"\operatorname{relu}", "relu",
+           masks=(lambda v, out: out <= 0,), blocked_because="ReLU off", case=_relu_case,
+           blocks="the ReLU is off and blocks every gradient behind it"),
         Op("sigmoid", 1, "σ", _sigmoid, (lambda v, out: (1 - _f(out)) * _f(out),),
-           "∂{out}/∂{0} = σ({0})·(1 - σ({0}))"),
+           ("σ({0})·(1 - σ({0}))",), r"\sigma", "sigmoid"),
         Op("tanh", 1, "tanh", lambda v: np.tanh(_f(v)), (lambda v, out: 1 - _f(out) * _f(out),),
-           "∂{out}/∂{0} = 1 - tanh({0})²"),
+           ("1 - tanh({0})²",), r"\tanh", "tanh"),
         Op("exp", 1, "exp", lambda v: np.exp(_f(v)), (lambda v, out: _f(out),),
-           "∂{out}/∂{0} = exp({0})"),
+           ("exp({0})",), r"\exp", "exp"),
         Op("log", 1, "log", lambda v: np.log(_f(v)), (lambda v, out: 1 / _f(v),),
-           "∂{out}/∂{0} = 1/{0} (natural logarithm)"),
+           ("1/{0} (natural logarithm)",), r"\log", "log",
+           divisors=(lambda v, out: _f(v),)),
         Op("sqrt", 1, "√", lambda v: np.sqrt(_f(v)), (lambda v, out: 1 / (2 * _f(out)),),
-           "∂{out}/∂{0} = 1/(2·√{0})"),
+           ("1/(2·√{0})",), r"\operatorname{sqrt}", "sqrt",
+           divisors=(lambda v, out: 2 * _f(out),)),
         Op("abs", 1, "abs", lambda v: np.abs(_f(v)), (lambda v, out: _sign(v),),
-           "∂{out}/∂{0} = sign({0}), and 0 at {0} = 0"),
+           ("sign({0})",), r"\operatorname{abs}", "abs", case=lambda i, v, out: _abs_case(v, out)),
         Op("sin", 1, "sin", lambda v: np.sin(_f(v)), (lambda v, out: np.cos(_f(v)),),
-           "∂{out}/∂{0} = cos({0})"),
+           ("cos({0})",), r"\sin", "sin"),
         Op("cos", 1, "cos", lambda v: np.cos(_f(v)), (lambda v, out: -np.sin(_f(v)),),
-           "∂{out}/∂{0} = -sin({0})"),
+           ("-sin({0})",), r"\cos", "cos"),
         Op("max", 2, "max", _max,
            (lambda a, b, out: _tie_split(a, b, not a < b),
             lambda a, b, out: _tie_split(b, a, not b < a)),
-           "∂{out}/∂{0} = 1 if {0} > {1}, 0 if {0} < {1}, ½ on a tie (the same for {1})",
-           masks=(lambda a, b, out: a < b, lambda a, b, out: b < a)),
+           ("1 if {0} > {1}, 0 if {0} < {1}, ½ on a tie", "1 if {1} > {0}, 0 if {1} < {0}, ½ on a tie"),
+           r"\max", "maximum",
+           masks=(lambda a, b, out: a < b, lambda a, b, out: b < a), blocked_because="max picks the other",
+           blocks="max passes its gradient only to the larger argument",
+           case=lambda i, a, b, out: _extreme_case(i, a, b, out, bigger=True)),
         Op("min", 2, "min", _min,
            (lambda a, b, out: _tie_split(a, b, not a > b),
             lambda a, b, out: _tie_split(b, a, not b > a)),
-           "∂{out}/∂{0} = 1 if {0} < {1}, 0 if {0} > {1}, ½ on a tie (the same for {1})",
-           masks=(lambda a, b, out: a > b, lambda a, b, out: b > a)),
+           ("1 if {0} < {1}, 0 if {0} > {1}, ½ on a tie", "1 if {1} < {0}, 0 if {1} > {0}, ½ on a tie"),
+           r"\min", "minimum",
+           masks=(lambda a, b, out: a > b, lambda a, b, out: b > a), blocked_because="min picks the other",
+           blocks="min passes its gradient only to the smaller argument",
+           case=lambda i, a, b, out: _extreme_case(i, a, b, out, bigger=False)),
+        Op("log1p", 1, "log1p", lambda v: np.log1p(_f(v)), (lambda v, out: 1 / (_f(v) + 1),),
+           ("1/(1 + {0})",), r"\operatorname{log1p}", "log1p",
+           divisors=(lambda v, out: _f(v) + 1,)),
+        Op("expm1", 1, "expm1", lambda v: np.expm1(_f(v)), (lambda v, out: _f(out) + 1,),
+           ("exp({0})",), r"\operatorname{expm1}", "expm1"),
+        Op("softplus", 1, "softplus", _softplus, (_softplus_d,),
+           ("σ({0})",), r"\operatorname{softplus}", "nn.functional.softplus",
+           case=lambda i, v, out: "{0} > 20 (torch's threshold: above it softplus is the identity)"
+           if v > 20 else ""),
+        Op("log2", 1, "log2", lambda v: np.log2(_f(v)), (lambda v, out: 1 / (_f(v) * _LN2),),
+           ("1/({0}·ln 2)",), r"\log_2", "log2",
+           divisors=(lambda v, out: _f(v) * _LN2,)),
+        Op("exp2", 1, "exp2", lambda v: np.exp2(_f(v)), (lambda v, out: _f(out) * _LN2,),
+           ("2^{0}·ln 2",), r"\operatorname{exp2}", "exp2"),
+        Op("square", 1, "square", lambda v: _f(v) * _f(v), (lambda v, out: 2 * _f(v),),
+           ("2·{0}",), r"\operatorname{square}", "square"),
+        Op("reciprocal", 1, "1/", lambda v: 1 / _f(v), (lambda v, out: -(_f(out) * _f(out)),),
+           ("-1/{0}²",), r"\operatorname{reciprocal}", "reciprocal"),
     ]
 }
 
@@ -152,9 +241,46 @@ BINARY_OPERATORS = {"Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "Po
 FUNCTIONS = sorted(name for name, op in OPS.items() if op.infix is None)
 
 
+_PLACEHOLDER = re.compile(r"\((\{\w+\})\)|\{(\w+)\}")
+
+
+def fill(template: str, result: str, operands: list[str], bare: list[str] | None = None,
+         bare_result: str | None = None) -> str:
+    """A rule template with names (or numbers) in place of {out}, {0}, {1}.
+
+    Right inside a call's parentheses the `bare` text is used, so σ((w·x + b)) reads σ(w·x + b).
+    """
+    bare = operands if bare is None else bare
+    texts = {"out": result, **{str(i): text for i, text in enumerate(operands)}}
+    bare_texts = {"out": result if bare_result is None else bare_result,
+                  **{str(i): text for i, text in enumerate(bare)}}
+
+    if _PLACEHOLDER.fullmatch(template) and not template.startswith("("):  # a lone {1}: "z", not "(z)"
+        return bare_texts[template[1:-1]]
+
+    def replace(match: re.Match) -> str:
+        if match.group(1):
+            return f"({bare_texts[match.group(1)[1:-1]]})"
+        return texts[match.group(2)]
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
 def rule_text(op: Op, result: str, operands: list[str]) -> str:
     """The op's differentiation rule written with the given names."""
-    return op.rule.format(*operands, out=result)
+    return fill(op.rule, result, operands, [_unwrapped(text) for text in operands], _unwrapped(result))
+
+
+def _unwrapped(text: str) -> str:
+    """`(w·x + b)` without its outer parentheses; `(a) + (b)` as it is."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and index < len(text) - 1:
+            return text
+    return text[1:-1]
 
 
 def apply(op: Op, operands: list[float]) -> float:
@@ -176,9 +302,25 @@ def blocked(op: Op, operands: list[float], result: float) -> list[bool]:
     return [bool(mask(*operands, result)) for mask in op.masks]
 
 
-def contribution(upstream: float, local: float, is_blocked: bool = False) -> float:
-    """upstream gradient × local derivative, or exactly 0 where the operation blocks the path."""
+def divisor_of(op: Op, index: int, operands: list[float], result: float) -> float | None:
+    """The number torch divides the upstream gradient by for this operand, if it divides."""
+    if op.divisors is None or op.divisors[index] is None:
+        return None
+    with np.errstate(all="ignore"):
+        return float(op.divisors[index](*operands, result))
+
+
+def contribution(upstream: float, local: float, is_blocked: bool = False,
+                 op: Op | None = None, index: int = 0, operands: list[float] | None = None,
+                 result: float = 0.0) -> float:
+    """upstream gradient × local derivative, or exactly 0 where the operation blocks the path.
+
+    Given the op and its operands, it follows torch's own formula where torch divides.
+    """
     if is_blocked:
         return 0.0
     with np.errstate(all="ignore"):
+        divisor = divisor_of(op, index, operands, result) if op is not None else None
+        if divisor is not None:
+            return float(np.float64(upstream) / np.float64(divisor))
         return float(np.float64(upstream) * np.float64(local))

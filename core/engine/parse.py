@@ -1,14 +1,17 @@
 """Read formula text into a `Program`, using Python's own parser and a whitelist; never eval.
 
 The language: a formula (`relu(w*x + b)`) or assignments separated by newlines or `;`
-(`u = w*x; v = u + b; a = relu(v)`). `x = 3` gives input x its value. The last computing
-statement is the output. Anything outside `+ - * / **`, unary minus, numbers, names and calls of
+(`u = w*x; v = u + b; a = relu(v)`). `x = 3` gives input x its value. A name may be computed
+again, as in Python (`u = u + 1`, `c += d`): the graph shows the versions as u, u′, u″. The last
+computing statement is the output. Anything outside `+ - * / **`, unary minus, numbers, names and calls of
 the functions in `core.engine.ops.OPS` is refused with a `ParseError` that names the line and column.
 """
 
 from __future__ import annotations
 
 import ast
+import difflib
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -136,11 +139,29 @@ def _python_parse(source: str, indents: list[int]) -> ast.Module:
     except SyntaxError as error:
         line = error.lineno or 1
         column = (error.offset or 1) + (indents[line - 1] if 0 < line <= len(indents) else 0)
-        raise ParseError(_syntax_message(error.msg), line, max(column, 1)) from None
+        message = _syntax_message(error.msg)
+        product = _implicit_product(source.splitlines()[line - 1] if 0 < line <= len(indents) else "",
+                                    error.offset or 1)
+        if product is not None:
+            message, start = product
+            column = start + (indents[line - 1] if 0 < line <= len(indents) else 0)
+        raise ParseError(message, line, max(column, 1)) from None
     except (MemoryError, RecursionError):
         raise ParseError("the formula is nested too deeply to read") from None
     except ValueError as error:  # e.g. a literal Python refuses to convert
         raise ParseError(str(error)) from None
+
+
+_NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)([A-Za-z_]\w*)")
+
+
+def _implicit_product(line: str, offset: int) -> tuple[str, int] | None:
+    """`2x` as people write it on paper: the hint "write 2*x" and where it starts (1-based)."""
+    for match in _NUMBER_THEN_NAME.finditer(line):
+        if match.start() < offset <= match.end() + 1:
+            number, name = match.groups()
+            return f"'{match.group()}' is not a product in Python: write {number}*{name}", match.start() + 1
+    return None
 
 
 def _syntax_message(message: str) -> str:
@@ -189,38 +210,53 @@ class _Reader:
         return ParseError(message, *self.where(node))
 
     def program(self, tree: ast.Module) -> Program:
+        """Statements in order. A computed name may be computed again (`u = u + 1`, `c += d`):
+        each assignment is a new version of it, as in Python. A number gives an input its value,
+        once; using a name as an input and computing it later is the one ordering error."""
         program = Program(statements=[])
-        assigned_at: dict[str, int] = {}
-        used_at: dict[str, tuple[int, int]] = {}
+        computed_at: dict[str, tuple[int, int]] = {}  # name -> where it was last computed
+        valued_at: dict[str, tuple[int, int]] = {}  # name -> where the text gives it a number
+        input_at: dict[str, tuple[int, int]] = {}  # name -> first use as an input with no value
         for stmt in tree.body:
             target, value_node = self.statement_parts(stmt)
             expr = self.expression(value_node)
             line, column = self.where(stmt)
+            here = _position((line, column))
+            for var in _variables(expr):
+                if var.name not in computed_at and var.name not in valued_at:
+                    input_at.setdefault(var.name, (var.line, var.column))
             if target is not None:
                 if target in OPS:
                     raise self.fail(f"'{target}' is a function name: choose another name", stmt)
-                if target in assigned_at:
+                if isinstance(expr, Num):
+                    if target in computed_at:
+                        raise self.fail(
+                            f"'{target}' is computed on {_position(computed_at[target])} and given a "
+                            f"number on {here}: a number only sets an input, so give it a new name",
+                            stmt,
+                        )
+                    if target in valued_at:
+                        raise self.fail(
+                            f"'{target}' is given a value twice ({_position(valued_at[target])} and "
+                            f"{here}): keep one",
+                            stmt,
+                        )
+                    valued_at[target] = (line, column)
+                    program.values[target] = expr.value
+                    continue
+                if target in input_at and target not in computed_at and target not in valued_at:
+                    used = input_at[target]
+                    if any((var.line, var.column) == used for var in _variables(expr)):
+                        raise self.fail(
+                            f"'{target}' is used in its own definition before it has a value: "
+                            f"give it one first ({target} = 1) or name the result differently",
+                            stmt,
+                        )
                     raise self.fail(
-                        f"'{target}' is assigned twice (lines {assigned_at[target]} and {line}): "
-                        "give the new value a new name",
+                        f"'{target}' is used on {_position(used)} before it is assigned on {here}",
                         stmt,
                     )
-                if target in used_at and not isinstance(expr, Num):
-                    used_line, used_column = used_at[target]
-                    raise self.fail(
-                        f"'{target}' is used on line {used_line}, column {used_column} "
-                        f"before it is assigned on line {line}",
-                        stmt,
-                    )
-                if any(var.name == target for var in _variables(expr)):
-                    raise self.fail(
-                        f"'{target}' is used in its own definition: give the result a new name",
-                        stmt,
-                    )
-                assigned_at[target] = line
-            if target is not None and isinstance(expr, Num):
-                program.values[target] = expr.value
-                continue
+                computed_at[target] = (line, column)
             if program.statements and program.statements[-1].target is None:
                 previous = program.statements[-1]
                 raise ParseError(
@@ -228,8 +264,6 @@ class _Reader:
                     previous.line,
                     previous.column,
                 )
-            for var in _variables(expr):
-                used_at.setdefault(var.name, (var.line, var.column))
             program.statements.append(Statement(target, expr, line, column))
         if not program.statements:
             if program.values:
@@ -246,8 +280,17 @@ class _Reader:
             if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
                 raise self.fail("assign to one plain name, like u = w*x", stmt)
             return stmt.targets[0].id, stmt.value
-        if isinstance(stmt, ast.AugAssign):
-            raise self.fail("'+=' and friends are not supported: each name is assigned once", stmt)
+        if isinstance(stmt, ast.AugAssign):  # c += d is c = c + d, as in Python
+            if not isinstance(stmt.target, ast.Name):
+                raise self.fail("assign to one plain name, like u += w*x", stmt)
+            op_kind = type(stmt.op).__name__
+            if op_kind not in BINARY_OPERATORS:
+                raise self.fail(_OPERATOR_HINTS.get(op_kind, f"operator {op_kind} is not supported"), stmt)
+            current = ast.Name(id=stmt.target.id, ctx=ast.Load())
+            ast.copy_location(current, stmt.target)
+            combined = ast.BinOp(left=current, op=stmt.op, right=stmt.value)
+            ast.copy_location(combined, stmt)
+            return stmt.target.id, combined
         if isinstance(stmt, ast.AnnAssign):
             raise self.fail("type annotations are not supported", stmt)
         kind = type(stmt).__name__.lower()
@@ -297,12 +340,14 @@ class _Reader:
                     f"call functions by name: write {node.func.attr}(...), not a.{node.func.attr}(...)",
                     node,
                 )
+            if isinstance(node.func, ast.Constant) and isinstance(node.func.value, (int, float)):
+                raise self.fail(f"a number before '(' is not a product in Python: write "
+                                f"{node.func.value!r}*(...)", node)
             raise self.fail("call a function by its name, like relu(v)", node)
         name = node.func.id
         if name not in FUNCTIONS:
-            raise self.fail(
-                f"unknown function '{name}' (known: {', '.join(FUNCTIONS)})", node.func
-            )
+            raise self.fail(f"unknown function '{name}'{did_you_mean(name, FUNCTIONS)} "
+                            f"(known: {', '.join(FUNCTIONS)})", node.func)
         if node.keywords:
             raise self.fail(f"{name}() takes no keyword arguments", node.keywords[0].value)
         for arg in node.args:
@@ -354,6 +399,18 @@ class _Reader:
             return float(value)
         except OverflowError:  # an integer literal beyond float range
             return float("inf")
+
+
+def _position(where: tuple[int, int]) -> str:
+    return f"line {where[0]}, column {where[1]}"
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """`: did you mean sigmoid?` for the nearest known name (difflib), or "" if none is near."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if not close:
+        close = [k for k in known if k.lower() == name.lower()]
+    return f": did you mean {close[0]}?" if close else ""
 
 
 def _variables(expr: Expr) -> Iterator[Var]:

@@ -118,7 +118,8 @@ class Schedule(StepReplay):
     def _forward_steps(self) -> list[Step]:
         cg = self.graph
         return [
-            Step("forward", explain.forward_sentence(cg, n), node=n, detail=explain.rule_of(cg, n))
+            Step("forward", explain.forward_sentence(cg, n), node=n,
+                 detail=f"Local derivatives: {explain.local_rules(cg, n)}" if explain.local_rules(cg, n) else "")
             for n in cg.nodes
             if cg.node(n)["kind"] == "op"
         ]
@@ -149,8 +150,8 @@ class Schedule(StepReplay):
                 if cg.differentiable(edge[0]):
                     steps.append(Step(
                         "backward", explain.chain_sentence(cg, edge), node=edge[0], edge=edge,
-                        detail="upstream gradient × local derivative = contribution.   "
-                        + explain.rule_of(cg, node_id),
+                        detail="upstream gradient × local derivative = contribution; the local one: "
+                        + explain.local_rule(cg, edge),
                     ))
         return steps
 

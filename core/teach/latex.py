@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from core.engine.ops import OPS
+
 BLANK = "____"  # a gap for the student to fill in, in the plain-text sentences
 BLANK_LATEX = r"\underline{\qquad\qquad}"
 
@@ -23,10 +25,10 @@ GREEK: dict[str, str] = {
     **{name: rf"\{name}" for name in _GREEK_SMALL if len(name) > 2 and name != "varsigma"},
     "mu": r"\mu", "nu": r"\nu", "xi": r"\xi", "pi": r"\pi",
 }
+# The operations' own LaTeX lives in their table entry; "ln" and "sign" appear only in the rules.
 FUNCTIONS = {
-    "relu": r"\operatorname{relu}", "sigmoid": r"\sigma", "tanh": r"\tanh", "exp": r"\exp",
-    "log": r"\log", "ln": r"\ln", "sqrt": r"\operatorname{sqrt}", "abs": r"\operatorname{abs}",
-    "sin": r"\sin", "cos": r"\cos", "max": r"\max", "min": r"\min", "sign": r"\operatorname{sign}",
+    **{op.name: op.latex for op in OPS.values() if op.latex},
+    "ln": r"\ln", "sign": r"\operatorname{sign}",
 }
 SYMBOLS = {
     "∂": r"\partial ", "·": r"\cdot ", "×": r"\times ", "÷": r"\div ", "…": r"\dots ",
@@ -46,7 +48,7 @@ _TOKEN = re.compile(
     rf"(?P<blank>{BLANK})"
     r"|(?P<space>\s+)"
     r"|(?P<number>\d+(?:\.\d+)?(?:e[+-]?\d+)?)"
-    rf"|(?P<name>[{_LETTER}][{_LETTER}0-9]*[₀-₉]*)"
+    rf"|(?P<name>[{_LETTER}][{_LETTER}0-9]*[₀-₉]*(?:[′″‴]|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾)?)"
     r"|(?P<symbol>.)",
     re.DOTALL,
 )
@@ -72,8 +74,17 @@ def escape_text(text: str) -> str:
     return "".join(out)
 
 
+VERSION_MARKS = {"′": "'", "″": "''", "‴": "'''"}  # u′ → u'
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
 def latex_name(name: str) -> str:
-    """A variable name in math: w1 → w_{1}, h₁ → h_{1}, alpha → \\alpha, yhat → \\mathit{yhat}."""
+    """A variable name in math: w1 → w_{1}, h₁ → h_{1}, alpha → \\alpha, yhat → \\mathit{yhat}, u′ → u'."""
+    if name and name[-1] in VERSION_MARKS:
+        return latex_name(name[:-1]) + VERSION_MARKS[name[-1]]
+    version = re.fullmatch(r"(.+)⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾", name)
+    if version:
+        return f"{latex_name(version.group(1))}^{{({version.group(2).translate(_SUPERSCRIPT_DIGITS)})}}"
     match = re.fullmatch(r"(.+?)_?(\d+|[₀-₉]+)", name)
     if match and not match.group(1).endswith("_"):
         base, digits = match.group(1), match.group(2).translate(_SUBSCRIPT_DIGITS)

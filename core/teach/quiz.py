@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from core.engine import explain
+from core.engine import explain, ops
 from core.formatting import fmt
 from core.engine.graph import ComputationGraph
 from core.engine.steps import Schedule
@@ -53,7 +53,8 @@ class Question:
     target: int | Edge  # a node id (value, grad) or an edge (local, contribution)
     prompt: str  # "u = w·x = ?"
     answer: float
-    hint: str  # the rule of the operation involved, in the graph's own names
+    hint: str  # the rule of the operation involved, in the graph's own names (shown as feedback)
+    next_step: str = ""  # the Hint button: the numbers to combine next, not the rule again
 
     @property
     def key(self) -> tuple[str, int | Edge]:
@@ -143,14 +144,25 @@ def value_question(cg: ComputationGraph, node_id: int) -> Question:
     named = data["symbol"] not in (data["expr"], f"({data['expr']})")
     prompt = f"{data['symbol']} = {data['expr']} = ?" if named else f"{data['expr']} = ?"
     hint = f"Compute {data['expr']} from the values of its inputs."
-    return Question("value", node_id, prompt, cg.value(node_id), hint)
+    return Question("value", node_id, prompt, cg.value(node_id), hint, _with_values(cg, node_id, data["expr"]))
+
+
+def _with_values(cg: ComputationGraph, node_id: int, what: str) -> str:
+    """`Work out w·x with w = 2, x = 3.`: the operands' numbers, for a Hint."""
+    known = dict.fromkeys(f"{explain.symbol(cg, u)} = {fmt(cg.value(u))}"
+                          for u, _, _ in cg.in_edges(node_id) if cg.node(u)["kind"] != "const")
+    return f"Work out {what} with {', '.join(known)}." if known else f"Work out {what}."
 
 
 def local_question(cg: ComputationGraph, edge: Edge) -> Question:
     """Ask for an edge's local derivative ∂target/∂source."""
     source, target, _ = edge
     prompt = f"{explain.partial(explain.symbol(cg, target), explain.symbol(cg, source))} = ?"
-    return Question("local", edge, prompt, cg.edge(edge)["local_grad"], explain.rule_of(cg, target))
+    op = ops.OPS[cg.node(target)["op"]]
+    names = [explain.symbol(cg, u) for u, _, _ in cg.in_edges(target)]
+    rule = ops.fill(op.locals_[cg.edge(edge)["operand"]], explain.symbol(cg, target), names)
+    step = _with_values(cg, target, f"{prompt[:-4]} = {rule}")
+    return Question("local", edge, prompt, cg.edge(edge)["local_grad"], explain.rule_of(cg, target), step)
 
 
 def grad_question(cg: ComputationGraph, node_id: int) -> Question:
@@ -162,11 +174,29 @@ def grad_question(cg: ComputationGraph, node_id: int) -> Question:
     elif not uses:
         hint = f"{name} does not feed {out}."
     else:
-        terms = [f"{explain.partial(out, explain.symbol(cg, t))} · "
-                 f"{explain.partial(explain.symbol(cg, t), name)}" for _, t, _ in uses]
+        terms = [_chain_term(cg, e, len(uses)) for e in uses]
         rules = dict.fromkeys(explain.rule_of(cg, t) for _, t, _ in uses)
         hint = f"Chain rule: {explain.partial(out, name)} = {' + '.join(terms)}. " + "; ".join(rules)
-    return Question("grad", node_id, f"{explain.partial(out, name)} = ?", cg.grad(node_id), hint)
+        if len(uses) == 1 and uses[0][1] == cg.output:
+            hint = f"One edge into the output: {terms[0]} is just its local derivative. " + "; ".join(rules)
+    if uses:
+        known = [f"the local {explain.partial(out, name)} = {fmt(cg.edge(e)['local_grad'])} (the seed is 1)"
+                 if t == cg.output else
+                 f"{explain.partial(out, explain.symbol(cg, t))} = {fmt(cg.grad(t))} times "
+                 f"{explain.partial(explain.symbol(cg, t), name)} = {fmt(cg.edge(e)['local_grad'])}"
+                 for e in uses for t in [e[1]]]
+        step = f"Take {'; plus '.join(known)}" + (": add them up." if len(uses) > 1 else ".")
+    else:
+        step = hint
+    return Question("grad", node_id, f"{explain.partial(out, name)} = ?", cg.grad(node_id), hint, step)
+
+
+def _chain_term(cg: ComputationGraph, edge: Edge, uses: int) -> str:
+    """One use's term of the chain rule; an edge into the output is just its local derivative."""
+    out, t, s = explain.output_symbol(cg), explain.symbol(cg, edge[1]), explain.symbol(cg, edge[0])
+    if edge[1] == cg.output:
+        return f"{explain.partial(t, s)}{' (direct edge)' if uses > 1 else ''}"
+    return f"{explain.partial(out, t)} · {explain.partial(t, s)}"
 
 
 def contribution_question(cg: ComputationGraph, edge: Edge) -> Question:
@@ -175,7 +205,9 @@ def contribution_question(cg: ComputationGraph, edge: Edge) -> Question:
     out, s, t = explain.output_symbol(cg), explain.symbol(cg, source), explain.symbol(cg, target)
     product = f"{explain.partial(out, t)} · {explain.partial(t, s)}"
     hint = f"upstream gradient × local derivative: {product}. {explain.rule_of(cg, target)}"
-    return Question("contribution", edge, f"{product} = ?", cg.edge(edge)["contribution"], hint)
+    step = (f"Multiply the upstream {explain.partial(out, t)} = {fmt(cg.grad(target))} "
+            f"by the local {explain.partial(t, s)} = {fmt(cg.edge(edge)['local_grad'])}.")
+    return Question("contribution", edge, f"{product} = ?", cg.edge(edge)["contribution"], hint, step)
 
 
 def questions_for(cg: ComputationGraph, hide: Iterable[str] = QUANTITIES) -> list[Question]:

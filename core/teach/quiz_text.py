@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from core.engine import explain
+from core.engine import explain, graph_text
 from core.engine.graph_text import Words
 from core.engine.steps import Schedule, State, Step
 from core.formatting import fmt
@@ -29,16 +29,15 @@ def hidden_gradient(cg: ComputationGraph, node_id: int) -> str:
 
 
 def hidden_local(cg: ComputationGraph, edge: Edge) -> str:
-    """An edge's local-derivative label with the number hidden: `∂u/∂w = ?`."""
-    source, target, _ = edge
-    return f"{explain.partial(explain.symbol(cg, target), explain.symbol(cg, source))} = {HIDDEN}"
+    """An edge's local-derivative label with the number hidden: `local ∂u/∂w = ?`."""
+    return graph_text.local_label(cg, edge, HIDDEN)
 
 
 def hidden_flow(cg: ComputationGraph, edge: Edge, upstream_known: bool, local_known: bool) -> str:
     """The gradient flowing back along an edge, each hidden factor and the result as "?"."""
     upstream = explain.factor(cg.grad(edge[1])) if upstream_known else HIDDEN
     local = explain.factor(cg.edge(edge)["local_grad"]) if local_known else HIDDEN
-    return f"{upstream} · {local} = {HIDDEN}"
+    return graph_text.flow_label(upstream, local, HIDDEN, graph_text.operand_tag(cg, edge))
 
 
 def question_caption(question: Question, predicting: bool = False) -> str:

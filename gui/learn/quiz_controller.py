@@ -252,10 +252,10 @@ class QuizController(QObject):
             self.page.focus_graph()  # Space plays again, not a button
 
     def hint(self) -> None:
-        """Show the rule behind the question shown."""
+        """Show the next numeric step towards the question shown (its feedback gives the rule)."""
         question = self.panel.question()
         if question is not None:
-            self.panel.show_hint(question.hint)
+            self.panel.show_hint(question.next_step)
 
     def reveal(self) -> None:
         """Give the answer to the question shown away (counted as revealed)."""

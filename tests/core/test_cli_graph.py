@@ -116,3 +116,37 @@ def test_hostile_inputs_answer_at_once_from_the_real_command():
     result = run_cli("--", "-" * 15000 + "x")
     assert result.returncode == 2
     assert result.stderr == "error: line 1, column 1: the formula is nested too deeply to read\n"
+
+
+def test_table_labels_keep_their_brackets(capsys):
+    assert main.main(["graph", "relu(x - 1) + (x - 1)**2", "--set", "x=3"]) == 0
+    rows = [line.split("  ")[0] for line in capsys.readouterr().out.splitlines()]
+    assert "relu(x - 1)" in rows and "(x - 1)^2" in rows
+
+
+def test_a_formula_starting_with_minus_goes_after_double_dash_with_options_after_it(capsys):
+    assert main.main(["graph", "--", "-x*y", "--set", "x=1", "y=2"]) == 0
+    assert "Output: f = -2" in capsys.readouterr().out
+    assert main.main(["graph", "x", "--", "y"]) == 2
+    assert capsys.readouterr().err == "error: two formulas given: 'x' and 'y'\n"
+
+
+def test_an_unknown_command_is_named_with_the_list(capsys):
+    assert main.main(["bogus"]) == 2
+    assert capsys.readouterr().err == (
+        "error: unknown command 'bogus' (commands: graph, train, trace; "
+        "or a session file SESSION.json to open it; see --help)\n"
+    )
+
+
+def test_a_misspelt_input_suggests_the_nearest(capsys):
+    assert main.main(["graph", "x*y", "--set", "X=1"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --set X=1: the formula has no input named 'X': did you mean x? (its inputs: x, y)\n"
+    )
+
+
+def test_json_edges_say_where_torch_blocks(capsys):
+    assert main.main(["graph", "relu(x)*y", "--set", "x=-1", "y=2", "--json"]) == 0
+    edges = json.loads(capsys.readouterr().out)["edges"]
+    assert [e["blocked"] for e in edges] == [True, False, False]  # x→relu, relu→mul, y→mul

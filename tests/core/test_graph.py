@@ -188,3 +188,22 @@ def test_automatic_names_skip_every_name_the_program_uses():
 def test_unnamed_output_gets_a_free_name():
     cg = build_graph("f = 2; out = 3; output = 4\nf*x + out*output").evaluate({"x": 1})
     assert cg.node(cg.output)["symbol"] == "f2"
+
+
+def test_rebinding_makes_versions_and_agrees_with_torch():
+    text = "u = x*2; u = u + 1\nc = 0.5; c += u; c *= y; c **= 2"
+    cg = build_graph(text).evaluate({"x": 1.5, "y": -2.0})
+    named = [cg.node(n)["symbol"] for n in cg.nodes if cg.node(n)["name"]]
+    assert named == ["u", "u′", "c′", "c″", "c‴"]
+    assert [cg.node(n)["symbol"] for n in cg.input_nodes.values()] == ["x", "c", "y"]
+
+    def build(env):  # the same program, run by Python itself on torch tensors
+        u = env["x"] * 2
+        u = u + 1
+        c = env["c"]
+        c = c + u  # torch refuses += on a leaf; on Python floats it is the same
+        c *= env["y"]
+        c **= 2
+        return c
+
+    check_against_torch(cg, build, {"x": 1.5, "y": -2.0, "c": 0.5})

@@ -193,3 +193,17 @@ def test_predict_the_next_gradient_where_paths_meet():
     first_use = next_step_question(schedule, through_u)  # x's contribution through u: 1 · 3
     assert first_use.prompt == "∂f/∂u · ∂u/∂x = ?" and first_use.answer == 3
     assert "upstream gradient × local derivative" in first_use.hint
+
+
+def test_the_hint_button_gives_a_numeric_next_step_not_the_feedback_again():
+    cg = build_graph("x = 2; y = 3\nu = x*y\nf = u + x").evaluate()  # the two-paths preset
+    by_prompt = {q.prompt: q for q in questions_for(cg, ["grad", "local", "value"])}
+    for question in by_prompt.values():
+        assert question.next_step and question.next_step != question.hint
+        assert any(char.isdigit() for char in question.next_step), question.next_step
+    x = by_prompt["∂f/∂x = ?"]
+    assert x.next_step == ("Take the local ∂f/∂x = 1 (the seed is 1); plus ∂f/∂u = 1 times ∂u/∂x = 3: "
+                           "add them up.")
+    assert "∂f/∂f" not in x.hint  # no circular-looking factor in the feedback either
+    assert by_prompt["∂u/∂x = ?"].next_step == "Work out ∂u/∂x = y with x = 2, y = 3."
+    assert check(x, "3").hint == x.hint  # the feedback keeps the rule

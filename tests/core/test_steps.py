@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given, settings
 
+from core.engine import explain
 from core.engine.graph import build_graph
 from core.teach.presets import BY_KEY, PRESETS
 from core.engine.steps import Schedule
@@ -21,11 +22,11 @@ def test_lecture_schedule_reads_like_the_slide():
         ("forward", "v = u + b = 6 + 1 = 7"),
         ("forward", "a = relu(v) = relu(7) = 7"),
         ("seed", "Backward pass: start at the output with ∂a/∂a = 1"),
-        ("backward", "∂a/∂v = ∂a/∂a · ∂a/∂v = 1 · 1 = 1"),
+        ("backward", "∂a/∂v = 1 because v = 7 > 0"),
         ("backward", "∂a/∂u = ∂a/∂v · ∂v/∂u = 1 · 1 = 1"),
         ("backward", "∂a/∂b = ∂a/∂v · ∂v/∂b = 1 · 1 = 1"),
-        ("backward", "∂a/∂w = ∂a/∂u · ∂u/∂w = 1 · 3 = 3"),
-        ("backward", "∂a/∂x = ∂a/∂u · ∂u/∂x = 1 · 2 = 2"),
+        ("backward", "∂a/∂w = ∂a/∂v · ∂v/∂u · ∂u/∂w = 1 · 1 · 3 = 3"),
+        ("backward", "∂a/∂x = ∂a/∂v · ∂v/∂u · ∂u/∂x = 1 · 1 · 2 = 2"),
         ("done", "Done: ∂a/∂w = 3, ∂a/∂x = 2, ∂a/∂b = 1"),
     ]
 
@@ -41,7 +42,7 @@ def test_state_at_shows_what_is_visible_and_stepping_back_is_free():
     assert after_forward.active_node == cg.output and after_forward.grads == {}
     mid = schedule.state_at(8)
     assert mid.active_edge == (0, 2, 0) and mid.grads[0] == 3.0 and 1 not in mid.grads
-    assert mid.caption == "∂a/∂w = ∂a/∂u · ∂u/∂w = 1 · 3 = 3"
+    assert mid.caption == "∂a/∂w = ∂a/∂v · ∂v/∂u · ∂u/∂w = 1 · 1 · 3 = 3"
     end = schedule.state_at(len(schedule))
     assert end.phase == "done" and end.grads == {n: cg.grad(n) for n in cg.nodes}
     assert schedule.state_at(8) == mid  # replaying is deterministic: back and forth agree
@@ -55,22 +56,32 @@ def test_paths_that_meet_get_an_accumulation_step():
     assert kinds == ["forward", "forward", "seed", "backward", "backward", "accumulate",
                      "backward", "backward", "accumulate", "done"]
     assert schedule.steps[5].caption == (
-        "∂c/∂b = 1 + 1 = 2: b is used 2 times, so the chain rule adds up its contributions"
+        "∂c/∂b = ∂c/∂b (direct edge) + ∂c/∂b (direct edge) = 1 + 1 = 2: "
+        "b is used 2 times, so the chain rule adds up its paths"
     )
-    assert schedule.steps[8].caption == (
-        "∂c/∂a = 2 + 2 = 4: a is used 2 times, so the chain rule adds up its contributions"
+    assert schedule.steps[8].caption == (  # four paths from c to a, each 1 · 1
+        "∂c/∂a = " + " + ".join(["∂c/∂b · ∂b/∂a"] * 4) + " = " + " + ".join(["1 · 1"] * 4)
+        + " = 4: a is used 2 times, so the chain rule adds up its paths"
     )
     assert schedule.steps[3].caption == (
-        "b is used 2 times; use 1 (in c) contributes ∂c/∂c · ∂c/∂b = 1 · 1 = 1"
+        "b is used 2 times; use 1 (in c) contributes its local derivative: ∂c/∂b (direct edge) = 1"
     )
     partial = schedule.state_at(4)
     assert partial.received == {1: [1.0]} and 1 not in partial.grads
     assert schedule.state_at(6).grads[1] == 2.0 and schedule.state_at(6).received == {}
 
 
+def test_no_step_reads_circular():
+    for preset in PRESETS:
+        for step in Schedule(build_graph(preset.source).evaluate()).steps:
+            out = explain.output_symbol(build_graph(preset.source))
+            assert f"∂{out}/∂{out} ·" not in step.caption, step.caption
+            if step.kind != "seed":
+                assert f"∂{out}/∂{out} = 1" not in step.caption
+
+
 def test_inactive_relu_caption_shows_the_zero():
     schedule = Schedule(build_graph(BY_KEY["inactive-relu"].source).evaluate())
-    assert "∂a/∂z = ∂a/∂a · ∂a/∂z = 1 · 0 = 0" in [s.caption for s in schedule.steps]
     assert schedule.steps[-1].caption == (
         "Done: ∂a/∂w1 = 0, ∂a/∂x1 = 0, ∂a/∂w2 = 0, ∂a/∂x2 = 0, ∂a/∂b = 0"
     )

@@ -1,27 +1,32 @@
 """Random formulas and programs, and their reference values and gradients from torch.autograd.
 
 The test side keeps its own tree and interprets it with torch, so the project's parser and graph
-are checked against an independent evaluation of the same mathematics.
+are checked against an independent evaluation of the same mathematics. Which torch function is the
+reference for an operation is part of its entry in core.engine.ops.OPS: every op is drawn here.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 
 import torch
 from hypothesis import strategies as st
 
-INPUTS = ("x", "y", "z")
-UNARY = ("neg", "relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "sin", "cos")
-BINARY = ("add", "sub", "mul", "div", "pow", "max", "min")
-INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
+from core.engine.ops import OPS
 
-TORCH = {
-    "neg": torch.neg, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
-    "exp": torch.exp, "log": torch.log, "sqrt": torch.sqrt, "abs": torch.abs,
-    "sin": torch.sin, "cos": torch.cos, "add": torch.add, "sub": torch.sub, "mul": torch.mul,
-    "div": torch.div, "pow": torch.pow, "max": torch.maximum, "min": torch.minimum,
-}
+INPUTS = ("x", "y", "z")
+UNARY = tuple(name for name, op in OPS.items() if op.arity == 1)
+BINARY = tuple(name for name, op in OPS.items() if op.arity == 2)
+INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}  # the formula language's operators
+
+
+def torch_function(name: str):
+    """The torch function an operation's table entry names (`nn.functional.softplus`)."""
+    return operator.attrgetter(OPS[name].torch)(torch)
+
+
+TORCH = {name: torch_function(name) for name in OPS}
 
 # Friendly values, with the kinks (0) and ties that torch treats by convention.
 values = st.sampled_from([0.0, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 3.0]) | st.floats(
@@ -65,9 +70,11 @@ def to_text(tree) -> str:
 
 @st.composite
 def programs(draw, max_statements: int = 10):
-    """A random program of assignments that reuses earlier names: (text, statements)."""
+    """A random program of assignments that reuses earlier names and computes some of them again
+    (`t0 = t0 * x`, `t1 += y`, as Python rebinds): (text, statements)."""
     names = list(INPUTS)
-    statements = []
+    computed: list[str] = []
+    statements, lines = [], []
     for index in range(draw(st.integers(1, max_statements))):
         op = draw(st.sampled_from(UNARY + BINARY))
         arity = 1 if op in UNARY else 2
@@ -76,10 +83,18 @@ def programs(draw, max_statements: int = 10):
         if all(isinstance(a, float) for a in args):  # `t = -2` would set a value, not compute
             args[0] = draw(st.sampled_from(names))
         target = f"t{index}"
+        if computed and draw(st.booleans()):  # compute an earlier name again
+            target = draw(st.sampled_from(computed))
+        if op in INFIX and arity == 2 and target in computed and draw(st.booleans()):
+            args[0] = target
+            lines.append(f"{target} {INFIX[op]}= {args[1]}")
+        else:
+            lines.append(f"{target} = {render(op, [str(a) for a in args])}")
         statements.append((target, op, args))
-        names.append(target)
-    text = "\n".join(f"{t} = {render(op, [str(a) for a in args])}" for t, op, args in statements)
-    return text, statements
+        if target not in computed:
+            computed.append(target)
+            names.append(target)
+    return "\n".join(lines), statements
 
 
 def torch_tree(tree, env):

@@ -84,7 +84,7 @@ def test_lecture_preset_draws_the_slide_with_core_numbers(qtbot):
     assert nodes[node_by_name(cg, "u")].symbol_label.text() == "×"
     locals_ = {edge: item.local_label.text() for edge, item in edges.items()}
     w, x, u = cg.input_nodes["w"], cg.input_nodes["x"], node_by_name(cg, "u")
-    assert locals_[(w, u, 0)] == "∂u/∂w = 3" and locals_[(x, u, 0)] == "∂u/∂x = 2"
+    assert locals_[(w, u, 0)] == "local ∂u/∂w = 3" and locals_[(x, u, 0)] == "local ∂u/∂x = 2"
     for edge, text in locals_.items():
         assert text.endswith(f"= {fmt(cg.edge(edge)['local_grad'])}")
 
@@ -98,7 +98,8 @@ def test_final_state_shows_every_gradient_and_backward_arrow(qtbot):
     for edge, item in view.edge_items().items():
         data = cg.edge(edge)
         assert item.backward.isVisible()
-        assert item.flow_label.text() == f"{fmt(cg.grad(edge[1]))} · {fmt(data['local_grad'])} = {fmt(data['contribution'])}"
+        assert item.flow_label.text() == (
+            f"upstream {fmt(cg.grad(edge[1]))} · local {fmt(data['local_grad'])} = {fmt(data['contribution'])}")
 
 
 def test_mid_states_show_only_what_is_known(qtbot):
@@ -136,10 +137,13 @@ def test_x_times_x_draws_two_distinct_edges_with_two_labels(qtbot):
     assert len(edges) == 2
     first, second = edges.values()
     assert first.edge[:2] == second.edge[:2] and first.edge[2] != second.edge[2]
-    assert first.local_label.text() == second.local_label.text() == "∂y/∂x = 3"
+    # the same numbers, but never the same label twice: each names its operand
+    assert {first.local_label.text(), second.local_label.text()} == {
+        "local ∂y/∂x (operand 1) = 3", "local ∂y/∂x (operand 2) = 3"}
     assert not first.local_label.sceneBoundingRect().intersects(second.local_label.sceneBoundingRect())
     assert first.route().path != second.route().path
-    assert first.flow_label.text() == second.flow_label.text() == "1 · 3 = 3"
+    assert {first.flow_label.text(), second.flow_label.text()} == {
+        "upstream 1 · local 3 = 3 (operand 1)", "upstream 1 · local 3 = 3 (operand 2)"}
     assert view.node_items()[cg.input_nodes["x"]].gradient_label.text() == "∂y/∂x = 6"
 
 
@@ -192,7 +196,7 @@ def test_tooltips_give_formula_value_local_derivative_and_gradient(qtbot):
     assert "u = w·x = 2 · 3 = 6" in tip and "∂u/∂w = 3" in tip and "∂a/∂u = 1" in tip
     w = cg.input_nodes["w"]
     edge_tip = view.edge_items()[(w, u, 0)].toolTip()
-    assert "∂u/∂w = 3" in edge_tip and "∂a/∂w = ∂a/∂u · ∂u/∂w = 1 · 3 = 3" in edge_tip
+    assert "∂u/∂w = x = 3" in edge_tip and "∂a/∂w = ∂a/∂v · ∂v/∂u · ∂u/∂w = 1 · 1 · 3 = 3" in edge_tip
     view.show_state(Schedule(cg).state_at(0))
     assert "not computed yet" in view.node_items()[u].toolTip()
 
