@@ -381,7 +381,7 @@ class GraphView(QGraphicsView):
         if self.fits():
             self.centerOn(rect.center())
         else:
-            target = self._active_rect()
+            target = self.active_rect()
             self.centerOn(target.center() if target is not None else self._start_of(rect))
         self._place_overview()
 
@@ -404,7 +404,7 @@ class GraphView(QGraphicsView):
 
     def follow_active(self) -> None:
         """Glide the view until the active node or edge is on screen (nothing if it already is)."""
-        target = self._active_rect()
+        target = self.active_rect()
         if target is None or self.fits():
             return
         inside = self.visible_rect()
@@ -423,7 +423,7 @@ class GraphView(QGraphicsView):
         """Whether the view is on its way to the active step."""
         return self._glide.state() == QVariantAnimation.State.Running
 
-    def _active_rect(self) -> QRectF | None:
+    def active_rect(self) -> QRectF | None:
         """Where the active step is in the scene: its node, or its edge's label and source node."""
         state = self.state()
         if state is None:

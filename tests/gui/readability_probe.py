@@ -106,6 +106,8 @@ def _scenario(name: str) -> dict:
         results[f"widgets@{step}"] = widget_text_sizes(window)
         results[f"icons@{step}"] = icon_sizes(window)
         results[f"scene@{step}"] = scene_text_sizes(page.view)
+        active = page.view.active_rect()
+        results[f"active_shown@{step}"] = active is None or page.view.visible_rect().contains(active)
     results["stage"] = [page.view.height(), page.caption.height(), page.playback.height()]
     results["zoom"] = page.view.zoom()
     results["fits"] = page.view.fits()
