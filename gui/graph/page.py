@@ -455,6 +455,8 @@ class GraphPage(QWidget):
         """Select the preset whose text this is, or none when the formula is the user's own."""
         index = next((i for i, p in enumerate(PRESETS) if p.source.strip() == text.strip()), -1)
         self.preset_picker.setCurrentIndex(index)
+        # The box may be narrower than a long title: the whole name is one hover away.
+        self.preset_picker.setToolTip(PRESETS[index].title if index >= 0 else "Your own formula")
         self.preset_about.setText(PRESETS[index].about if index >= 0 else "")
         self.preset_about.setVisible(index >= 0)
 

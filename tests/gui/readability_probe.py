@@ -90,6 +90,7 @@ def _scenario(name: str) -> dict:
     window = MainWindow()
     window.show()
     wait(100)
+    opened = window.frameGeometry().getRect()
     page = window.graph_page
     if name == "lecture":
         page.load_preset("lecture")
@@ -97,7 +98,8 @@ def _scenario(name: str) -> dict:
         window.lessons.open_lesson(name)
     window.presentation.set_presenting(True)
     wait(300)
-    results = {"screen": window.screen().geometry().getRect(), "window": window.geometry().getRect()}
+    results = {"screen": window.screen().geometry().getRect(), "window": window.geometry().getRect(),
+               "opened": opened}
     for step in (0, page.player.count * 2 // 3, page.player.count):
         page.player.go_to(step)
         wait(50)

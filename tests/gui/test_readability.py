@@ -88,6 +88,10 @@ def presented(tmp_path_factory):
 def test_presentation_at_1080p_shows_no_text_under_24_px_and_fills_the_screen(presented, scenario):
     result = presented[scenario]
     assert result["screen"] == [0, 0, 1920, 1080] and result["window"] == [0, 0, 1920, 1080]
+    if scenario == "lecture":  # the first window opened with no saved settings: the whole 1080p screen
+        x, y, width, height = result["opened"]
+        assert x >= 0 and y >= 0 and x + width <= 1920 and y + height <= 1080
+        assert width >= 1880 and height >= 1000
     for key, measured in result.items():
         if key.startswith("widgets@"):
             small = [t for t in measured if t[-1] < 24]
