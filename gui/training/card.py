@@ -45,7 +45,7 @@ class VariantCard(OptimumAndLogScale, QFrame):
         self.title = QLabel(theme.VARIANT_TITLES[info.name])
         self.title.setObjectName(f"variantTitle_{info.name}")
         self.title.setFont(theme.font(theme.TITLE_POINT_SIZE, bold=True))
-        self.title.setStyleSheet(f"color: {color};")
+        self.title.setStyleSheet(f"color: {theme.VARIANT_TEXT_COLORS[info.name]};")
         self.badge = QLabel()
         self.badge.setObjectName(f"statusBadge_{info.name}")
         self.badge.setAccessibleName(f"{theme.VARIANT_TITLES[info.name]} status")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from core.formatting import fmt
+from gui.theme import readable_on
 from gui.training import theme
 
 COLUMNS = ["variant", "train MSE", "test MSE", "weights", "bias", "epochs", "epochs/s",
@@ -72,7 +73,7 @@ class ResultsTable(QTableWidget):
                 str(epochs),
                 fmt(round(epochs / seconds), 6) if seconds > 0 and epochs else "–",
                 f"{fmt(seconds, 3)} s",
-            ], color=theme.VARIANT_COLORS.get(name), tip=outcome["detail"])
+            ], color=theme.VARIANT_TEXT_COLORS.get(name), tip=outcome["detail"])
         reference = result["closed_form"]
         self._fill(len(variants), [
             CLOSED_FORM,
@@ -124,7 +125,8 @@ class ResultsTable(QTableWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if column == 0 and color:
                 item.setToolTip(tip)
-                item.setForeground(QColor(color))
+                # Against the table's own background: the black optimum row must not vanish in the dark theme.
+                item.setForeground(QColor(readable_on(color, self.palette().color(QPalette.ColorRole.Base))))
                 font = item.font()
                 font.setBold(True)
                 item.setFont(font)

@@ -6,13 +6,15 @@ request built from them always passes TrainingConfig's checks.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel,
     QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from core.training.run import VARIANT_NAMES
+from gui.theme import readable_on
 from gui.training import theme
 from gui.training.dataset_dialog import DatasetChoice
 
@@ -38,6 +40,7 @@ class TrainingSettings(QWidget):
     """The settings form. `request()` turns it into the data and config the trainer takes."""
 
     open_dataset_requested = Signal()  # the user clicked "Open dataset…"
+    init_hint: QLabel | None = None  # made in __init__; a palette change may come before
 
     def __init__(self, dataset: DatasetChoice, parent: QWidget | None = None):
         super().__init__(parent)
@@ -94,7 +97,7 @@ class TrainingSettings(QWidget):
         self.init_hint.setObjectName("initHint")
         self.init_hint.setWordWrap(True)
         self.init_hint.setFont(theme.font(theme.PAGE_POINT_SIZE - 2))
-        self.init_hint.setStyleSheet(f"color: {theme.MUTED_TEXT};")
+        self._tint_hint()
         self.init.currentIndexChanged.connect(self._show_init_hint)
         self._show_init_hint()
         self.variant_boxes = {}
@@ -144,6 +147,16 @@ class TrainingSettings(QWidget):
         for field in (self.shift, self.test_fraction, self.seed, self.epochs, self.learning_rate,
                       self.activation, self.init):
             field.setMinimumWidth(FIELD_MIN_WIDTH)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """A new theme: the hint's grey must still read on the window's colour."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.init_hint is not None:
+            self._tint_hint()
+
+    def _tint_hint(self) -> None:
+        background = self.palette().color(QPalette.ColorRole.Window)
+        self.init_hint.setStyleSheet(f"color: {readable_on(theme.MUTED_TEXT, background)};")
 
     def _show_init_hint(self) -> None:
         self.init_hint.setText(INIT_CHOICES[self.init.currentIndex()][2])

@@ -21,6 +21,14 @@ VARIANT_COLORS = {
     "automatic": "#009E73",  # bluish green
     "sequential": "#CC79A7",  # reddish purple
 }
+# The same hues darkened where a name is written in them on white (titles, table rows): text
+# must read at 4.5:1, and the light green and purple did not (3.4:1 and 3.1:1).
+VARIANT_TEXT_COLORS = {
+    "manual": "#0072B2",
+    "semi_manual": "#B34700",
+    "automatic": "#007A5A",
+    "sequential": "#9A4A7E",
+}
 VARIANT_TITLES = {
     "manual": "Manual",
     "semi_manual": "Semi-manual",
@@ -46,7 +54,7 @@ BADGE_COLORS = {
     "diverged": "#B34700",  # a darker vermillion, for contrast
     "dead": "#8E3B6E",  # a darker reddish purple
     "interrupted": "#5F5F5F",
-    "not run": "#9A9A9A",
+    "not run": "#6B6B6B",
 }
 
 PAGE_POINT_SIZE = 13  # settings, buttons, descriptions
