@@ -66,6 +66,7 @@ class GraphPage(QWidget):
         self._panel_widths: dict[int, int] = {}  # splitter index -> width, for panels while hidden  # quiz mode: the details panel would give answers away
         self._presenting_restore: bool | None = None  # while presenting: was the side panel shown?
         self.status_text = ""  # the last status_message, for a window that connects late
+        self._text_scale = 1.0  # the window's text size: the drawing's readable zoom follows it
 
         self.player = StepPlayer(self.model, self)  # the playback clock: it moves the model's step
         self.preset_picker = self._make_preset_picker()
@@ -380,8 +381,17 @@ class GraphPage(QWidget):
         if panel_button is not None:
             panel_button.setVisible(not presenting)
         self.side_panel_action.setEnabled(not presenting)
-        self.view.set_readable_px(PRESENTING_READABLE_PX if presenting else READABLE_PX)
+        self._apply_readable_px()
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_text_scale(self, scale: float) -> None:
+        """The window's text size (1× to 3×): the drawing's smallest text on screen grows with it."""
+        self._text_scale = scale
+        self._apply_readable_px()
+
+    def _apply_readable_px(self) -> None:
+        base = PRESENTING_READABLE_PX if self.presenting() else READABLE_PX
+        self.view.set_readable_px(round(base * self._text_scale))
 
     def shutdown(self) -> None:
         """Stop playback and the typing timer (the window is closing)."""

@@ -299,6 +299,7 @@ class MainWindow(QMainWindow):
         if scale != self._font_scale:
             self.graph_page.scale_panels(scale / self._font_scale)  # room for the larger text
             self._font_scale = scale
+        self.graph_page.set_text_scale(scale)
         self.graph_page.restyle(look)
         self.quiz_panel.apply_look(look)
         self.keys_hint.setStyleSheet(f"color: {look.soft_text}; padding-right: 8px;")

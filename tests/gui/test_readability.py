@@ -106,3 +106,19 @@ def test_presentation_at_1080p_shows_no_text_under_24_px_and_fills_the_screen(pr
     assert view >= 1080 * 0.6
     # Whole if it fits at that size; if not, the step being explained is on screen.
     assert all(result[key] for key in result if key.startswith("active_shown@")), result
+
+
+def test_graph_text_on_screen_grows_with_the_text_size(page):
+    from gui import theme
+
+    smallest = {}
+    try:
+        for scale in (1.0, 3.0):
+            theme.apply("light", scale)
+            page.set_text_scale(scale)
+            page.restyle(theme.current_look)
+            page.view.fit()
+            smallest[scale] = min(on_screen_sizes(page.view))
+    finally:
+        theme.apply("light", 1.0)
+    assert smallest[1.0] >= READABLE_PX and smallest[3.0] >= 3 * READABLE_PX - 1
