@@ -13,6 +13,7 @@ from core.formatting import fmt, shorten
 from core.engine.graph import ComputationGraph, GraphError, build_graph
 from core.engine.graph_json import graph_to_dict
 from core.engine.parse import MAX_CHARACTERS, ParseError, did_you_mean
+from core.cli import graph_lab
 from core.files import FileReadError, read_stream_limited, strip_bom
 from core.teach.presets import BY_KEY
 
@@ -51,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"look of the export (default: {animation.DEFAULT_THEME} for .pdf/.gif, "
         "the window's light look for .svg/.png)",
     )
+    graph_lab.add_arguments(parser)
 
 
 ExportOptions = dict  # {"size": (width, height), "theme": name or None}
@@ -71,22 +73,23 @@ def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
         source = _source(args)
         cg = build_graph(source)
         cg.evaluate(_values(args.assignments, cg))
+        graph_lab.check(args, cg)
         if args.export:
             if exporter is None:
                 raise UsageError("--export is not available here")
             note = exporter(cg, args.export, options)
             if note:
                 print(f"note: {note}", file=sys.stderr)
-    except (ParseError, GraphError, UsageError, animation.OptionError) as error:
+    except (ParseError, GraphError, UsageError, animation.OptionError, graph_lab.LabUsageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"error: cannot write {args.export}: {error.strerror or error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(graph_to_dict(cg), allow_nan=False, ensure_ascii=False))
+        print(json.dumps(graph_lab.json_fields(args, cg, graph_to_dict(cg)), allow_nan=False, ensure_ascii=False))
     else:
-        print(report(cg))
+        print("\n".join([report(cg), *graph_lab.report_lines(args, cg)]))
     return 0
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Union
 
 from core.files import strip_bom
-from core.engine.ops import BINARY_OPERATORS, FUNCTIONS, OPS
+from core.engine.ops import BINARY_OPERATORS, FUNCTIONS, OPS, STUDENT_FUNCTIONS
 
 MAX_CHARACTERS = 20_000
 MAX_TERMS = 10_000  # numbers + operations: keeps graphs, layouts and schedules bounded
@@ -359,8 +359,8 @@ class _Reader:
         if name in _WRITTEN_AS:
             raise self.fail(_operator_name_message(name), node.func)
         if name not in FUNCTIONS:
-            raise self.fail(f"unknown function '{name}'{did_you_mean(name, FUNCTIONS)} "
-                            f"(known: {', '.join(FUNCTIONS)})", node.func)
+            raise self.fail(f"unknown function '{name}'{did_you_mean(name, STUDENT_FUNCTIONS)} "
+                            f"(known: {', '.join(STUDENT_FUNCTIONS)})", node.func)
         if node.keywords:
             raise self.fail(f"{name}() takes no keyword arguments", node.keywords[0].value)
         for arg in node.args:

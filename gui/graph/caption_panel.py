@@ -50,6 +50,8 @@ class CaptionPanel(QWidget):
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self.phase)
         header.addWidget(self.indicator)
+        for label in (self.phase, self.indicator):  # counters never shrink below their words
+            label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         header.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 8)
@@ -106,5 +108,7 @@ class CaptionPanel(QWidget):
         self._phase = state.phase
         self._colour_phase()
         self.indicator.setText(f"step {state.step} / {count}")
+        widest = f"step {count} / {count}"  # room for every step of this schedule: the width stays put
+        self.indicator.setMinimumWidth(self.indicator.fontMetrics().horizontalAdvance(widest) + 4)
         self.caption.setText(state.caption if caption is None else caption)
         self.detail.setText(state.detail)

@@ -43,6 +43,10 @@ class TextLabel(QGraphicsItem):
         self._rect = QRectF()
         self._italic = False
 
+    def pixel_size(self) -> int:
+        """The font's pixel size in scene pixels (times the view's zoom on screen)."""
+        return self._style[0]
+
     def text(self) -> str:
         """The text as drawn (typographic minus signs included)."""
         return "".join(text for text, _ in self._runs)

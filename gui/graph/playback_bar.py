@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget,
@@ -12,7 +12,8 @@ from gui.graph.step_player import StepPlayer
 
 SPEED_STEPS_PER_UNIT = 2  # the speed slider counts half steps per second: 1 -> 0.5/s ... 16 -> 8/s
 SPEED_RANGE = (1, 16)
-BUTTON_POINT_SIZE = 14
+BUTTON_POINT_SIZE = 14  # the bar's text: buttons, "Speed" and its value (scaled with the window's text)
+ICON_TO_TEXT = 1.0  # icons as tall as the text's line, so they grow with it (24 px and more on a projector)
 
 
 class PlaybackBar(QWidget):
@@ -30,7 +31,6 @@ class PlaybackBar(QWidget):
                                         icon(pixmap.SP_MediaSeekBackward))
         self.play_button = self._button("playButton", "Play", "Play or pause (Space)",
                                         icon(pixmap.SP_MediaPlay))
-        self.play_button.setMinimumWidth(self.play_button.fontMetrics().horizontalAdvance("Pause") + 64)
         self.forward_button = self._button("stepForwardButton", "Next", "Next step (Right or Page Down)",
                                            icon(pixmap.SP_MediaSeekForward))
         self.end_button = self._button("endButton", "End", "Jump to the end (End)",
@@ -46,14 +46,14 @@ class PlaybackBar(QWidget):
         self.speed_slider.setAccessibleName("Playback speed, steps per second")
         self.speed_slider.setRange(*SPEED_RANGE)
         self.speed_slider.setValue(round(player.steps_per_second * SPEED_STEPS_PER_UNIT))
-        self.speed_slider.setMaximumWidth(160)
         self.speed_label = QLabel()
         self.speed_label.setObjectName("speedLabel")
-        self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("8.5 steps/s") + 12)
         self._show_speed(self.speed_slider.value())
 
-        self.scrubber.setMinimumWidth(160)
-        self.speed_slider.setMinimumWidth(90)
+        font = self.font()
+        font.setPointSize(BUTTON_POINT_SIZE)
+        self.setFont(font)  # every label of the bar inherits it, and the window's text size scales it
+        self._fit_text()
         controls = self._controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
         for button in (self.reset_button, self.back_button, self.play_button, self.forward_button,
@@ -90,9 +90,6 @@ class PlaybackBar(QWidget):
         button.setObjectName(f"{action.objectName()}Button")
         button.setAccessibleName(action.text().replace("&", ""))
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        font = button.font()
-        font.setPointSize(BUTTON_POINT_SIZE)
-        button.setFont(font)
         self._controls.addSpacing(12)
         self._controls.addWidget(button)
         return button
@@ -102,10 +99,25 @@ class PlaybackBar(QWidget):
         button.setObjectName(name)
         button.setAccessibleName(tip.split(" (")[0])
         button.setToolTip(tip)
-        font = button.font()
-        font.setPointSize(BUTTON_POINT_SIZE)
-        button.setFont(font)
         return button
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """Re-measure when the text size changes (View → Text size, presentation mode)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_text()
+
+    def _fit_text(self) -> None:
+        """Icons as tall as the text, and room for the longest words, at the bar's text size."""
+        metrics = self.fontMetrics()
+        side = round(metrics.height() * ICON_TO_TEXT)
+        for button in (self.reset_button, self.back_button, self.play_button, self.forward_button, self.end_button):
+            button.setIconSize(QSize(side, side))
+        self.play_button.setMinimumWidth(metrics.horizontalAdvance("Pause") + side + 3 * metrics.averageCharWidth())
+        self.speed_label.setMinimumWidth(metrics.horizontalAdvance("8.5 steps/s") + metrics.averageCharWidth())
+        self.scrubber.setMinimumWidth(10 * metrics.averageCharWidth())
+        self.speed_slider.setMinimumWidth(6 * metrics.averageCharWidth())
+        self.speed_slider.setMaximumWidth(14 * metrics.averageCharWidth())
 
     def _speed_moved(self, value: int) -> None:
         self.player.set_speed(value / SPEED_STEPS_PER_UNIT)
