@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
@@ -94,9 +95,24 @@ class AnimationDialog(QDialog):
                                 self.last_step.value(), self.hold.value())
 
 
-def export_steps(parent: QWidget, cg: ComputationGraph | None, path: str | Path | None = None,
-                 options: AnimationOptions | None = None) -> ExportProgress | None:
-    """Export the step-through of `cg`; ask for options and a file unless given. None if not started.
+def ask_step_options(parent: QWidget, cg: ComputationGraph,
+                     chosen: Callable[[AnimationOptions], None]) -> AnimationDialog:
+    """Open the options dialog for `cg`'s step-through; `chosen` gets the options on OK.
+
+    Window-modal through open(), never a nested modal loop: the event loop (and any training) runs on.
+    """
+    from gui.export.step_frames import schedule_for
+
+    dialog = AnimationDialog(len(schedule_for(cg)), theme.current_look.name, parent)
+    dialog.accepted.connect(lambda: chosen(dialog.options()))
+    dialog.finished.connect(lambda _: dialog.deleteLater())
+    dialog.open()
+    return dialog
+
+
+def export_steps(parent: QWidget, cg: ComputationGraph | None, path: str | Path | None,
+                 options: AnimationOptions) -> ExportProgress | None:
+    """Export the step-through of `cg` with `options`; ask for a file unless given. None if not started.
 
     Raises ValueError with a sentence for the user when the file cannot be written.
     """
@@ -105,11 +121,6 @@ def export_steps(parent: QWidget, cg: ComputationGraph | None, path: str | Path 
 
     if cg is None:
         raise ValueError("There is no graph to export: type a formula first.")
-    if options is None:
-        dialog = AnimationDialog(len(schedule_for(cg)), theme.current_look.name, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        options = dialog.options()
     path = path or _ask_path(parent, f"backprop-steps{options.suffix}", FILTERS[options.suffix])
     if not path:
         return None

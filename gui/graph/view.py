@@ -9,7 +9,6 @@ the unmasked words, so hiding a number never moves anything.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from pathlib import Path
 

@@ -214,7 +214,7 @@ def run(argv: list[str] | None = None) -> int:
 
     setup_logging()  # a rotating log in the data folder; uncaught exceptions logged and shown
     window = MainWindow()
-    if options.session and hasattr(window, "open_session"):
+    if options.session:
         window.open_session(options.session)
     if options.quit_after_first_paint:
         _quit_after_first_paint(app, window)

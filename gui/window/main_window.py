@@ -22,7 +22,7 @@ from core.teach.lessons import BY_KEY as LESSONS_BY_KEY
 from gui import theme
 from core.project import APPLICATION, ORGANIZATION
 from gui.window.appearance import AppearanceController
-from gui.export.dialog import AnimationOptions, export_steps
+from gui.export.dialog import AnimationOptions, ask_step_options, export_steps
 from gui.graph.page import GraphPage
 from gui.learn.lesson_controller import LessonController
 from gui.lab.lab_panel import LabPanel
@@ -360,9 +360,16 @@ class MainWindow(QMainWindow):
         return path
 
     def export_animation(self, path: str | None = None, options: AnimationOptions | None = None):
-        """File → Export animation…: every step as PDF slides or a GIF; returns the running export."""
+        """File → Export animation…: every step as PDF slides or a GIF; returns the running export.
+
+        Without options it opens the options dialog and comes back here when they are chosen.
+        """
+        cg = self.graph_page.cg
+        if cg is not None and options is None:
+            ask_step_options(self, cg, lambda chosen: self.export_animation(path, chosen))
+            return None
         try:
-            progress = export_steps(self, self.graph_page.view.graph(), path, options)
+            progress = export_steps(self, cg, path, options)
         except ValueError as error:
             self.statusBar().showMessage(str(error), 8000)
             return None

@@ -218,7 +218,7 @@ def test_desktop_entry_and_window_icon(window):
         assert line in entry
     assert (ROOT / "data" / "backprop-studio.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert not window.windowIcon().isNull()
-    assert "## Desktop install" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python main.py --install-desktop-entry" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_saving_over_a_read_only_session_is_refused_with_a_message(window, tmp_path):
