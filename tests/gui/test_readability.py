@@ -104,6 +104,10 @@ def test_presentation_at_1080p_shows_no_text_under_24_px_and_fills_the_screen(pr
     view, caption, playback = result["stage"]
     assert view + caption + playback >= 1080 - 4  # graph, caption and controls take the whole screen
     assert view >= 1080 * 0.6
+    if scenario == "lecture":  # the slide fits whole at >= 24 px: no following, no overview needed
+        x, y, width, height = result["drawing"]
+        assert result["fits"] and width * result["zoom"] <= result["viewport"][2] + 1e-6, result["drawing"]
+        assert height * result["zoom"] <= result["viewport"][3] + 1e-6
     # Whole if it fits at that size; if not, the step being explained is on screen.
     assert all(result[key] for key in result if key.startswith("active_shown@")), result
 
