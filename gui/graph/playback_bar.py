@@ -49,27 +49,36 @@ class PlaybackBar(QWidget):
         self.speed_label = QLabel()
         self.speed_label.setObjectName("speedLabel")
         self._show_speed(self.speed_slider.value())
+        self.speed_word = QLabel("Speed")
+        self.speed_word.setBuddy(self.speed_slider)
+        self._texts = {self.reset_button: "Start", self.back_button: "Back", self.forward_button: "Next",
+                       self.end_button: "End"}  # the play button's text follows the player
+        self._compact = False  # icons only: the bar is narrower than its words need
+        self._full_width = 0  # the width the bar needs to show its words
+        self._compact_width = 0  # ... and with icons only: its minimum
+        self._action_buttons: list[QToolButton] = []
+        self._controls: QHBoxLayout | None = None  # built below; a font change before then waits
 
         font = self.font()
         font.setPointSize(BUTTON_POINT_SIZE)
         self.setFont(font)  # every label of the bar inherits it, and the window's text size scales it
-        self._fit_text()
         controls = self._controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
         for button in (self.reset_button, self.back_button, self.play_button, self.forward_button,
                        self.end_button):
             controls.addWidget(button)
         controls.addStretch(1)
-        speed = QLabel("Speed")
-        speed.setBuddy(self.speed_slider)
-        controls.addWidget(speed)
+        controls.addWidget(self.speed_word)
         controls.addWidget(self.speed_slider)
         controls.addWidget(self.speed_label)
         layout = QVBoxLayout(self)  # the scrubber spans the width, as in a video player
+        # The bar's own minimumSizeHint (icons only) decides how narrow it may get, not the layout.
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(12, 4, 12, 6)
         layout.setSpacing(2)
         layout.addWidget(self.scrubber)
         layout.addLayout(controls)
+        self._fit_text()
 
         self.reset_button.clicked.connect(player.to_start)
         self.back_button.clicked.connect(player.previous)
@@ -85,6 +94,8 @@ class PlaybackBar(QWidget):
 
     def add_action_button(self, action: QAction) -> QToolButton:
         """Put a button for `action` (e.g. the page's panel toggle) at the end of the controls."""
+        if action.icon().isNull():  # an icon to show when the bar is too narrow for words
+            action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView))
         button = QToolButton()
         button.setDefaultAction(action)
         button.setObjectName(f"{action.objectName()}Button")
@@ -92,6 +103,8 @@ class PlaybackBar(QWidget):
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self._controls.addSpacing(12)
         self._controls.addWidget(button)
+        self._action_buttons.append(button)
+        self._fit_text()
         return button
 
     def _button(self, name: str, text: str, tip: str, icon) -> QPushButton:
@@ -109,15 +122,55 @@ class PlaybackBar(QWidget):
 
     def _fit_text(self) -> None:
         """Icons as tall as the text, and room for the longest words, at the bar's text size."""
+        if self._controls is None:
+            return
         metrics = self.fontMetrics()
         side = round(metrics.height() * ICON_TO_TEXT)
         for button in (self.reset_button, self.back_button, self.play_button, self.forward_button, self.end_button):
             button.setIconSize(QSize(side, side))
-        self.play_button.setMinimumWidth(metrics.horizontalAdvance("Pause") + side + 3 * metrics.averageCharWidth())
         self.speed_label.setMinimumWidth(metrics.horizontalAdvance("8.5 steps/s") + metrics.averageCharWidth())
         self.scrubber.setMinimumWidth(10 * metrics.averageCharWidth())
         self.speed_slider.setMinimumWidth(6 * metrics.averageCharWidth())
         self.speed_slider.setMaximumWidth(14 * metrics.averageCharWidth())
+        margins = sum(self.layout().getContentsMargins()[::2])
+        self._set_compact(True)  # measure the bar with icons only, then with its words
+        self._controls.invalidate()  # the layout caches its sizes until the next event loop pass
+        self._compact_width = self._controls.minimumSize().width() + margins
+        self._set_compact(False)
+        self._controls.invalidate()
+        self._full_width = self._controls.sizeHint().width() + margins
+        self._set_compact(self.width() < self._full_width)
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """Icons only: the bar never makes the window wider than the screen, whatever the text size."""
+        return QSize(self._compact_width, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Words on the buttons when they fit, icons only (with tooltips) when they do not."""
+        self._set_compact(event.size().width() < self._full_width)
+        super().resizeEvent(event)
+
+    def compact(self) -> bool:
+        """Whether the buttons show icons only (the bar is too narrow for their words)."""
+        return self._compact
+
+    def _set_compact(self, compact: bool) -> None:
+        if compact == self._compact and self._full_width:
+            return
+        self._compact = compact
+        metrics = self.fontMetrics()
+        side = self.play_button.iconSize().width()
+        for button, text in self._texts.items():
+            button.setText("" if compact else text)
+        self._show_playing(self.player.playing)
+        pad = 3 * metrics.averageCharWidth()
+        self.play_button.setMinimumWidth(side + pad if compact else metrics.horizontalAdvance("Pause") + side + pad)
+        self.speed_word.setVisible(not compact)
+        for button in self._action_buttons:
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if compact
+                                      else Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setIconSize(QSize(side, side))
 
     def _speed_moved(self, value: int) -> None:
         self.player.set_speed(value / SPEED_STEPS_PER_UNIT)
@@ -149,4 +202,4 @@ class PlaybackBar(QWidget):
     def _show_playing(self, playing: bool) -> None:
         pixmap = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
         self.play_button.setIcon(self.style().standardIcon(pixmap))
-        self.play_button.setText("Pause" if playing else "Play")
+        self.play_button.setText("" if self._compact else "Pause" if playing else "Play")

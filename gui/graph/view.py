@@ -301,7 +301,7 @@ class GraphView(QGraphicsView):
             flow = None
             if flow_known:
                 flow = words.flow_text(graph, edge) if masked else self._flow_texts.get(edge)
-            item.show_flow(flow, active=edge == state.active_edge)
+            item.show_flow(flow, active=edge == state.active_edge, label=edge == state.active_edge)
             known = (local_known, flow_known)
             item.update_tooltip((id(graph), frame.revision, known, words.tooltip_key(edge)),
                                 lambda edge=edge, known=known: words.edge_tooltip(graph, edge, *known))

@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 FRAME_MS = 17  # the plot timer: at most ~60 redraws a second, however fast records arrive
 NUMBERS_PER_SECOND = 10
 SETTINGS_WIDTH = 300
+SETTINGS_MAX_GROWTH = 2.0  # with the text size, up to this many times as wide
+LABELS_ABOVE_FROM = 1.4  # from this text size the settings' names go above their fields
 LOWER_MIN_HEIGHT = 300  # the overlay plot and the results table stay readable
 MESSAGE_STYLE = ("background: #FFF4CC; color: #1A1A1A; border: 2px solid #B38F00;"
                  " border-radius: 4px; padding: 6px 10px;")
@@ -97,8 +99,9 @@ class TrainingPage(QWidget):
         self.progress = QLabel()
         self.progress.setObjectName("trainingStatus")
         self.progress.setFont(theme.font(theme.NUMBER_POINT_SIZE, bold=True))
-        # Long messages must not widen the window: the label takes what is left.
+        # Long messages must not widen the window: the label takes what is left and wraps.
         self.progress.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress.setWordWrap(True)
         self.progress.setMinimumWidth(120)
         self.export_csv_button = QPushButton("Export CSV…")
         self.export_csv_button.setObjectName("exportHistoryButton")
@@ -109,6 +112,9 @@ class TrainingPage(QWidget):
         self.export_animation_button = QPushButton("Export animation…")
         self.export_animation_button.setObjectName("exportAnimationButton")
         self.export_animation_button.setToolTip("Save the loss curves growing epoch by epoch as an animated GIF")
+        self._export_texts = [(self.export_csv_button, "Export CSV…", "CSV…"),
+                              (self.export_plot_button, "Export plot…", "Plot…"),
+                              (self.export_animation_button, "Export animation…", "Animation…")]
         self.export_animation_action = QAction("Export &training animation…", self)
         self.export_animation_action.setObjectName("exportTrainingAnimationAction")
         self.export_animation_action.triggered.connect(lambda: self.export_animation())
@@ -155,7 +161,7 @@ class TrainingPage(QWidget):
 
     def _build_layout(self) -> None:
         self.setFont(theme.font(theme.PAGE_POINT_SIZE))
-        side = QScrollArea()
+        self.side = side = QScrollArea()
         side.setObjectName("trainingSettingsScroll")
         side.setWidget(self.settings)
         side.setWidgetResizable(True)
@@ -180,7 +186,7 @@ class TrainingPage(QWidget):
         export_row.addWidget(self.export_plot_button)
         export_row.addWidget(self.export_animation_button)
         self.lower_tabs.setCornerWidget(exports, Qt.Corner.TopRightCorner)
-        lower = QSplitter(Qt.Orientation.Horizontal)
+        self.lower = lower = QSplitter(Qt.Orientation.Horizontal)
         lower.setObjectName("trainingLowerSplitter")
         lower.addWidget(self.overlay)
         lower.addWidget(self.lower_tabs)
@@ -226,6 +232,21 @@ class TrainingPage(QWidget):
         for part in (self.overlay, self.data_view, self.results, self.settings):
             part.apply_look(look)
         self.progress.setStyleSheet(f"color: {look.ink};")
+        self._fit_text_size()  # the window calls this after a text-size change too
+
+    def _fit_text_size(self) -> None:
+        """Reflow for the current text size: a wider settings column, cards in fewer columns."""
+        scale = max(1.0, self.font().pointSizeF() / theme.PAGE_POINT_SIZE)
+        self.settings.set_labels_above(scale > LABELS_ABOVE_FROM)
+        large = scale > LABELS_ABOVE_FROM
+        self.controls.set_stacked(large)
+        # Overlay beside the results, or above them; the export buttons say less (tooltips say all).
+        self.lower.setOrientation(Qt.Orientation.Vertical if large else Qt.Orientation.Horizontal)
+        for button, text, short in self._export_texts:
+            button.setText(short if large else text)
+        self.side.setFixedWidth(round(SETTINGS_WIDTH * min(scale, SETTINGS_MAX_GROWTH)))
+        self.card_grid.rearrange()
+        self.plots_scroll.setMinimumWidth(self.splitter.minimumSizeHint().width())
 
     # ----- user commands --------------------------------------------------------------------
 

@@ -104,6 +104,10 @@ def test_presentation_at_1080p_shows_no_text_under_24_px_and_fills_the_screen(pr
     view, caption, playback = result["stage"]
     assert view + caption + playback >= 1080 - 4  # graph, caption and controls take the whole screen
     assert view >= 1080 * 0.6
+    if scenario == "lecture":  # the slide fits whole at >= 24 px: no following, no overview needed
+        x, y, width, height = result["drawing"]
+        assert result["fits"] and width * result["zoom"] <= result["viewport"][2] + 1e-6, result["drawing"]
+        assert height * result["zoom"] <= result["viewport"][3] + 1e-6
     # Whole if it fits at that size; if not, the step being explained is on screen.
     assert all(result[key] for key in result if key.startswith("active_shown@")), result
 
@@ -122,3 +126,68 @@ def test_graph_text_on_screen_grows_with_the_text_size(page):
     finally:
         theme.apply("light", 1.0)
     assert smallest[1.0] >= READABLE_PX and smallest[3.0] >= 3 * READABLE_PX - 1
+
+
+def _settle(qtbot, window, training: bool) -> None:
+    """Show the Graph or the Training page and let the layouts reflow."""
+    qtbot.wait(50)
+    if training:
+        window.show_training_page()
+    else:
+        window.pages.setCurrentWidget(window.graph_page)
+    qtbot.wait(100)
+
+
+def _training_page(qtbot, window):
+    from gui.training.page import TrainingPage
+
+    qtbot.waitUntil(lambda: isinstance(window.training_page, TrainingPage), timeout=10000)
+    return window.training_page
+
+
+def test_at_3x_text_both_pages_reflow_inside_a_1080p_window_with_nothing_cut(qtbot):
+    from tests.gui.readability_probe import clipped_labels
+    from tests.gui.windows import close_window, open_window
+
+    window = open_window(qtbot, 1920, 1080)
+    try:
+        training = _training_page(qtbot, window)
+        window.graph_page.load_preset("lecture")
+        window.appearance.set_scale(3.0)
+        for training_shown in (False, True):
+            _settle(qtbot, window, training_shown)
+            assert window.width() <= 1920 and window.height() <= 1080, window.size()
+            assert clipped_labels(window) == []
+        bar = window.graph_page.playback
+        assert bar.compact() and bar.play_button.text() == "" and bar.play_button.toolTip()
+        assert bar.play_button.iconSize().height() >= 24
+        assert window.graph_page.view.width() >= 1920 // 2  # the side panel does not squeeze the graph
+        assert training.card_grid.columns == 1  # cards stack, the page scrolls
+        assert all(card.plot.width() >= 250 for card in training.cards.values())
+        window.appearance.set_scale(1.0)
+        _settle(qtbot, window, False)
+        assert not bar.compact() and bar.play_button.text() == "Play"
+    finally:
+        window.appearance.set_scale(1.0)
+        close_window(window)
+
+
+def test_the_training_page_at_1280x800_keeps_its_plots_250_px_wide_and_nothing_cut(qtbot):
+    from tests.gui.readability_probe import clipped_labels
+    from tests.gui.windows import close_window, open_window
+
+    window = open_window(qtbot, 1280, 800)
+    try:
+        training = _training_page(qtbot, window)
+        _settle(qtbot, window, True)
+        assert window.size().toTuple() == (1280, 800)
+        widths = [card.plot.width() for card in training.cards.values()]
+        assert min(widths) >= 250, widths
+        assert training.overlay.width() >= 250
+        assert clipped_labels(window) == []
+        # No horizontal scrolling: the page fits the window's width.
+        from PySide6.QtWidgets import QScrollArea
+
+        assert not window.findChild(QScrollArea, "trainingScroll").horizontalScrollBar().isVisible()
+    finally:
+        close_window(window)
