@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.cli import graph as cli_graph, sweep as cli_sweep, trace as cli_trace, train as cli_train
+from core.cli import (desktop as cli_desktop, graph as cli_graph, sweep as cli_sweep, trace as cli_trace,
+                      train as cli_train)
 
 from core.project import VERSION as __version__
 
@@ -29,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="backprop-studio",
         description="Backprop Studio: see how backpropagation and PyTorch's autograd work.",
         epilog="Without a command the desktop window opens: backprop-studio [SESSION.json] "
-        "[--quit-after-first-paint] (see backprop-studio --window-help).",
+        "[--quit-after-first-paint] (see backprop-studio --window-help). "
+        "backprop-studio --install-desktop-entry adds it to the desktop's menu "
+        "(--uninstall-desktop-entry removes it).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ArgumentParser)
@@ -58,6 +61,11 @@ HEADLESS_COMMANDS = ("graph", "train", "trace", "sweep")
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command; return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in (cli_desktop.INSTALL_FLAG, cli_desktop.UNINSTALL_FLAG):
+        if len(argv) > 1:
+            sys.stderr.write(f"error: {argv[0]} takes no other arguments\n")
+            return 2
+        return cli_desktop.main(argv[0])
     if argv and _looks_like_a_command(argv[0]):
         sys.stderr.write(
             f"error: unknown command '{argv[0]}' (commands: {', '.join(HEADLESS_COMMANDS)}; "
@@ -111,12 +119,13 @@ def _open_window(argv: list[str]) -> int:
     return run_window(argv)
 
 
-def _export_graph(cg, path: str, options: dict) -> None:
-    """Draw a graph to SVG, PNG, PDF or GIF with the GUI's renderer (core never imports Qt)."""
+def _export_graph(cg, path: str, options: dict) -> str | None:
+    """Draw a graph to SVG, PNG, PDF, GIF or MP4 with the GUI's renderer (core never imports Qt);
+    returns a note for the user (a PNG scaled down to its size limit) or None."""
     from gui.graph.export import export_graph
 
     try:
-        export_graph(cg, path, size=options["size"], look=options["theme"])
+        return export_graph(cg, path, size=options["size"], look=options["theme"])
     except ValueError as error:
         raise cli_graph.UsageError(str(error)) from None
 

@@ -25,12 +25,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import benchmarks.common  # noqa: E402,F401  (on import: temporary settings, data and cache folders)
+
 PROBE_MS = 10
 WINDOW_SIZE = (1600, 1000)
 
 
 def plain_loops_seconds(epochs: int) -> float:
     """In a child: the four plain loops back to back, `epochs` each; return their total seconds."""
+    return plain_loops_times(epochs)[0]
+
+
+def plain_loops_times(epochs: int) -> tuple[float, float]:
+    """The four plain loops back to back, `epochs` each: (wall seconds, CPU seconds of this process)."""
     import torch
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -47,21 +54,26 @@ def plain_loops_seconds(epochs: int) -> float:
         for _ in range(20):
             next(loop)
     torch.manual_seed(prepared.seed)
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     for name in ("manual", "semi_manual", "automatic", "sequential"):
         loop = plain_loop(name, X, y, printing=False)
         for _ in range(epochs):
             next(loop)
-    return time.perf_counter() - began
+    return time.perf_counter() - began, time.process_time() - cpu_began
 
 
 def _baseline_child(epochs: int, conn) -> None:
-    conn.send(plain_loops_seconds(epochs))
+    conn.send(plain_loops_times(epochs))
     conn.close()
 
 
 def baseline_seconds(epochs: int) -> float:
     """Run plain_loops_seconds in a fresh spawn-context process and return its figure."""
+    return baseline_times(epochs)[0]
+
+
+def baseline_times(epochs: int) -> tuple[float, float]:
+    """The plain loops in a fresh spawn-context process: (wall seconds, CPU seconds of that process)."""
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     process = context.Process(target=_baseline_child, args=(epochs, theirs))
@@ -72,6 +84,19 @@ def baseline_seconds(epochs: int) -> float:
     finally:
         process.join(30)
         ours.close()
+
+
+def scheduler_seconds(pid: int) -> tuple[float, float] | None:
+    """(seconds on a CPU, seconds waiting for one) of a process so far, from /proc; None elsewhere.
+
+    On a machine shared with other work the wall time mostly measures the wait for a core;
+    these two tell the training process's own cost from the machine's load.
+    """
+    try:
+        on_cpu, waiting, _ = Path(f"/proc/{pid}/schedstat").read_text().split()
+    except (OSError, ValueError):
+        return None
+    return int(on_cpu) / 1e9, int(waiting) / 1e9
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -99,6 +124,8 @@ def page_run(page, epochs: int) -> dict:
     done = QEventLoop()
     watcher = QTimer()
     watcher.timeout.connect(lambda: page.state in ("finished", "stopped", "failed") and done.quit())
+    child, gui = page.client.pid, os.getpid()
+    before = {who: scheduler_seconds(who) for who in (child, gui)}
     probe.start(PROBE_MS)
     last[0] = time.perf_counter()
     began = time.perf_counter()
@@ -110,7 +137,13 @@ def page_run(page, epochs: int) -> dict:
     watcher.stop()
     if page.state != "finished":
         raise RuntimeError(f"the run ended as {page.state}: {page.message.text()}")
-    return {"wall": wall, "loop": page.result["wall_seconds"], "lateness": lateness[1:]}
+    figures = {"wall": wall, "loop": page.result["wall_seconds"], "lateness": lateness[1:]}
+    for key, who in (("child", child), ("gui", gui)):
+        after = scheduler_seconds(who)
+        if before[who] is not None and after is not None:
+            figures[f"{key}_cpu"] = after[0] - before[who][0]
+            figures[f"{key}_wait"] = after[1] - before[who][1]
+    return figures
 
 
 def main() -> int:

@@ -7,12 +7,14 @@ one benchmark's imports, caches and memory never colour another's figures.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import inspect
 import json
 import math
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,6 +26,24 @@ from typing import Any, Callable, Iterable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 clock = time.perf_counter
+XDG_VARIABLES = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+SCRATCH_MARKER = "BACKPROP_STUDIO_BENCH_HOME"  # set once; every child process inherits it
+
+
+def isolate_user_folders() -> str:
+    """Point settings, data, cache and state at a throwaway folder for this benchmark process and
+    every process it starts, so a benchmark never replaces the user's autosave or settings."""
+    home = os.environ.get(SCRATCH_MARKER)
+    if not home or not os.path.isdir(home):
+        home = tempfile.mkdtemp(prefix="backprop-studio-bench-")
+        atexit.register(shutil.rmtree, home, ignore_errors=True)  # only the process that made it
+        os.environ[SCRATCH_MARKER] = home
+    for variable in XDG_VARIABLES:
+        os.environ[variable] = os.path.join(home, variable.lower())
+    return home
+
+
+SCRATCH_HOME = isolate_user_folders()  # on import: before any benchmark can load Qt
 
 
 def ensure_root_on_path() -> None:
@@ -75,6 +95,8 @@ def run_child(command: Sequence[str], env: dict[str, str] | None = None, timeout
 
     os.wait4 gives the child's own resource usage, so the peak memory is this child's alone.
     """
+    if env is not None:  # an explicit environment still gets the scratch folders unless it names its own
+        env = {**{name: os.environ[name] for name in (*XDG_VARIABLES, SCRATCH_MARKER)}, **env}
     with tempfile.TemporaryFile() as errors:
         started = clock()
         process = subprocess.Popen(

@@ -6,6 +6,8 @@ Each benchmark runs in a fresh Python process (benchmarks.common.run_isolated), 
 another so they never compete for the two cores, and reports its own peak memory (ru_maxrss):
   startup        bench_startup.run: first paint of the window against importing the heavy stack
   graph          bench_graph.run: build + layout + schedule + drawing at 10/100/1,000 nodes; frames
+  formula        bench_formula.run: the `graph` text report's growth at two sizes; opening a
+                 5,000-term formula (core stages, and the Graph page at two sizes)
   training       training_overhead below: bench_training's engine against plain loops
   export         bench_export.run: PDF page and GIF frame of the step-through against drawing one frame
   landscape      bench_landscape.run: a 200×200 grid of training MSE against one forward pass
@@ -34,10 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import fmt_ms, run_isolated, table  # noqa: E402
 
-PARTS = ("startup", "graph", "training", "training_page", "export", "landscape")
+PARTS = ("startup", "graph", "formula", "training", "training_page", "export", "landscape")
 TRAINING_PAGE_MODULE = "bench_training_page"
 NOT_BUILT = "n/a (training page not yet built)"
 TRAINING_TARGET = 1.10
+QUICK_PAGE_EPOCHS = 200
 
 
 def machine() -> dict[str, object]:
@@ -77,7 +80,7 @@ def training_overhead(quick: bool = False, epochs: int | None = None) -> dict[st
     from benchmarks import bench_training
 
     torch.set_num_threads(1)  # as bench_training, the command line and the training process do
-    epochs = epochs or (300 if quick else 3000)
+    epochs = epochs or (200 if quick else 3000)
     prepared = bench_training.load_prepared(bench_training.BUNDLED)
     result: dict[str, float] = {"epochs": epochs, "training_target": TRAINING_TARGET}
     for name in bench_training.VARIANT_NAMES:
@@ -86,6 +89,12 @@ def training_overhead(quick: bool = False, epochs: int | None = None) -> dict[st
             result[f"{name}_{loop}_us"] = value * 1e6
         result[f"{name}_engine_over_bare"] = seconds["engine"] / seconds["bare"]
         result[f"{name}_engine_over_notebook"] = seconds["engine"] / seconds["notebook"]
+    if quick and training_page_available():
+        # The training page's baseline (its plain loops), measured here where torch is already
+        # imported: the page part then needs no baseline process of its own (~2 s of torch import).
+        page_bench = importlib.import_module(f"benchmarks.{TRAINING_PAGE_MODULE}")
+        wall, cpu = page_bench.plain_loops_times(QUICK_PAGE_EPOCHS)
+        result.update(page_baseline_epochs=QUICK_PAGE_EPOCHS, page_baseline_s=wall, page_baseline_cpu_s=cpu)
     return result
 
 
@@ -94,23 +103,26 @@ def training_page_available() -> bool:
     return importlib.util.find_spec(f"benchmarks.{TRAINING_PAGE_MODULE}") is not None
 
 
-def training_page(quick: bool = False, epochs: int | None = None, runs: int | None = None) -> dict[str, object]:
+def training_page(quick: bool = False, epochs: int | None = None, runs: int | None = None,
+                  baseline: list[float] | None = None) -> dict[str, object]:
     """bench_training_page's figures: its `run()` if it has one, else its own steps, composed here.
 
     The steps are those of its main(): the real window with the training page, a full-speed
-    four-variant run under a 10 ms probe timer, then the plain loops as the baseline.
+    four-variant run under a 10 ms probe timer, then the plain loops as the baseline, unless
+    `baseline` gives them already ([wall, CPU] seconds for `epochs`, from the training part).
     """
     page_bench = importlib.import_module(f"benchmarks.{TRAINING_PAGE_MODULE}")
-    epochs = epochs or (200 if quick else 3000)
+    epochs = epochs or (QUICK_PAGE_EPOCHS if quick else 3000)
     runs = runs or (1 if quick else 2)
     if hasattr(page_bench, "run"):
         parameters = inspect.signature(page_bench.run).parameters
         options = {"quick": quick, "epochs": epochs, "runs": runs}
         return dict(page_bench.run(**{k: v for k, v in options.items() if k in parameters}))
-    return _training_page_from_steps(page_bench, epochs, runs)
+    return _training_page_from_steps(page_bench, epochs, runs, baseline)
 
 
-def _training_page_from_steps(page_bench, epochs: int, runs: int) -> dict[str, object]:
+def _training_page_from_steps(page_bench, epochs: int, runs: int,
+                              baseline: list[float] | None = None) -> dict[str, object]:
     import statistics
     import tempfile
 
@@ -140,15 +152,27 @@ def _training_page_from_steps(page_bench, epochs: int, runs: int) -> dict[str, o
     give_up.stop()
     if not page.client.is_ready():
         raise RuntimeError("the training process did not become ready within 120 s")
-    pages, baselines = [], []
+    pages, baselines, baseline_cpus = [], [], []
     for _ in range(runs):
         pages.append(page_bench.page_run(page, epochs))
-        baselines.append(page_bench.baseline_seconds(epochs))
+        wall, cpu = baseline or page_bench.baseline_times(epochs)  # (wall, CPU) from the training part
+        baselines.append(wall)
+        baseline_cpus.append(cpu)
     page.shutdown()
     window.close()
     app.processEvents()
     lateness = [value for run in pages for value in run["lateness"]]
     wall, baseline = min(run["wall"] for run in pages), min(baselines)
+    cpu_figures = {}
+    if all("child_cpu" in run for run in pages):  # Linux: what the training process itself cost
+        best = min(pages, key=lambda run: run["child_cpu"])
+        cpu_figures = {
+            "child_cpu_s": best["child_cpu"],
+            "child_wait_s": best["child_wait"],
+            "gui_cpu_s": best["gui_cpu"],
+            "baseline_cpu_s": min(baseline_cpus),
+            "child_cpu_over_baseline_cpu": best["child_cpu"] / min(baseline_cpus),
+        }
     return {
         "epochs": epochs,
         "runs": runs,
@@ -162,6 +186,7 @@ def _training_page_from_steps(page_bench, epochs: int, runs: int) -> dict[str, o
         "lateness_max_target_ms": 100.0,
         "wall_target": 1.3,
         "children_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN),
+        **cpu_figures,
     }
 
 
@@ -173,9 +198,11 @@ def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | Non
     results: dict[str, object] = {"quick": quick, "machine": machine()}
 
     def timed(part: str, module: str, options: dict, function: str = "run") -> None:
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), _children_cpu()
         results[part] = run_isolated(module, options, function=function)
         results[part]["seconds"] = time.perf_counter() - began
+        # CPU of the part's processes (those reaped): where --quick's time goes, whatever the load
+        results[part]["cpu_seconds"] = _children_cpu() - cpu_began
 
     if "startup" in parts:
         timed("startup", "bench_startup", {"quick": quick, "runs": startup_runs})
@@ -184,6 +211,8 @@ def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | Non
         if sizes:
             options["sizes"] = sizes
         timed("graph", "bench_graph", options)
+    if "formula" in parts:
+        timed("formula", "bench_formula", {"quick": quick})
     if "training" in parts:
         timed("training", "run", {"quick": quick, "epochs": epochs}, function="training_overhead")
     if "export" in parts:
@@ -192,11 +221,26 @@ def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | Non
         timed("landscape", "bench_landscape", {"quick": quick})
     if "training_page" in parts:
         if training_page_available():
-            timed("training_page", "run", {"quick": quick}, function="training_page")
+            options = {"quick": quick}
+            training = results.get("training", {})
+            if training.get("page_baseline_epochs") == QUICK_PAGE_EPOCHS and quick:
+                options["baseline"] = [training["page_baseline_s"], training["page_baseline_cpu_s"]]
+            timed("training_page", "run", options, function="training_page")
         else:
             results["training_page"] = {"status": NOT_BUILT}
     results["seconds"] = time.perf_counter() - started
     return results
+
+
+def _durations(results: dict) -> str:
+    """Wall and CPU seconds of each part: `graph 9/8 s` (wall/CPU)."""
+    parts = [(key, results[key]) for key in PARTS if isinstance(results.get(key), dict) and "seconds" in results[key]]
+    return "wall/CPU: " + ", ".join(f"{key} {part['seconds']:.0f}/{part.get('cpu_seconds', 0):.0f} s" for key, part in parts)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _verdict(ok: bool) -> str:
@@ -214,6 +258,11 @@ def _startup_rows(startup: dict) -> list[tuple[str, ...]]:
          f"{startup['startup_ratio']:.2f}x ({_ms(startup['window_first_paint_s'])} / "
          f"{_ms(startup['baseline_imports_s'])}, medians of {startup['runs']})",
          f"<= {startup['startup_target']:.2f}x", _verdict(startup["startup_ratio"] <= startup["startup_target"])),
+        ("Start-up, the last session ended on the Training tab",
+         f"{startup['startup_training_tab_ratio']:.2f}x ({_ms(startup['window_training_tab_first_paint_s'])} / "
+         f"{_ms(startup['baseline_imports_s'])})",
+         f"<= {startup['startup_target']:.2f}x",
+         _verdict(startup["startup_training_tab_ratio"] <= startup["startup_target"])),
         ("Start-up: window imports torch or pandas", ", ".join(imports) or "neither", "neither",
          _verdict(not imports)),
     ]
@@ -236,7 +285,36 @@ def _graph_rows(graph: dict) -> list[tuple[str, ...]]:
         f"max {fmt_ms(graph['frame_max_s'])})",
         f">= {graph['fps_target']:.0f} fps", _verdict(graph["fps"] >= graph["fps_target"]),
     ))
+    if "large_fps" in graph:
+        rows.append((
+            f"Animation frame, {graph['large_animation_nodes']} nodes",
+            f"{fmt_ms(graph['large_frame_mean_s'])} mean = {graph['large_fps']:.0f} fps "
+            f"(p95 {fmt_ms(graph['large_frame_p95_s'])}, max {fmt_ms(graph['large_frame_max_s'])})",
+            f">= {graph['large_fps_target']:.0f} fps", _verdict(graph["large_fps"] >= graph["large_fps_target"]),
+        ))
     return rows
+
+
+def _formula_rows(formula: dict) -> list[tuple[str, ...]]:
+    small, large = formula["report_sizes"]
+    gui_small, gui_large = formula["open_gui_terms"]
+    target = formula["open_target_s"]
+    stages = ", ".join(f"{stage} {_ms(formula[f'open_core_{stage}_s'])}"
+                       for stage in ("build", "evaluate", "layout", "schedule", "state"))
+    return [
+        (f"graph text report, {small:,} -> {large:,} distinct inputs",
+         f"{formula['report_growth']:.1f}x ({_ms(formula['report_small_s'])} -> {_ms(formula['report_large_s'])}; "
+         f"linear = {formula['report_size_ratio']:.0f}x)",
+         f"<= {formula['report_target']:.0f}x", _verdict(formula["report_growth"] <= formula["report_target"])),
+        (f"Opening a {formula['open_terms']:,}-term formula: core",
+         f"{_ms(formula['open_core_s'])} ({stages})", f"< {target:.0f} s",
+         _verdict(formula["open_core_s"] < target)),
+        (f"Opening a formula in the Graph page, {gui_small:,} -> {gui_large:,} terms",
+         f"{_ms(formula['open_gui_small_s'])} -> {_ms(formula['open_gui_large_s'])} ({formula['open_gui_growth']:.1f}x)",
+         f"< {target:.0f} s at {formula['open_terms']:,} terms",
+         # --quick stops short of the target's size: the growth shows, the verdict would not be fair
+         _verdict(formula["open_gui_large_s"] < target) if gui_large >= formula["open_terms"] else "n/a (quick)"),
+    ]
 
 
 def _training_rows(training: dict) -> list[tuple[str, ...]]:
@@ -269,6 +347,11 @@ def _training_page_rows(page: dict) -> list[tuple[str, ...]]:
                      f"{page['wall_over_baseline']:.2f}x ({page['page_wall_s']:.2f} s / {page['baseline_s']:.2f} s)",
                      f"<= {page.get('wall_target', 1.3):.2f}x",
                      _verdict(page["wall_over_baseline"] <= page.get("wall_target", 1.3))))
+    if "child_cpu_over_baseline_cpu" in page:
+        rows.append(("  training process CPU / plain loops' CPU (load-proof)",
+                     f"{page['child_cpu_over_baseline_cpu']:.2f}x ({page['child_cpu_s']:.2f} s / "
+                     f"{page['baseline_cpu_s']:.2f} s); it waited {page['child_wait_s']:.2f} s for a core; "
+                     f"window CPU {page['gui_cpu_s']:.2f} s", "", ""))
     return rows
 
 
@@ -300,8 +383,9 @@ def _memory_row(results: dict) -> tuple[str, ...]:
     startup = results.get("startup", {})
     if "window_peak_rss_mb" in startup:
         parts.append(f"window {startup['window_peak_rss_mb']:.0f} MB")
-    for key, label in (("graph", "graph bench"), ("training", "training bench"), ("training_page", "training page"),
-                       ("export", "export bench"), ("landscape", "landscape bench")):
+    for key, label in (("graph", "graph bench"), ("formula", "formula bench"), ("training", "training bench"),
+                       ("training_page", "training page"), ("export", "export bench"),
+                       ("landscape", "landscape bench")):
         part = results.get(key, {})
         if "peak_rss_mb" in part:
             parts.append(f"{label} {part['peak_rss_mb']:.0f} MB")
@@ -315,9 +399,9 @@ def _memory_row(results: dict) -> tuple[str, ...]:
 def report(results: dict) -> str:
     """One table: every figure, its target and whether it was met; the machine underneath."""
     rows: list[tuple[str, ...]] = []
-    for key, make_rows in (("startup", _startup_rows), ("graph", _graph_rows), ("training", _training_rows),
-                           ("training_page", _training_page_rows), ("export", _export_rows),
-                           ("landscape", _landscape_rows)):
+    for key, make_rows in (("startup", _startup_rows), ("graph", _graph_rows), ("formula", _formula_rows),
+                           ("training", _training_rows), ("training_page", _training_page_rows),
+                           ("export", _export_rows), ("landscape", _landscape_rows)):
         part = results.get(key)
         if part is None:
             continue
@@ -332,7 +416,8 @@ def report(results: dict) -> str:
         table(rows, ("figure", "measured", "target", "")),
         f"Machine: {m['cpus']} CPUs, {m['cpu_model']}, {m['system']}; Python {m['python']}, torch {m['torch']}, "
         f"PySide6 {m['PySide6-Essentials']}, pyqtgraph {m['pyqtgraph']}; load average at the start "
-        f"{'/'.join(map(str, m.get('load_average_1_5_15_min', []))) or 'unknown'}; took {results['seconds']:.0f} s",
+        f"{'/'.join(map(str, m.get('load_average_1_5_15_min', []))) or 'unknown'}; took {results['seconds']:.0f} s "
+        f"({_durations(results)})",
     ])
 
 

@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import benchmarks.common  # noqa: E402,F401  (on import: temporary settings, data and cache folders)
+
 ACTIONS = ("stop", "reset", "close")
 EPOCHS = 100_000  # the maximum would preallocate ~160 MB of history per run: noise in RSS
 CYCLE_TIMEOUT_S = 60.0  # a fresh process imports torch: generous on a loaded machine

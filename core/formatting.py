@@ -55,3 +55,9 @@ def json_safe(obj: Any) -> Any:
     if hasattr(obj, "__float__"):
         return json_number(float(obj))
     raise TypeError(f"cannot convert {type(obj).__name__} to JSON")
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """Quoted user input cut to about `limit` characters, saying how long it was (a 100 MB cell or
+    argument is not worth echoing)."""
+    return text if len(text) <= limit else f"{text[:limit - 20]}… ({len(text):,} characters)"

@@ -16,24 +16,23 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from core import files
+from core.files import NEW_FILE_MODE, STALE_TEMP_SECONDS  # noqa: F401  (kept where tests look)
 from core.formatting import json_safe
 from core.training.request import RequestError, TrainingRequest
 
 APP_MARKER = "backprop-studio"
 SCHEMA_VERSION = 2  # 2: "training" holds a TrainingRequest's JSON (1 had loose settings and "dataset")
 MAX_SESSION_BYTES = 16 * 1024 * 1024  # sessions are a few KB; anything this big is not one
-STALE_TEMP_SECONDS = 60.0
 UI_SCALE_RANGE = (1.0, 3.0)
+MAX_SESSION_INT = 2**53  # whole numbers beyond this are not settings anyone typed (and 10**400 overflows)
 AUTOSAVE_NAME = "autosave.json"
 CLEAN_EXIT_NAME = "clean-exit"
-NEW_FILE_MODE = 0o644
 
 
 class SessionError(ValueError):
@@ -108,7 +107,7 @@ def _check_fields(data: dict[str, Any]) -> None:
     expect = {
         "formula": (lambda v: isinstance(v, str), "text"),
         "values": (_is_value_map, "an object mapping input names to numbers"),
-        "step": (lambda v: _is_int(v) and v >= 0, "a whole number >= 0"),
+        "step": (lambda v: _is_int(v) and 0 <= v <= MAX_SESSION_INT, "a whole number >= 0"),
         "lesson": (lambda v: v is None or isinstance(v, str), "text or null"),
         "theme": (lambda v: isinstance(v, str) and v != "", "a theme name"),
         "ui_scale": (lambda v: _is_number(v) and UI_SCALE_RANGE[0] <= v <= UI_SCALE_RANGE[1],
@@ -126,7 +125,12 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number that fits a float (10**400 does not: math.isfinite would overflow on it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= MAX_SESSION_INT
+    return math.isfinite(value)
 
 
 def _is_value_map(value: Any) -> bool:
@@ -163,107 +167,28 @@ def save_session(path: str | Path, session: Session) -> None:
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
-    """Replace `path` with `text` in one step: a same-folder temp file, fsync, then os.replace."""
-    target = Path(os.path.realpath(path))  # through a symlink: replace the file, not the link
-    folder = target.parent
-    if target.is_dir():
-        raise SessionError(f"cannot save to '{path}': it is a folder")
-    if not folder.is_dir():
-        raise SessionError(f"cannot save to '{path}': the folder '{folder}' does not exist")
-    remove_stale_temp_files(target)
+    """Replace `path` with `text` in one step (core.files), raising SessionError on failure."""
     try:
-        mode = target.stat().st_mode & 0o777  # keep the permissions of the file being replaced
-    except OSError:
-        mode = NEW_FILE_MODE
-    data = text.encode("utf-8")
-    try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise SessionError(f"cannot save to '{path}': {error.strerror or error}") from error
-    try:
-        try:
-            _write_all(fd, data)
-            if hasattr(os, "fchmod"):  # mkstemp makes the file private (0600)
-                os.fchmod(fd, mode)
-            os.fsync(fd)  # the bytes are on disk before the rename makes them the file
-        finally:
-            os.close(fd)
-        os.replace(temp, target)
-    except BaseException as error:  # also KeyboardInterrupt: never leave the temp file behind
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        if isinstance(error, OSError):
-            raise SessionError(f"cannot save to '{path}': {error.strerror or error}") from error
-        raise
-    _sync_folder(folder)
+        files.atomic_write_text(path, text)
+    except files.FileWriteError as error:
+        raise SessionError(str(error).replace("cannot write", "cannot save to", 1)) from None
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view[:1 << 20])
-        view = view[written:]
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); where folders cannot be opened this is skipped."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def temp_files_of(path: str | Path) -> list[Path]:
-    """Leftover temp files of saves to `path` (normally none)."""
-    target = Path(os.path.realpath(path))
-    return sorted(target.parent.glob(f".{_glob_escape(target.name)}.*.tmp"))
-
-
-def remove_stale_temp_files(path: str | Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
-    """Delete temp files that killed saves to `path` left behind; return the ones removed."""
-    removed = []
-    now = time.time()
-    for temp in temp_files_of(path):
-        try:
-            if now - temp.stat().st_mtime >= older_than:
-                temp.unlink()
-                removed.append(temp)
-        except OSError:
-            pass  # gone already, or not ours to remove: leave it
-    return removed
-
-
-def _glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+temp_files_of = files.temp_files_of
+remove_stale_temp_files = files.remove_stale_temp_files
 
 
 def load_session(path: str | Path) -> Session:
     """Read a session file, or raise SessionError with a message that says what is wrong."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise SessionError(f"cannot open '{path}': it is a folder, not a session file")
-        if size > MAX_SESSION_BYTES:
-            raise SessionError(
-                f"cannot open '{path.name}': at {size:,} bytes it is too large to be a session")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SessionError(f"no session file at '{path}'") from None
-    except OSError as error:
-        raise SessionError(f"cannot read '{path}': {error.strerror or error}") from None
+        raw = files.read_limited(path, MAX_SESSION_BYTES, what="session")
+    except files.FileReadError as error:
+        raise SessionError(str(error).replace("no session at", "no session file at")) from None
     if not raw.strip():
         raise SessionError(f"'{path.name}' is empty: it is not a session (or its save was cut off)")
     try:
-        text = raw.decode("utf-8")
+        text = files.strip_bom(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise SessionError(f"'{path.name}' is not a session file: it is not text") from None
     try:

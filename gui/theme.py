@@ -20,18 +20,18 @@ from PySide6.QtGui import QColor, QFont, QPalette
 FONT_FAMILY = "DejaVu Sans"  # ships with most Linux systems; Qt falls back to a sans font elsewhere
 
 FORWARD = QColor("#0072B2")  # blue: forward values and forward arrows
-BACKWARD = QColor("#D55E00")  # vermillion: gradients and backward arrows
+BACKWARD = QColor("#B34700")  # a dark vermillion: gradients and backward arrows (5.5:1 on white)
 INK = QColor("#1A1A1A")  # outlines and names
 MUTED = QColor("#8C8C8C")  # what is not computed yet, edges from constants
 PENDING_EDGE = QColor("#4D4D4D")  # an edge whose target has no value yet
 SELECTION = QColor("#CC79A7")  # reddish purple: the item the user clicked
 HIGHLIGHT_FORWARD = QColor(0, 114, 178, 60)  # halo behind the active node, forward pass
-HIGHLIGHT_BACKWARD = QColor(213, 94, 0, 60)  # halo behind the active node, backward pass
+HIGHLIGHT_BACKWARD = QColor(179, 71, 0, 60)  # halo behind the active node, backward pass
 LABEL_HALO = QColor(255, 255, 255, 225)  # behind edge labels, so a crossing line cannot hide them
 BACKGROUND = QColor("#FFFFFF")
 
 FILL = {
-    "input": QColor("#BFE6D5"),  # bluish green, soft
+    "input": QColor("#E8F6EF"),  # bluish green, soft (the blue value on it stays 4.5:1)
     "const": QColor("#DEDEDE"),  # grey
     "op": QColor("#FFFFFF"),  # the operation circle
     "variable": QColor("#F9EBA8"),  # yellow, soft: an intermediate result
@@ -42,7 +42,7 @@ NODE_TEXT_PX = 34  # names in boxes, operation symbols
 VALUE_TEXT_PX = 38  # forward values above nodes (bold)
 GRAD_TEXT_PX = 29  # a node's gradient under it
 EDGE_TEXT_PX = 27  # local derivatives and gradients on edges
-TAG_TEXT_PX = 21  # the small "output" tag
+TAG_TEXT_PX = 26  # the "output" tag: the smallest text, so it decides the readable zoom
 
 OUTLINE_WIDTH = 3.0
 OUTPUT_OUTLINE_WIDTH = 5.5
@@ -112,9 +112,9 @@ LIGHT_PHASES = {"start": "#5f6b7a", "forward": "#0072B2", "backward": "#B34700",
 
 LOOKS: dict[str, Look] = {
     "light": Look(
-        "light", "&Light", forward="#0072B2", backward="#D55E00", ink="#1A1A1A", muted="#8C8C8C",
+        "light", "&Light", forward="#0072B2", backward="#B34700", ink="#1A1A1A", muted="#8C8C8C",
         pending_edge="#4D4D4D", background="#FFFFFF",
-        fills={"input": "#BFE6D5", "const": "#DEDEDE", "op": "#FFFFFF", "variable": "#F9EBA8",
+        fills={"input": "#E8F6EF", "const": "#DEDEDE", "op": "#FFFFFF", "variable": "#F9EBA8",
                "output": "#EBC6DC"},
         phase_colours=LIGHT_PHASES,
     ),
@@ -133,7 +133,7 @@ LOOKS: dict[str, Look] = {
     ),
     "projector": Look(
         "projector", "&Projector (high contrast)", forward="#004C85", backward="#963800", ink="#000000",
-        muted="#707070", pending_edge="#333333", background="#FFFFFF",
+        muted="#595959", pending_edge="#333333", background="#FFFFFF",
         fills={"input": "#E2F4EC", "const": "#E6E6E6", "op": "#FFFFFF", "variable": "#FCF1C4",
                "output": "#F5DDEB"},
         label_halo_alpha=240, highlight_alpha=70, line_scale=1.6, number_scale=1.2,
@@ -216,6 +216,8 @@ def _luminance(colour: QColor) -> float:
 
     r, g, b = (channel(v) for v in colour.getRgb()[:3])
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
+# Text against its background, per look: WCAG AA everywhere, AAA for the projector.
+MIN_CONTRAST = {"light": MIN_TEXT_CONTRAST, "dark": MIN_TEXT_CONTRAST, "projector": 7.0}
 
 
 def clamp_scale(scale: float) -> float:

@@ -21,6 +21,9 @@ atexit.register(shutil.rmtree, SCRATCH_HOME, ignore_errors=True)
 for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
     os.environ[variable] = os.path.join(SCRATCH_HOME, variable.lower())
 
-settings.register_profile("default", max_examples=300, deadline=None)
+# The suite's examples are fixed (derandomize), so a CI run is repeatable: the random search for
+# new cases is the long profile's job. (It found, for instance, that this torch build's float64
+# sqrt(2) is 1 ulp below the correctly rounded value, which turns a max() tie the other way.)
+settings.register_profile("default", max_examples=300, deadline=None, derandomize=True)
 settings.register_profile("long", max_examples=10_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

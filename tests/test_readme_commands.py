@@ -4,7 +4,8 @@ Skipped, on purpose: the first ```bash block (installing and starting the window
 install block (it writes into the user's home). `benchmarks/…` lines are run with `--help` only:
 the benchmarks themselves take minutes and have their own smoke test (test_benchmarks_smoke.py).
 A `--data FILE` the README makes up (my.csv) is written as a small CSV with the columns its
-`--features` and `--target` name, in a scratch folder.
+`--features` and `--target` name, in a scratch folder; the files a command writes (`--export`,
+`--export-animation`) go to that folder too, and the desktop entry to the tests' scratch home.
 """
 
 from __future__ import annotations
@@ -43,6 +44,19 @@ def test_the_readme_shows_commands_to_test():
     assert len(readme_commands()) >= 5  # the parsing above did find the blocks
 
 
+OUTPUT_OPTIONS = ("--export", "--export-animation")
+
+
+def scratch_outputs(words: list[str], folder: Path) -> list[str]:
+    """Files the command writes (`--export lecture.pdf`) go to a scratch folder, not the checkout."""
+    words = list(words)
+    for option in OUTPUT_OPTIONS:
+        if option in words:
+            at = words.index(option) + 1
+            words[at] = str(folder / Path(words[at]).name)
+    return words
+
+
 def made_up_data(words: list[str], folder: Path) -> list[str]:
     """Replace a --data file that does not exist by a small linear dataset with the named columns."""
     if "--data" not in words:
@@ -72,7 +86,7 @@ def test_readme_command_exits_0(line, words, tmp_path, capsys, monkeypatch):
     # main.py in this process, exactly as `python main.py` calls it: torch is imported once, not
     # once per command (each would cost seconds on a loaded machine).
     monkeypatch.chdir(ROOT)
-    status = main.main(made_up_data(words, tmp_path)[1:])
+    status = main.main(scratch_outputs(made_up_data(words, tmp_path), tmp_path)[1:])
     captured = capsys.readouterr()
     assert status == 0, f"{line}\n{captured.err}"
     assert captured.out.strip(), line

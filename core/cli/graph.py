@@ -9,10 +9,12 @@ from typing import Callable
 
 from core import animation
 from core.engine import explain
-from core.formatting import fmt
+from core.formatting import fmt, shorten
 from core.engine.graph import ComputationGraph, GraphError, build_graph
 from core.engine.graph_json import graph_to_dict
-from core.engine.parse import ParseError, did_you_mean
+from core.engine.parse import MAX_CHARACTERS, ParseError, did_you_mean
+from core.cli import graph_lab
+from core.files import FileReadError, read_stream_limited, strip_bom
 from core.teach.presets import BY_KEY
 
 
@@ -50,10 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"look of the export (default: {animation.DEFAULT_THEME} for .pdf/.gif, "
         "the window's light look for .svg/.png)",
     )
+    graph_lab.add_arguments(parser)
 
 
 ExportOptions = dict  # {"size": (width, height), "theme": name or None}
-Exporter = Callable[[ComputationGraph, str, ExportOptions], None]
+Exporter = Callable[[ComputationGraph, str, ExportOptions], "str | None"]  # returns a note for the user, or None
 
 
 def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
@@ -70,20 +73,23 @@ def run(args: argparse.Namespace, exporter: Exporter | None = None) -> int:
         source = _source(args)
         cg = build_graph(source)
         cg.evaluate(_values(args.assignments, cg))
+        graph_lab.check(args, cg)
         if args.export:
             if exporter is None:
                 raise UsageError("--export is not available here")
-            exporter(cg, args.export, options)
-    except (ParseError, GraphError, UsageError, animation.OptionError) as error:
+            note = exporter(cg, args.export, options)
+            if note:
+                print(f"note: {note}", file=sys.stderr)
+    except (ParseError, GraphError, UsageError, animation.OptionError, graph_lab.LabUsageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"error: cannot write {args.export}: {error.strerror or error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(graph_to_dict(cg), allow_nan=False, ensure_ascii=False))
+        print(json.dumps(graph_lab.json_fields(args, cg, graph_to_dict(cg)), allow_nan=False, ensure_ascii=False))
     else:
-        print(report(cg))
+        print("\n".join([report(cg), *graph_lab.report_lines(args, cg)]))
     return 0
 
 
@@ -104,7 +110,20 @@ def _source(args: argparse.Namespace) -> str:
         return BY_KEY[args.preset].source
     if args.source is None:
         raise UsageError("no formula given: try  graph 'relu(w*x + b)' --set x=3 w=2 b=1")
-    return sys.stdin.read() if args.source == "-" else args.source
+    return _read_stdin() if args.source == "-" else args.source
+
+
+def _read_stdin() -> str:
+    """The formula from standard input, read up to a bound (`graph - < /dev/zero` must end)."""
+    limit = 4 * MAX_CHARACTERS  # UTF-8 takes at most 4 bytes a character
+    try:
+        data = read_stream_limited(sys.stdin.buffer, limit, what="formula on standard input")
+    except FileReadError as error:
+        raise UsageError(f"{error} (a formula has at most {MAX_CHARACTERS:,} characters)") from None
+    try:
+        return strip_bom(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UsageError("the formula on standard input is not UTF-8 text") from None
 
 
 def separate_source(argv: list[str]) -> tuple[list[str], str | None]:
@@ -126,7 +145,7 @@ def _values(assignments: list[str], cg: ComputationGraph) -> dict[str, float]:
     for item in assignments:
         name, equals, text = (part.strip() for part in item.partition("="))
         if not equals or not name:
-            raise UsageError(f"--set expects NAME=VALUE, got '{item}'")
+            raise UsageError(f"--set expects NAME=VALUE, got '{shorten(item)}'")
         if name not in cg.input_nodes:
             known = ", ".join(cg.inputs) or "none"
             raise UsageError(f"--set {item}: the formula has no input named '{name}'"
@@ -134,7 +153,7 @@ def _values(assignments: list[str], cg: ComputationGraph) -> dict[str, float]:
         try:
             values[name] = float(text)
         except ValueError:
-            raise UsageError(f"--set {item}: '{text}' is not a number") from None
+            raise UsageError(f"--set {shorten(item)}: '{shorten(text)}' is not a number") from None
     return values
 
 

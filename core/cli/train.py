@@ -103,7 +103,6 @@ def run(args: argparse.Namespace, animator: Animator | None = None) -> int:
     `animator` writes --export-animation's GIF; main.py passes the GUI's, since core never imports Qt.
     """
     from core.training.data import DataError, load_spec
-    from core.training.run import train
 
     try:
         request = request_from_args(args, _name_list(args.variants, "variant"))
@@ -124,7 +123,7 @@ def run(args: argparse.Namespace, animator: Animator | None = None) -> int:
     # The tensors are tiny: extra threads only add hand-offs, and on a 2-core machine with
     # anything else running they made an epoch 20-70x slower (measured: 0.1-0.2 ms -> 4-16 ms).
     torch.set_num_threads(1)
-    result = train(prepared, request.config)
+    result, interrupted = _train_interruptibly(prepared, request.config)
     if animation_path:
         losses = {name: outcome.history for name, outcome in result.variants.items()}
         try:
@@ -136,7 +135,51 @@ def run(args: argparse.Namespace, animator: Animator | None = None) -> int:
         print(json.dumps(json_safe(_as_json(result)), allow_nan=False, indent=2))
     else:
         print(_report(result, table.source, request))
+    if interrupted:
+        print(f"error: interrupted (Ctrl+C) after epoch {max(len(v.history) for v in result.variants.values())}"
+              f" of {request.config.epochs}: the results above are those so far", file=sys.stderr)
+        return 130
     return 0
+
+
+def _train_interruptibly(prepared: Any, config: TrainingConfig) -> tuple[Any, bool]:
+    """Train with a progress bar on a terminal; the first Ctrl+C stops after the current epoch
+    and keeps the results so far, a second one interrupts at once. Returns (result, interrupted)."""
+    import signal
+    import threading
+
+    from core.cli.progress import ProgressBar
+    from core.training.run import TrainingRun
+
+    run = TrainingRun(prepared, config)
+    asked: list[bool] = []
+
+    def on_sigint(_number, _frame) -> None:
+        if asked:
+            raise KeyboardInterrupt
+        asked.append(True)
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    bar = ProgressBar(config.epochs, sys.stderr) if _is_terminal(sys.stderr) else None
+    try:
+        for _batch in run.epochs(should_stop=lambda: bool(asked)):
+            if bar is not None:
+                bar.update(run.epoch)
+    finally:
+        if bar is not None:
+            bar.close()
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    return run.result(), bool(asked)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream: not a terminal
+        return False
 
 
 def request_from_args(args: argparse.Namespace, variants: list[str]) -> TrainingRequest:
@@ -198,6 +241,8 @@ def _as_json(result: Any) -> dict[str, Any]:
             "train_mse": reference.train_mse,
             "weights": reference.weights,
             "bias": reference.bias,
+            "collinear": reference.collinear,
+            "rank": reference.rank,
         },
         # of 2/n·AᵀA, A = [standardized training features, 1]: the model without the ReLU
         "hessian_max_eigenvalue": result.hessian_max_eigenvalue,
@@ -227,6 +272,8 @@ def _report(result: Any, source: str, request: TrainingRequest) -> str:
             f"Status: {' '.join(filter(None, (outcome.detail, outcome.advice, outcome.note)))}",
         ]
     lines += ["", *_table(result)]
+    if result.closed_form.collinear:
+        lines.append(f"note: {result.closed_form.collinear_note()}")
     return "\n".join(lines)
 
 

@@ -51,7 +51,9 @@ class GraphBase:
         return list(self.graph.nodes)
 
     def node(self, node_id: int) -> dict:
-        return self.graph.nodes[node_id]
+        # networkx's own node dict, not the NodeView: the view checks for slices on every lookup,
+        # and captions, layout and drawing look nodes up hundreds of thousands of times.
+        return self.graph._node[node_id]
 
     def in_edges(self, node_id: int) -> list[tuple[int, int, int]]:
         """Edges into `node_id`, in operand order."""
@@ -72,7 +74,8 @@ class GraphBase:
         return list(cache[node_id])
 
     def edge(self, edge: tuple[int, int, int]) -> dict:
-        return self.graph.edges[edge]
+        source, target, key = edge
+        return self.graph._adj[source][target][key]  # networkx's own edge dict (see node)
 
     def differentiable(self, node_id: int) -> bool:
         """Whether gradients flow into this node (everything but constants)."""
@@ -116,13 +119,16 @@ class ComputationGraph(GraphBase):
     """A parsed program as a graph, ready to evaluate forward and backward."""
 
     defaults: dict[str, float] = field(default_factory=dict)  # values the text itself sets
+    MISSING_NAMES_SHOWN = 5  # a missing-inputs message lists this many names, then the count
 
     def input_values(self, values: Mapping[str, float] | None = None) -> dict[str, float]:
         """The defaults from the text overridden by `values`; raise GraphError if one is missing."""
         merged = {**self.defaults, **(values or {})}
         missing = [name for name in self.input_nodes if name not in merged]
         if missing:
-            names = ", ".join(missing)
+            names = ", ".join(missing[:self.MISSING_NAMES_SHOWN])
+            if len(missing) > self.MISSING_NAMES_SHOWN:  # 668 names help nobody: a few and the count
+                names += f" and {len(missing) - self.MISSING_NAMES_SHOWN:,} more ({len(missing):,} inputs)"
             raise GraphError(
                 f"no value for input {names}: give one with --set {missing[0]}=VALUE "
                 f"or a line like {missing[0]} = 1"

@@ -57,14 +57,17 @@ def received_text(cg: ComputationGraph, node_id: int, contributions: list[float]
 
 
 def local_label(cg: ComputationGraph, edge: Edge, number: str) -> str:
-    """An edge's local-derivative label around `number`: `local ∂u/∂w = 3`.
+    """An edge's local-derivative label around `number`: `∂u/∂w = 3`.
 
-    "local" keeps it from reading like the gradient ∂a/∂v printed at a node; two edges between
-    the same nodes (x*x) say which operand they are, so no label appears twice.
+    It differs from the gradient ∂a/∂w printed at a node in its symbol (the operation's name on
+    top, not the output's), its colour and its place. Into the output the two symbols coincide
+    (∂a/∂v), so there it says `local ∂a/∂v = 1`; two edges between the same nodes (x*x) say which
+    operand they are. So no label appears twice.
     """
     source, target, _ = edge
     partial = explain.partial(explain.symbol(cg, target), explain.symbol(cg, source))
-    return f"local {partial}{operand_tag(cg, edge)} = {number}"
+    word = "local " if target == cg.output else ""
+    return f"{word}{partial}{operand_tag(cg, edge)} = {number}"
 
 
 def operand_tag(cg: ComputationGraph, edge: Edge) -> str:
@@ -75,17 +78,33 @@ def operand_tag(cg: ComputationGraph, edge: Edge) -> str:
 
 
 def flow_label(upstream: str, local: str, result: str, tag: str = "") -> str:
-    """The gradient flowing back along an edge, each factor named: `upstream 1 · local 3 = 3`."""
-    return f"upstream {upstream} · local {local} = {result}{tag}"
+    """The gradient flowing back along an edge, upstream factor first: `1 × 3 = 3`.
+
+    Short, so the lecture figure fits a projector at presentation sizes; the drawing colours the
+    upstream factor as a gradient and the local one as a local derivative (see `flow_parts`).
+    """
+    return f"{upstream}{TIMES}{local} = {result}{tag}"
+
+
+TIMES = " × "  # between the upstream and the local factor of a flow label
+
+
+def flow_parts(text: str) -> tuple[str, str, str] | None:
+    """A flow label cut into (upstream factor, ` × local factor`, ` = result`), or None if not one."""
+    upstream, times, rest = text.partition(TIMES)
+    local, equals, result = rest.partition(" = ")
+    if not times or not equals:
+        return None
+    return upstream, times + local, equals + result
 
 
 def local_text(cg: ComputationGraph, edge: Edge) -> str:
-    """An edge's local derivative: `local ∂u/∂w = 3`."""
+    """An edge's local derivative: `∂u/∂w = 3`."""
     return local_label(cg, edge, fmt(cg.edge(edge)["local_grad"]))
 
 
 def flow_text(cg: ComputationGraph, edge: Edge) -> str:
-    """The gradient flowing back along an edge: `upstream 1 · local 3 = 3`, or `blocked (ReLU off): 0`."""
+    """The gradient flowing back along an edge: `1 × 3 = 3`, or `blocked (ReLU off): 0`."""
     data = cg.edge(edge)
     if data["blocked"]:
         return f"{explain.blocked_text(cg, edge)}: {fmt(data['contribution'])}"

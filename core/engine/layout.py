@@ -4,11 +4,14 @@ A pure function of the graph's structure. Units are abstract: one layer apart ho
 one node slot apart vertically; the GUI scales them to pixels. Inputs sit in the leftmost layer,
 the output in the rightmost, and a constant just left of the operation that uses it. Edges that
 skip layers pass through reserved bend points, so a straight segment never cuts through a node.
+A long thin chain (six sigmoids in a row) wraps into rows, like text, so the drawing fits a 16:9
+screen: each row starts again at the left, and an edge into a later row is drawn back round.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 from core.engine.graph import ComputationGraph
 
@@ -16,15 +19,31 @@ Edge = tuple[int, int, int]
 SWEEPS = 4
 BEND_SLOT = 0.45  # vertical room a passing edge takes in a layer, relative to a node
 MAX_BENDS = 4_000  # beyond this, long edges are drawn straight (a 3,000-term sum would need millions)
+WRAP_ASPECT = 2.5  # the graph area of a 16:9 screen above its caption and controls
+LAYER_SLOTS = 6.0  # a layer (node, labels and the gap before it) is about this many node slots wide
+ROW_GAP = 1.0  # node slots between two rows of a wrapped chain: room for the edge going back round
+WRAP_MIN_LAYERS = 6  # shorter graphs never wrap
+WRAP_MAX_SLOTS = 2  # only thin chains wrap: at most this many node slots in any layer
 
 
 @dataclass(frozen=True)
 class Layout:
     """Node positions and, for every edge, the points it passes through between its ends."""
 
-    positions: dict[int, tuple[float, float]]
+    positions: dict[int, tuple[float, float]]  # (column, slot): the column within the node's row
     bends: dict[Edge, list[tuple[float, float]]]
-    layers: int
+    layers: int  # columns: the layers of the widest row
+    row_of: dict[int, int] = field(default_factory=dict)  # node -> its row, when wrapped (else empty)
+    gutters: tuple[float, ...] = ()  # the slot height between row i and row i + 1, for edges going back
+
+    @property
+    def rows(self) -> int:
+        """How many rows the drawing wraps into (1: not wrapped)."""
+        return len(self.gutters) + 1
+
+    def row(self, node: int) -> int:
+        """The row a node is in (0 when not wrapped)."""
+        return self.row_of.get(node, 0)
 
     def bounds(self) -> tuple[float, float, float, float]:
         """(min x, min y, max x, max y) over nodes and bend points."""
@@ -33,8 +52,11 @@ class Layout:
         return min(xs), min(ys), max(xs), max(ys)
 
 
-def layout(cg: ComputationGraph) -> Layout:
-    """Lay out the graph in layers, inputs left and the output right."""
+def layout(cg: ComputationGraph, wrap_aspect: float | None = WRAP_ASPECT) -> Layout:
+    """Lay out the graph in layers, inputs left and the output right; a long thin chain wraps into rows.
+
+    `wrap_aspect` is the width : height the drawing should come close to (None: never wrap).
+    """
     layer = _layers(cg)
     depth = max(layer.values()) + 1
     slots: list[list[object]] = [[] for _ in range(depth)]  # node ids, or (edge, layer) bend keys
@@ -56,7 +78,51 @@ def layout(cg: ComputationGraph) -> Layout:
     y = _place(slots, neighbours)
     positions = {n: (float(layer[n]), y[n]) for n in cg.nodes}
     bends = {e: [(float(key[1]), y[key]) for key in chains.get(e, [])] for e in cg.graph.edges(keys=True)}
-    return Layout(positions, bends, depth)
+    flat = Layout(positions, bends, depth)
+    thin = not long_edges and max(len(s) for s in slots) <= WRAP_MAX_SLOTS  # a chain: every edge one layer on
+    if wrap_aspect is None or depth < WRAP_MIN_LAYERS or not thin:
+        return flat
+    return wrap(flat, wrap_rows(flat, wrap_aspect))
+
+
+def wrap_rows(flat: Layout, aspect: float) -> int:
+    """How many rows bring an unwrapped layout's width : height closest to `aspect` (1: leave it)."""
+    _, low, _, high = flat.bounds()
+    height = high - low + 1
+
+    def misfit(rows: int) -> float:
+        per_row = -(-flat.layers // rows)
+        ratio = per_row * LAYER_SLOTS / (rows * height + (rows - 1) * ROW_GAP)
+        return abs(math.log(ratio / aspect))
+
+    return min(range(1, flat.layers + 1), key=misfit)
+
+
+def wrap(flat: Layout, rows: int) -> Layout:
+    """The same layout in `rows` rows of (nearly) equal numbers of layers, each below the last.
+
+    A bend of an edge that stays in its row moves with the row; an edge into a later row loses its
+    bends (the drawing takes it back round through the gutter between the rows).
+    """
+    if rows <= 1:
+        return flat
+    per_row = -(-flat.layers // rows)
+    rows = -(-flat.layers // per_row)
+    _, low, _, high = flat.bounds()
+    height = high - low + 1
+    row_of = {n: int(x) // per_row for n, (x, _) in flat.positions.items()}
+
+    def place(x: float, y: float) -> tuple[float, float]:
+        row = int(round(x)) // per_row
+        return x - row * per_row, y + row * (height + ROW_GAP)
+
+    positions = {n: place(x, y) for n, (x, y) in flat.positions.items()}
+    bends = {
+        e: ([place(x, y) for x, y in points] if row_of[e[0]] == row_of[e[1]] else [])
+        for e, points in flat.bends.items()
+    }
+    gutters = tuple(high + (height + ROW_GAP) * r + (1 + ROW_GAP) / 2 for r in range(rows - 1))
+    return Layout(positions, bends, per_row, row_of, gutters)
 
 
 def _layers(cg: ComputationGraph) -> dict[int, int]:
@@ -99,6 +165,8 @@ def _reduce_crossings(slots: list[list], neighbours) -> None:
         forward = sweep % 2 == 0
         order = range(1, len(slots)) if forward else range(len(slots) - 2, -1, -1)
         for index in order:
+            if len(slots[index]) < 2:  # nothing to order (most layers of a long chain)
+                continue
             rank = {
                 key: position
                 for layer in (slots[index - 1] if forward else slots[index + 1],)
@@ -140,6 +208,8 @@ def _spread(wanted: list[float], sizes: list[float]) -> list[float]:
     decrease; the best such z is the isotonic regression of wanted_i - c_i (pool adjacent
     violators).
     """
+    if len(wanted) == 1:  # most layers of a long chain hold one node: nothing to spread
+        return list(wanted)
     offsets = [0.0]
     for a, b in zip(sizes, sizes[1:]):
         offsets.append(offsets[-1] + (a + b) / 2)

@@ -78,6 +78,10 @@ def _sign(v: float) -> float:
     return _f(1.0) if v > 0 else _f(-1.0) if v < 0 else _f(0.0)  # torch: sgn(0) = sgn(nan) = 0
 
 
+_NO_SLOPE = (lambda a, b, out: _f(0.0),)  # a comparison's local derivative, per operand
+_ALWAYS = (lambda a, b, out: True,)  # ... and torch passes no gradient through it at all
+
+
 @dataclass(frozen=True)
 class Op:
     """One operation: how to compute it, differentiate it, draw it, explain it and check it."""
@@ -233,12 +237,41 @@ OPS: dict[str, Op] = {
            ("2·{0}",), r"\operatorname{square}", "square"),
         Op("reciprocal", 1, "1/", lambda v: 1 / _f(v), (lambda v, out: -(_f(out) * _f(out)),),
            ("-1/{0}²",), r"\operatorname{reciprocal}", "reciprocal"),
+        # The lab's entries: the pieces torch's backward formulas are made of, so that the graph of
+        # a backward pass (core.lab.backward_graph) is an ordinary graph of this table. A comparison
+        # is 1 or 0 and, as in torch, passes no gradient at all; where() selects exactly like
+        # torch.where (the branch not taken gets exactly 0, even when the gradient is inf or nan).
+        Op("sign", 1, "sign", _sign, (lambda v, out: _f(0.0),), ("0",), r"\operatorname{sign}", "sign",
+           masks=(lambda v, out: True,), blocked_because="sign is flat",
+           blocks="sign is flat: torch passes no gradient through it"),
+        Op("eq", 2, "=", lambda a, b: _f(1.0 if a == b else 0.0), _NO_SLOPE * 2, ("0", "0"),
+           r"\operatorname{eq}", "eq", masks=_ALWAYS * 2, blocked_because="a comparison",
+           blocks="a comparison is 1 or 0 and passes no gradient"),
+        Op("lt", 2, "<", lambda a, b: _f(1.0 if a < b else 0.0), _NO_SLOPE * 2, ("0", "0"),
+           r"\operatorname{lt}", "lt", masks=_ALWAYS * 2, blocked_because="a comparison",
+           blocks="a comparison is 1 or 0 and passes no gradient"),
+        Op("le", 2, "≤", lambda a, b: _f(1.0 if a <= b else 0.0), _NO_SLOPE * 2, ("0", "0"),
+           r"\operatorname{le}", "le", masks=_ALWAYS * 2, blocked_because="a comparison",
+           blocks="a comparison is 1 or 0 and passes no gradient"),
+        Op("where", 3, "where", lambda c, a, b: _f(a) if c != 0 else _f(b),
+           (lambda c, a, b, out: _f(0.0),
+            lambda c, a, b, out: _f(1.0 if c != 0 else 0.0),
+            lambda c, a, b, out: _f(0.0 if c != 0 else 1.0)),
+           ("0", "1 where {0} ≠ 0, else 0", "0 where {0} ≠ 0, else 1"), r"\operatorname{where}", "where",
+           masks=(lambda c, a, b, out: True, lambda c, a, b, out: c == 0, lambda c, a, b, out: c != 0),
+           blocked_because="where took the other branch",
+           blocks="where passes the gradient only to the branch it took; its condition gets none"),
     ]
 }
+
+# The lab's entries above: machinery of backward graphs rather than material for practice.
+MASK_OPS = ("sign", "eq", "lt", "le", "where")
 
 # Python operators the parser accepts, mapped to the table.
 BINARY_OPERATORS = {"Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "Pow": "pow"}
 FUNCTIONS = sorted(name for name, op in OPS.items() if op.infix is None)
+# What an error message offers a student: the lab's masks parse, but are not material for practice.
+STUDENT_FUNCTIONS = [name for name in FUNCTIONS if name not in MASK_OPS]
 
 
 _PLACEHOLDER = re.compile(r"\((\{\w+\})\)|\{(\w+)\}")

@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
-from core.engine.ops import BINARY_OPERATORS, FUNCTIONS, OPS
+from core.files import strip_bom
+from core.engine.ops import BINARY_OPERATORS, FUNCTIONS, OPS, STUDENT_FUNCTIONS
 
 MAX_CHARACTERS = 20_000
 MAX_TERMS = 10_000  # numbers + operations: keeps graphs, layouts and schedules bounded
@@ -116,8 +117,18 @@ _OPERATOR_HINTS = {
 }
 
 
+# Operations written with an operator, not called by name (their ops-table names are reserved)
+_WRITTEN_AS = {"add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b", "neg": "-a", "pow": "a ** b"}
+
+
+def _operator_name_message(name: str) -> str:
+    return (f"'{name}' is an operator's name, not a function: write {_WRITTEN_AS[name]} "
+            f"(functions: {', '.join(FUNCTIONS)})")
+
+
 def parse(text: str) -> Program:
     """Parse formula text into a Program, or raise ParseError naming the line and column."""
+    text = strip_bom(text)  # Windows editors start a saved file with U+FEFF
     if len(text) > MAX_CHARACTERS:
         raise ParseError(f"the text is too long ({len(text):,} characters; at most {MAX_CHARACTERS:,})")
     if "\0" in text:
@@ -345,9 +356,11 @@ class _Reader:
                                 f"{node.func.value!r}*(...)", node)
             raise self.fail("call a function by its name, like relu(v)", node)
         name = node.func.id
+        if name in _WRITTEN_AS:
+            raise self.fail(_operator_name_message(name), node.func)
         if name not in FUNCTIONS:
-            raise self.fail(f"unknown function '{name}'{did_you_mean(name, FUNCTIONS)} "
-                            f"(known: {', '.join(FUNCTIONS)})", node.func)
+            raise self.fail(f"unknown function '{name}'{did_you_mean(name, STUDENT_FUNCTIONS)} "
+                            f"(known: {', '.join(STUDENT_FUNCTIONS)})", node.func)
         if node.keywords:
             raise self.fail(f"{name}() takes no keyword arguments", node.keywords[0].value)
         for arg in node.args:
@@ -363,6 +376,8 @@ class _Reader:
         """Make the project's node for `node`, its converted operands on top of `done`."""
         line, column = self.where(node)
         if isinstance(node, ast.Name):
+            if node.id in _WRITTEN_AS:  # the same answer as for add(1, 2)
+                raise self.fail(_operator_name_message(node.id), node)
             if node.id in OPS:
                 raise self.fail(f"'{node.id}' is a function: call it, like {node.id}(x)", node)
             return Var(node.id, line, column)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.engine import explain, ops
+from core.files import atomic_write_text
 from core.formatting import fmt
 from core.engine.graph import ComputationGraph
 from core.teach.latex import BLANK, escape_text, is_identifier_like, to_latex
@@ -216,8 +217,5 @@ def write_handout(cg: ComputationGraph, path: str | Path, source: str | None = N
     if render is None:
         raise ValueError(f"cannot write a handout as '{path.suffix or path.name}': use .md or .tex")
     text = render(cg, source=source, title=title, with_answers=with_answers)
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise ValueError(f"cannot write '{path}': {error.strerror or error}") from None
+    atomic_write_text(path, text)  # FileWriteError (a ValueError) says what went wrong
     return path

@@ -41,6 +41,8 @@ class TensorGraph(GraphBase):
     variant: str = ""
     method: str = AUTOGRAD
     notes: list[str] = field(default_factory=list)  # the whole story in plain sentences
+    # "What torch keeps": torch's message for a second backward, and what retain_graph=True changes
+    backward_twice: dict[str, str] = field(default_factory=dict)
 
     def shape(self, node_id: int) -> tuple[int, ...]:
         """The shape of the tensor a node holds."""
@@ -92,6 +94,8 @@ def trace_to_dict(tg: TensorGraph) -> dict:
         }
         node.update({key: data[key] for key in ("name", "symbol", "expr", "line", "code")
                      if data[key] is not None})
+        if data.get("kept"):  # retain_grad / hook / grad_tuple: what torch gives for this tensor
+            node["kept"] = {kind: None if v is None else v.to_json() for kind, v in data["kept"].items()}
         nodes.append(node)
     edges = []
     for node_id in tg.nodes:
@@ -103,7 +107,8 @@ def trace_to_dict(tg: TensorGraph) -> dict:
             edge.update({key: data[key] for key in _EDGE_TEXT if data.get(key) is not None})
             edges.append(edge)
     return json_safe({"variant": tg.variant, "method": tg.method, "output": tg.output,
-                      "nodes": nodes, "edges": edges, "notes": list(tg.notes)})
+                      "nodes": nodes, "edges": edges, "notes": list(tg.notes),
+                      "backward_twice": dict(tg.backward_twice)})
 
 
 def trace_from_dict(payload: dict) -> TensorGraph:
@@ -126,7 +131,8 @@ def trace_from_dict(payload: dict) -> TensorGraph:
             add_tensor_edge(graph, source, target, int(edge.get("operand", 0)), edge.get("local", ""),
                             contribution, **extra)
         return TensorGraph(graph, ids[payload["output"]], inputs, variant=payload.get("variant", ""),
-                           method=payload.get("method", AUTOGRAD), notes=list(payload.get("notes", [])))
+                           method=payload.get("method", AUTOGRAD), notes=list(payload.get("notes", [])),
+                           backward_twice=dict(payload.get("backward_twice", {})))
     except (KeyError, TypeError, AttributeError) as error:
         raise ValueError(f"not a trace: {type(error).__name__} {error}") from None
 
@@ -140,5 +146,7 @@ def _node_from_dict(graph: nx.MultiDiGraph, node: dict) -> int:
     grad = None if node["grad"] is None else TensorValue.from_json(node["shape"], node["grad"], truncated)
     symbol = node.get("symbol") or label
     text = {key: node.get(key) for key in _NODE_TEXT}
+    kept = {k: None if v is None else TensorValue.from_json(node["shape"], v, truncated)
+            for k, v in node.get("kept", {}).items()}
     return add_tensor_node(graph, kind, label, symbol, value, grad, op=node.get("op"),
-                           expr=node.get("expr") or symbol, line=node.get("line"), **text)
+                           expr=node.get("expr") or symbol, line=node.get("line"), kept=kept or None, **text)

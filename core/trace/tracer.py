@@ -24,6 +24,8 @@ import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
+from core.trace.keeps import Keeps
+from core.trace.keeps_text import backward_twice_notes
 from core.trace.source_lines import ClassSource
 from core.trace.tensor_value import TensorValue
 from core.trace.graph import (AUTOGRAD, TensorGraph, add_tensor_edge, add_tensor_node,
@@ -89,6 +91,7 @@ class _Recording:
     parameters: dict[Any, TensorValue] = field(default_factory=dict)  # AccumulateGrad -> value
     output_grads: dict[Any, TensorValue] = field(default_factory=dict)  # grad_fn -> ∂L/∂its result
     input_grads: dict[Any, list] = field(default_factory=dict)  # grad_fn -> [∂L/∂operand or None]
+    keeps: Any = None  # core.trace.keeps.Keeps: what retain_grad, hooks and autograd.grad give
 
 
 class _ForwardCalls(TorchDispatchMode):
@@ -132,6 +135,7 @@ def _record_step(variant: Any) -> _Recording:
         variant.step()
     if recording.loss is None:
         raise TraceError(f"{type(variant).__name__}.step() never asked torch for gradients")
+    recording.keeps.finish()
     return recording
 
 
@@ -140,6 +144,8 @@ def _hook_graph(loss: Any, calls: list[_Call], recording: _Recording) -> None:
     if loss.grad_fn is None:
         raise TraceError("the loss does not depend on any parameter")
     recording.loss = loss
+    # first, before any hook of ours: its extra passes must not reach the recording below
+    recording.keeps = Keeps(loss, [call.result for call in calls if call.result.grad_fn is not None])
     for call in calls:  # in-place results share a grad_fn; the last call is the one that counts
         if call.result.grad_fn is not None:
             recording.calls[call.result.grad_fn] = replace(call, result=TensorValue.of(call.result))
@@ -202,7 +208,8 @@ class _GraphBuilder:
         root = self.recording.loss.grad_fn
         for fn in _functions(root):
             self.add_function(fn, is_output=fn is root)
-        tg = TensorGraph(self.graph, self.ids[root], self.inputs, variant=self.name, method=AUTOGRAD)
+        tg = TensorGraph(self.graph, self.ids[root], self.inputs, variant=self.name, method=AUTOGRAD,
+                         backward_twice=self.recording.keeps.story())
         tg.notes = self.notes(tg)
         return tg
 
@@ -221,7 +228,7 @@ class _GraphBuilder:
         node_id = add_tensor_node(
             self.graph, "op", call.op, symbol, call.result, self.recording.output_grads.get(fn),
             op=fn.name(), expr=expression(call.op, symbols, call.args), line=line,
-            code=self.source.code(line),
+            code=self.source.code(line), kept=self.recording.keeps.values.get(fn),
         )
         self.ids[fn] = node_id
         for slot, (operand, grad) in enumerate(zip(operands, grads)):
@@ -294,7 +301,7 @@ class _GraphBuilder:
         ]
         notes += [f"∂L/∂{tg.node(n)['symbol']} ({name}) = {tg.node(n)['grad'].summary()}"
                   for name, n in tg.input_nodes.items()]
-        return notes
+        return notes + backward_twice_notes(tg)
 
 
 def _parameters(variant: Any, source: ClassSource) -> dict[int, tuple[str, str, int | None]]:

@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from core.formatting import shorten
 from core.training.request import (
-    COURSE_SHIFT, DEFAULT_FEATURES, DEFAULT_SEED, DEFAULT_TARGET, DEFAULT_TEST_FRACTION, DataSpec,
+    COURSE_SHIFT, DEFAULT_FEATURES, DEFAULT_SEED, DEFAULT_TARGET, DEFAULT_TEST_FRACTION, FLOAT32_MAX,
+    DataSpec,
 )
+
+HEADER_BYTES = 1 << 20  # the header line is read on its own to check its names
 
 
 class DataError(ValueError):
@@ -73,8 +77,7 @@ def load_table(
     if path.is_dir():
         raise DataError(f"{path}: is a folder, not a CSV file")
     try:
-        if path.stat().st_size == 0:
-            raise DataError(f"{name}: the file is empty")
+        _check_regular_with_unique_header(path, name)
         # low_memory=False: parse each column in one piece, so a stray word deep in a big
         # file gives one clear message instead of a mixed-type warning.
         frame = pd.read_csv(path, low_memory=False)
@@ -147,6 +150,11 @@ def prepare(
 
     mu, sigma = X_train.mean(dim=0), X_train.std(dim=0)
     for column, spread in zip(table.feature_names, sigma.tolist()):
+        if not math.isfinite(spread):
+            raise DataError(
+                f"{Path(table.source).name}: column '{column}' spreads too widely for float32 "
+                f"(its standard deviation overflows): rescale it, e.g. to other units"
+            )
         if not spread > 0:
             raise DataError(
                 f"{Path(table.source).name}: column '{column}' has the same value in every "
@@ -185,6 +193,32 @@ def load_spec(spec: DataSpec) -> tuple[Table, PreparedData]:
     """Read and prepare the data a request's DataSpec names: (table, prepared)."""
     table = load_table(spec.source, spec.features, spec.target)
     return table, prepare(table, spec.shift_used, spec.seed, spec.test_fraction)
+
+
+def _check_regular_with_unique_header(path: Path, name: str) -> None:
+    """Refuse pipes and devices (they would block or never end), empty files, and a header that
+    names a column twice (pandas would silently rename the second `x1` to `x1.1`)."""
+    import csv
+    import io
+    import stat
+
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise DataError(f"{path}: not a regular file (a pipe or a device): choose a CSV file")
+    with open(path, "rb") as handle:  # /proc files report size 0: read instead of trusting it
+        head = handle.read(HEADER_BYTES)
+    if not head.strip():
+        raise DataError(f"{name}: the file is empty")
+    text = head.decode("utf-8-sig", errors="replace")
+    header = next(csv.reader(io.StringIO(text.splitlines()[0] if text.splitlines() else "")), [])
+    seen: dict[str, int] = {}
+    for cell in (cell.strip() for cell in header):
+        if cell:
+            seen[cell] = seen.get(cell, 0) + 1
+    repeated = [column for column, count in seen.items() if count > 1]
+    if repeated:
+        listing = ", ".join(f"'{shorten(column)}'" for column in repeated[:5])
+        raise DataError(f"{name}: the header names column {listing} more than once: "
+                        "each column needs its own name")
 
 
 def _check_column_choice(features: Sequence[str], target: str) -> tuple[tuple[str, ...], str]:
@@ -237,10 +271,13 @@ def _numeric_columns(frame: Any, columns: list[str], name: str) -> Any:
             numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
             non_numeric = np.isnan(numbers) & ~missing
         infinite = np.isinf(numbers)
+        # Training computes in float32: 1e300 would become inf there and be misreported later
+        too_large = ~infinite & (np.abs(np.nan_to_num(numbers)) > FLOAT32_MAX)
         for mask, what in (
             (missing, "a missing value"),
             (non_numeric, "a value that is not a number: {value!r}"),
             (infinite, "a value that is not a finite number: {value!r}"),
+            (too_large, "{value} is beyond float32's range (at most 3.4e38), which training computes in"),
         ):
             if mask.any():
                 first = int(mask.argmax())
@@ -249,7 +286,7 @@ def _numeric_columns(frame: Any, columns: list[str], name: str) -> Any:
     if problems:
         row, _, column, what, count, value = min(problems, key=lambda item: item[:2])
         more = f" ({count} such cells in this column)" if count > 1 else ""
-        text = what.format(value=str(value))
+        text = what.format(value=shorten(str(value)))
         # Row 1 is the first data row, which is line 2 of the file (after the header).
         raise DataError(f"{name}: column '{column}', row {row + 1} (line {row + 2}): {text}{more}")
     return np.column_stack(arrays)

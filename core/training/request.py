@@ -42,7 +42,8 @@ DEFAULT_MOMENTUM = 0.9
 DEFAULT_BATCH_SIZE = None
 DEFAULT_SHUFFLE_SEED = 123  # seeds the torch.Generator that orders each epoch's minibatches
 MAX_BATCH_SIZE = 10_000_000
-MAX_EPOCHS = 1_000_000
+MAX_EPOCHS = 1_000_000  # the one bound on epochs: the command line, the window and sessions
+FLOAT32_MAX = 3.4028234663852886e38  # the largest float32: training computes in float32
 MAX_SEED = 2**64 - 1  # torch.manual_seed's range; a negative seed would silently wrap around
 MAX_SHIFT = 1e12  # beyond this a float32 target has no digits left for the data itself
 
@@ -187,10 +188,13 @@ class TrainingConfig:
 
     def __post_init__(self) -> None:
         if not _is_whole(self.epochs) or not 0 <= self.epochs <= MAX_EPOCHS:
+            too_many = _is_whole(self.epochs) and self.epochs > MAX_EPOCHS
             raise RequestError(f"the number of epochs must be a whole number from 0 to "
-                               f"{MAX_EPOCHS:,}, not {_shown(self.epochs)}")
-        if not (_is_number(self.lr) and self.lr > 0):
-            raise RequestError(f"the learning rate must be a positive number, not {_shown(self.lr)}")
+                               f"{MAX_EPOCHS:,}, not {_shown(self.epochs)}" + (
+                                   f": at most {MAX_EPOCHS:,} epochs (the loss has long stopped "
+                                   "changing by then; a bigger learning rate gets there sooner)"
+                                   if too_many else ""))
+        check_learning_rate("the learning rate", self.lr)
         if self.activation not in ACTIVATIONS:
             raise RequestError(f"unknown activation {_shown(self.activation)} "
                                f"(choose from {', '.join(ACTIVATIONS)})")
@@ -275,12 +279,27 @@ class TrainingRequest:
         return options
 
 
+def check_learning_rate(what: str, value: Any) -> None:
+    """Refuse a learning rate training cannot use (not positive, or past float32's range)."""
+    if not (_is_number(value) and value > 0):
+        raise RequestError(f"{what} must be a positive number, not {_shown(value)}")
+    if value > FLOAT32_MAX:
+        raise RequestError(f"{what} {value:g} is beyond float32's range (at most "
+                           f"{FLOAT32_MAX:.4g}), which training computes in")
+
+
 def _is_whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number that fits a float (a session's 10**400 does not: isfinite overflows on it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _require_number(what: str, value: Any, low: float, high: float) -> None:

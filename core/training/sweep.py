@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from core.training.request import RequestError, TrainingConfig
+from core.training.request import RequestError, TrainingConfig, check_learning_rate
 
 DEFAULT_LR_FROM = 1e-3
 DEFAULT_LR_TO = 10.0
@@ -45,8 +45,7 @@ def learning_rates(lr_from: float = DEFAULT_LR_FROM, lr_to: float = DEFAULT_LR_T
                    steps: int = DEFAULT_STEPS) -> list[float]:
     """`steps` learning rates evenly spaced on a log scale from `lr_from` to `lr_to` (both in)."""
     for what, value in (("--lr-from", lr_from), ("--lr-to", lr_to)):
-        if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-            raise RequestError(f"{what} must be a positive number, not {value!r}")
+        check_learning_rate(what, value)  # the request's own check: a swept rate trains too
     if not lr_from < lr_to:
         raise RequestError(f"--lr-from ({lr_from:g}) must be smaller than --lr-to ({lr_to:g})")
     if not isinstance(steps, int) or not 2 <= steps <= MAX_STEPS:

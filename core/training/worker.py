@@ -411,4 +411,5 @@ class _Run:
 def _closed_form_data(reference: Any) -> dict:
     """A ClosedForm as a plain dict."""
     return {"train_mse": reference.train_mse, "test_mse": reference.test_mse,
-            "weights": list(reference.weights), "bias": reference.bias}
+            "weights": list(reference.weights), "bias": reference.bias,
+            "collinear": reference.collinear, "note": reference.collinear_note()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
@@ -94,9 +95,24 @@ class AnimationDialog(QDialog):
                                 self.last_step.value(), self.hold.value())
 
 
-def export_steps(parent: QWidget, cg: ComputationGraph | None, path: str | Path | None = None,
-                 options: AnimationOptions | None = None) -> ExportProgress | None:
-    """Export the step-through of `cg`; ask for options and a file unless given. None if not started.
+def ask_step_options(parent: QWidget, cg: ComputationGraph,
+                     chosen: Callable[[AnimationOptions], None]) -> AnimationDialog:
+    """Open the options dialog for `cg`'s step-through; `chosen` gets the options on OK.
+
+    Window-modal through open(), never a nested modal loop: the event loop (and any training) runs on.
+    """
+    from gui.export.step_frames import schedule_for
+
+    dialog = AnimationDialog(len(schedule_for(cg)), theme.current_look.name, parent)
+    dialog.accepted.connect(lambda: chosen(dialog.options()))
+    dialog.finished.connect(lambda _: dialog.deleteLater())
+    dialog.open()
+    return dialog
+
+
+def export_steps(parent: QWidget, cg: ComputationGraph | None, path: str | Path | None,
+                 options: AnimationOptions) -> ExportProgress | None:
+    """Export the step-through of `cg` with `options`; ask for a file unless given. None if not started.
 
     Raises ValueError with a sentence for the user when the file cannot be written.
     """
@@ -105,11 +121,6 @@ def export_steps(parent: QWidget, cg: ComputationGraph | None, path: str | Path 
 
     if cg is None:
         raise ValueError("There is no graph to export: type a formula first.")
-    if options is None:
-        dialog = AnimationDialog(len(schedule_for(cg)), theme.current_look.name, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        options = dialog.options()
     path = path or _ask_path(parent, f"backprop-steps{options.suffix}", FILTERS[options.suffix])
     if not path:
         return None
@@ -123,10 +134,11 @@ def export_steps(parent: QWidget, cg: ComputationGraph | None, path: str | Path 
 
 
 def export_losses(parent: QWidget, losses: dict, optimum: float | None,
-                  path: str | Path | None = None, landscape: tuple | None = None
-                  ) -> ExportProgress | None:
+                  path: str | Path | None = None, epochs: dict | None = None,
+                  landscape: tuple | None = None) -> ExportProgress | None:
     """Export the loss curves growing epoch by epoch as a GIF; ask for a file unless given.
 
+    `epochs`: the epoch of each loss per variant, when not every epoch is kept (LossFrames).
     `landscape` (grid message, pair index, paths) adds the landscape with the paths growing.
     """
     from gui.export.loss_frames import LossFrames
@@ -137,11 +149,11 @@ def export_losses(parent: QWidget, losses: dict, optimum: float | None,
         return None
     path = animation.check_target(path, animation.TRAINING_SUFFIXES)
     if landscape is None:
-        frames = LossFrames(losses, optimum)
+        frames = LossFrames(losses, optimum, epochs=epochs)
     else:
         from gui.training.landscape.landscape_frames import LossAndLandscapeFrames
 
-        frames = LossAndLandscapeFrames(losses, optimum, *landscape)
+        frames = LossAndLandscapeFrames(losses, optimum, *landscape, epochs=epochs)
     job = write_frames(frames, path, animation.TRAINING_HOLD_MS, animation.TRAINING_LAST_HOLD_MS)
     progress = ExportProgress(job, frames.count, str(path), parent, "Exporting the training animation",
                               cleanup=frames.close)

@@ -28,14 +28,21 @@ LOG_SCALE_ABOVE = 50.0  # largest / smallest loss: a linear axis would hide the 
 
 
 class LossFrames:
-    """The frames of one run's loss curves: `losses` maps variant name -> loss per epoch."""
+    """The frames of one run's loss curves: `losses` maps variant name -> loss per epoch.
+
+    `epochs` (optional) maps a variant to the epoch of each of its losses, ascending: the
+    Training page's history keeps a thinned subset of a long run's epochs (core.training.history).
+    """
 
     def __init__(self, losses: dict[str, np.ndarray], optimum: float | None = None,
-                 size: tuple[int, int] = DEFAULT_SIZE, look: Look = theme.DEFAULT_LOOK):
+                 size: tuple[int, int] = DEFAULT_SIZE, look: Look = theme.DEFAULT_LOOK,
+                 epochs: dict[str, np.ndarray] | None = None):
         self.size = size
         self.look = look
         self.losses = {name: np.asarray(values, dtype=float) for name, values in losses.items()}
-        self.epochs = max((len(values) for values in self.losses.values()), default=0)
+        self.numbers = {name: np.asarray(epochs[name], dtype=float) if epochs else
+                        np.arange(1, len(values) + 1, dtype=float) for name, values in self.losses.items()}
+        self.epochs = int(max((numbers[-1] for numbers in self.numbers.values() if len(numbers)), default=0))
         self.ends = frame_ends(self.epochs)
         self.unit = size[1] / REFERENCE_HEIGHT
         self.optimum = optimum
@@ -108,8 +115,8 @@ class LossFrames:
         """Paint frame `index`: the curves up to its epoch under a title and the key."""
         end = self.ends[index]
         for name, curve in self.curves.items():
-            values = self.losses[name][:end]
-            epochs = np.arange(1, len(values) + 1, dtype=float)
+            shown = int(np.searchsorted(self.numbers[name], end, side="right"))
+            values, epochs = self.losses[name][:shown], self.numbers[name][:shown]
             keep = np.isfinite(values) & ((values > 0) if self.log_scale else True)
             curve.setData(epochs[keep], values[keep])
         width, height = self.size
@@ -124,7 +131,8 @@ class LossFrames:
         line = QFontMetricsF(self._text).height() * 1.2
         painter.setFont(self._text)
         painter.setPen(QColor(self.look.ink))
-        latest = [self.losses[name][end - 1] for name in self.losses if len(self.losses[name]) >= end]
+        latest = [self.losses[name][np.searchsorted(numbers, end, side="right") - 1]
+                  for name, numbers in self.numbers.items() if len(numbers) and numbers[-1] >= end]
         said = f"Training loss · epoch {end} of {self.epochs}"
         if latest:
             said += f" · train MSE {fmt(float(np.nanmin(latest)), 5)}"

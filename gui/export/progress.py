@@ -7,6 +7,8 @@ from typing import Callable, Iterator
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from core.files import FileWriteError
+
 
 class ExportProgress(QObject):
     """Drives a frame writer (gui.export.writers.write_frames) one frame per timer tick.
@@ -54,7 +56,7 @@ class ExportProgress(QObject):
             return
         except (OSError, ValueError) as error:
             self._end()
-            self.failed.emit(f"Could not write {self.path}: {error}")
+            self.failed.emit(_failure(self.path, error))
             return
         self.dialog.setValue(written)
         self._timer.start()
@@ -76,3 +78,11 @@ class ExportProgress(QObject):
         if self._cleanup is not None:
             self._cleanup()
         self.deleteLater()
+
+
+def _failure(path: str, error: Exception) -> str:
+    """A sentence for a failed write (core.files' errors already name the file and the reason)."""
+    if isinstance(error, FileWriteError):
+        said = str(error)
+        return said[:1].upper() + said[1:]
+    return f"Could not write {path}: {error}"

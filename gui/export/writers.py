@@ -2,15 +2,13 @@
 
 A write is a generator that renders one frame per `next()` and yields how many are done, so the
 command line drains it in a loop and the window drives it from a QTimer (Cancel = `close()`). Frames
-go to a temporary file next to the target, renamed over it only when the last one is written: a
-cancel or a failure leaves no partial file, and a GIF streams frame by frame instead of holding
-them all in memory.
+go to a temporary file next to the target (core.files.atomic_write_steps: checked, fsynced, then
+renamed over it) only when the last one is written: a cancel or a failure leaves no partial file,
+and a GIF streams frame by frame instead of holding them all in memory.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterator, Protocol
 
@@ -18,8 +16,10 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from core.animation import VIDEO_FPS, VIDEO_SUFFIX, hold_times
+from core.files import atomic_write_steps
 
 GIF_COLOURS = 256
+PDF_TAIL_BYTES = 1024  # a complete PDF ends with %%EOF within its last bytes
 
 
 class Frames(Protocol):
@@ -46,37 +46,24 @@ def frame_image(frames: Frames, index: int) -> QImage:
 
 def write_frames(frames: Frames, path: str | Path, hold_ms: int | None = None,
                  last_hold_ms: int | None = None) -> Iterator[int]:
-    """Write every frame to `path` (.pdf or .gif), yielding the number written after each one."""
-    path = Path(path)
-    # the temporary name ends in the real suffix: ffmpeg picks the container by it
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".partial{path.suffix}",
-                                         dir=path.parent or ".")
-    os.close(handle)
-    done = False
-    try:
-        times = {} if hold_ms is None else {"hold_ms": hold_ms}
-        if last_hold_ms is not None:
-            times["last_hold_ms"] = last_hold_ms
-        suffix = path.suffix.lower()
+    """Write every frame to `path` (.pdf, .gif or .mp4), yielding the number written after each one.
+
+    Through core.files' atomic writer: a failure raises FileWriteError (an OSError) naming the file.
+    """
+    times = {} if hold_ms is None else {"hold_ms": hold_ms}
+    if last_hold_ms is not None:
+        times["last_hold_ms"] = last_hold_ms
+    suffix = Path(path).suffix.lower()
+
+    def render(temporary: Path) -> Iterator[int]:
         if suffix == ".pdf":
-            yield from _pdf(frames, temporary)
+            yield from _pdf(frames, str(temporary))
         elif suffix == VIDEO_SUFFIX:
-            yield from _mp4(frames, temporary, hold_times(frames.count, **times))
+            yield from _mp4(frames, str(temporary), hold_times(frames.count, **times))
         else:
-            yield from _gif(frames, temporary, hold_times(frames.count, **times))
-        _permit_like_a_new_file(temporary)
-        os.replace(temporary, path)
-        done = True
-    finally:
-        if not done:  # cancelled (GeneratorExit) or failed: no partial file stays behind
-            Path(temporary).unlink(missing_ok=True)
+            yield from _gif(frames, str(temporary), hold_times(frames.count, **times))
 
-
-def _permit_like_a_new_file(path: str) -> None:
-    """mkstemp makes a file only its owner may read: give it the permissions open() would have."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
+    return atomic_write_steps(path, render)
 
 
 def run(job: Iterator[int]) -> int:
@@ -106,8 +93,10 @@ def _pdf(frames: Frames, temporary: str) -> Iterator[int]:
             yield index + 1
     finally:
         painter.end()
-    if not Path(temporary).stat().st_size:
-        raise OSError("the PDF writer wrote nothing")
+    with open(temporary, "rb") as written:  # Qt's PDF writer reports no error: check its ending
+        written.seek(max(0, written.seek(0, 2) - PDF_TAIL_BYTES))
+        if b"%%EOF" not in written.read():
+            raise OSError("the PDF writer stopped before the end of the file (is the disk full?)")
 
 
 def _gif(frames: Frames, temporary: str, times: list[int]) -> Iterator[int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from core.engine.steps import State
 from gui import theme
@@ -42,6 +42,7 @@ class CaptionPanel(QWidget):
         self.detail.setAccessibleName("Step rule")
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setWordWrap(True)
+        self.scroll: QScrollArea | None = None  # built below
         self._look = theme.LOOKS[theme.DEFAULT_LOOK]
         self._phase = "start"
         self._style()
@@ -50,13 +51,33 @@ class CaptionPanel(QWidget):
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self.phase)
         header.addWidget(self.indicator)
+        for label in (self.phase, self.indicator):  # counters never shrink below their words
+            label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         header.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 8)
         layout.setSpacing(4)
         layout.addLayout(header)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.detail)
+        # Caption and rule scroll inside a fixed height: a long caption at a large text size never
+        # squeezes the graph, and the panel keeps its height from step to step.
+        words = QWidget()
+        words.setObjectName("captionWords")
+        words.setStyleSheet("#captionWords { background: transparent; }")  # the panel's colour shows
+        column = QVBoxLayout(words)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.caption)
+        column.addWidget(self.detail)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("captionScroll")
+        self.scroll.setWidget(words)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.viewport().setStyleSheet("background: transparent;")
+        layout.addWidget(self.scroll)
+        self._fit_heights()
 
     def _style(self) -> None:
         for label, size in ((self.caption, CAPTION_POINT_SIZE), (self.detail, DETAIL_POINT_SIZE),
@@ -79,6 +100,8 @@ class CaptionPanel(QWidget):
         # and the graph would re-fit (jump) while the animation plays.
         self.caption.setMinimumHeight(self.caption.fontMetrics().lineSpacing() * 2 + 4)
         self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 2 + 2)
+        if self.scroll is not None:
+            self.scroll.setFixedHeight(self.caption.minimumHeight() + self.detail.minimumHeight() + 4)
 
     def apply_look(self, look: theme.Look) -> None:
         """Colour the panel for a theme (light, dark, projector); re-measure after a text size change."""
@@ -106,5 +129,7 @@ class CaptionPanel(QWidget):
         self._phase = state.phase
         self._colour_phase()
         self.indicator.setText(f"step {state.step} / {count}")
+        widest = f"step {count} / {count}"  # room for every step of this schedule: the width stays put
+        self.indicator.setMinimumWidth(self.indicator.fontMetrics().horizontalAdvance(widest) + 4)
         self.caption.setText(state.caption if caption is None else caption)
         self.detail.setText(state.detail)

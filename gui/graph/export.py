@@ -15,6 +15,7 @@ from core.animation import check_target, DEFAULT_SIZE, DEFAULT_THEME, IMAGE_SUFF
 from core.engine.graph import ComputationGraph, GraphBase
 from core.engine.graph_text import Words
 from core.engine.steps import State
+from core.files import FileWriteError
 
 SUFFIXES = IMAGE_SUFFIXES + STEP_SUFFIXES
 _application = None  # keeps a QApplication this module had to create alive
@@ -36,12 +37,12 @@ def ensure_application():
 
 
 def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0,
-                 size: tuple[int, int] = DEFAULT_SIZE, look: str | None = None) -> None:
+                 size: tuple[int, int] = DEFAULT_SIZE, look: str | None = None) -> str | None:
     """Draw an evaluated graph to `path` by its suffix: PNG (`scale`×) or SVG of the end state,
     or a PDF deck / GIF / MP4 with one page or frame per step (`size` pixels, theme `look`).
 
     Raises ValueError with a message for the user when the suffix is not one of SUFFIXES or the
-    file cannot be written.
+    file cannot be written; returns a note when a PNG was scaled down to its size limit.
     """
     from core.engine.steps import Schedule
 
@@ -51,19 +52,20 @@ def export_graph(cg: ComputationGraph, path: str | Path, scale: float = 2.0,
         try:
             _export_steps(cg, path, size, look or DEFAULT_THEME)
         except OSError as error:
-            raise ValueError(f"cannot write '{path}': {error}") from None
-        return
+            raise _unwritable(path, error) from None
+        return None
     schedule = Schedule(cg)
-    export_state(cg, schedule.state_at(len(schedule)), path, scale, look=look)
+    return export_state(cg, schedule.state_at(len(schedule)), path, scale, look=look)
 
 
 def export_state(graph: GraphBase, state: State, path: str | Path, scale: float = 2.0,
-                 words: Words | None = None, look: str | None = None) -> None:
+                 words: Words | None = None, look: str | None = None) -> str | None:
     """Draw a graph as it looks at `state` (e.g. `Schedule(cg).state_at(k)`) to PNG or SVG, by suffix.
 
     `words` are the plain ones of the graph unless given (a quiz's MaskedWords, say); `look` a
     theme name, the window's own look when None. Raises ValueError with a message for the user
-    when the suffix is neither .png nor .svg or the file cannot be written.
+    when the suffix is neither .png nor .svg or the file cannot be written; returns a note when
+    a PNG was scaled down to its size limit.
     """
     path = check_target(path, IMAGE_SUFFIXES)
     suffix = path.suffix.lower()
@@ -79,11 +81,11 @@ def export_state(graph: GraphBase, state: State, path: str | Path, scale: float 
             view.restyle()
             view.draw(Frame(graph, layout(graph), state, words or words_for(graph), revision=0))
             if suffix == ".png":
-                view.export_png(path, scale)
-            else:
-                view.export_svg(path)
+                return view.export_png(path, scale)
+            view.export_svg(path)
+            return None
         except OSError as error:
-            raise ValueError(f"cannot write '{path}': {error}") from None
+            raise _unwritable(path, error) from None
         finally:
             view.deleteLater()
 
@@ -97,3 +99,10 @@ def _export_steps(cg: ComputationGraph, path: Path, size: tuple[int, int], look:
         run(write_frames(frames, path))
     finally:
         frames.close()
+
+
+def _unwritable(path: Path, error: OSError) -> ValueError:
+    """The message for a write that failed (core.files' errors already name the file)."""
+    if isinstance(error, FileWriteError):
+        return ValueError(str(error))
+    return ValueError(f"cannot write '{path}': {error}")

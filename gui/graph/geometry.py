@@ -39,6 +39,7 @@ LABEL_SPACE = 5.0  # between a line and the label beside it
 OUT_PORT_SPACING = 14.0  # between edges leaving one node
 ROW_MARGIN = 18.0  # between the label stacks of vertically neighbouring nodes
 TAG_PAD = 6.0  # room for the background of the "output" tag
+RETURN_RADIUS = 24.0  # the rounded corners of an edge going back round to the next row
 TIP_INSET = theme.ARROW_LENGTH - 3.0  # lines stop short of the arrow tip so it stays sharp
 
 
@@ -222,8 +223,12 @@ def scene_geometry(
     for edge, width in edge_label_widths.items():
         target_layer = layer_of[edge[1]]
         lane_width[target_layer] = max(lane_width[target_layer], width)
+    row_of = layout.row
+    crossing = {e for e in cg.graph.edges(keys=True) if row_of(e[0]) != row_of(e[1])}  # wrapped rows
     spline_zone = [SPLINE_ZONE_MIN] * layers  # indexed by the layer the gap leads into
     for edge in cg.graph.edges(keys=True):
+        if edge in crossing:
+            continue
         ys = [layout.positions[edge[0]][1], *(y for _, y in layout.bends[edge]), layout.positions[edge[1]][1]]
         start = layer_of[edge[0]]
         for step, (y0, y1) in enumerate(zip(ys, ys[1:])):
@@ -231,21 +236,28 @@ def scene_geometry(
             gap = start + step + 1
             if 0 < gap < layers:  # core.engine.layout can put an output that others use in their layer
                 spline_zone[gap] = min(SPLINE_ZONE_MAX, max(spline_zone[gap], wanted))
-    column_left = [column_left_pad[0]]
+    lane_px = [math.ceil((width + 2 * LANE_PADDING) / LANE_QUANTUM) * LANE_QUANTUM for width in lane_width]
+    # A wrapped drawing's rows start with an edge coming back round: room for its lane first.
+    lead = SPLINE_ZONE_MIN + lane_px[0] + CONVERGE_ZONE if layout.rows > 1 else 0.0
+    column_left = [column_left_pad[0] + lead]
     for layer in range(1, layers):
-        lane = math.ceil((lane_width[layer] + 2 * LANE_PADDING) / LANE_QUANTUM) * LANE_QUANTUM
-        gap = spline_zone[layer] + lane + CONVERGE_ZONE + column_left_pad[layer]
+        gap = spline_zone[layer] + lane_px[layer] + CONVERGE_ZONE + column_left_pad[layer]
         column_left.append(column_left[-1] + column_width[layer - 1] + gap)
     column_right = [left + width for left, width in zip(column_left, column_width)]
     origins = {n: QPointF(column_left[layer_of[n]], y * pitch) for n, (_, y) in layout.positions.items()}
     bends = {e: [(int(round(x)), y * pitch) for x, y in points] for e, points in layout.bends.items()}
     lanes = _lanes(cg, origins, bends)
     starts = _start_offsets(cg, shapes, lanes, bends)
-    routes = {
-        edge: _route(edge, lane_y, starts[edge], shapes, origins, layer_of, bends[edge],
-                     (column_left, column_right, column_left_pad), spline_zone)
-        for edge, lane_y in lanes.items()
-    }
+    columns = (column_left, column_right, column_left_pad)
+    routes = {}
+    for edge, lane_y in lanes.items():
+        if edge in crossing:
+            gutter = layout.gutters[row_of(edge[1]) - 1] * pitch
+            routes[edge] = _return_route(edge, lane_y, starts[edge], shapes, origins, layer_of, columns, lane_px,
+                                         gutter)
+        else:
+            routes[edge] = _route(edge, lane_y, starts[edge], shapes, origins, layer_of, bends[edge], columns,
+                                  spline_zone)
     return SceneGeometry(shapes, origins, routes)
 
 
@@ -285,11 +297,8 @@ def _start_offsets(cg: ComputationGraph, shapes, lanes, bends) -> dict[Edge, flo
 def _route(edge, lane, start_offset, shapes, origins, layer_of, bends, columns, spline_zone):
     column_left, column_right, column_left_pad = columns
     source, target, _ = edge
-    lane_y, index, count = lane
-    start = origins[source] + shapes[source].out_port() + QPointF(0.0, start_offset)
-    port, inward = shapes[target].in_port(index, count)
-    port = origins[target] + port
-    side = -1 if count == 1 or index < (count - 1) / 2 else 1
+    lane_y = lane[0]
+    start, port, inward, side = _ends(edge, lane, start_offset, shapes, origins)
     path = QPainterPath(start)
     x, y = column_right[layer_of[source]], start.y()
     path.lineTo(x, y)
@@ -301,6 +310,21 @@ def _route(edge, lane, start_offset, shapes, origins, layer_of, bends, columns, 
     lane_start = column_right[target_layer - 1] + spline_zone[target_layer]  # long edges without bends too
     _s_curve(path, x, y, lane_start, lane_y)
     lane_end = column_left[target_layer] - column_left_pad[target_layer] - CONVERGE_ZONE
+    return _into_port(path, port, inward, side, lane_y, lane_start, lane_end)
+
+
+def _ends(edge, lane, start_offset, shapes, origins) -> tuple[QPointF, QPointF, QPointF, int]:
+    """Where an edge starts, the port it ends at, the inward direction there, and its backward side."""
+    source, target, _ = edge
+    _, index, count = lane
+    start = origins[source] + shapes[source].out_port() + QPointF(0.0, start_offset)
+    port, inward = shapes[target].in_port(index, count)
+    side = -1 if count == 1 or index < (count - 1) / 2 else 1
+    return start, origins[target] + port, inward, side
+
+
+def _into_port(path, port, inward, side, lane_y, lane_start, lane_end) -> EdgeRoute:
+    """Run along the lane, curve into the port, and place the labels beside the lane."""
     path.lineTo(lane_end, lane_y)
     end = port - inward * TIP_INSET
     reach = (end.x() - lane_end) * 0.55
@@ -310,6 +334,35 @@ def _route(edge, lane, start_offset, shapes, origins, layer_of, bends, columns, 
     outer_y = lane_y + side * (ARC_OFFSET + theme.BACKWARD_WIDTH / 2 + LABEL_SPACE)
     outer = LabelSpot(QPointF(middle, outer_y), "top" if side > 0 else "bottom")
     return EdgeRoute(path, port, inward, side, inner, outer)
+
+
+def _return_route(edge, lane, start_offset, shapes, origins, layer_of, columns, lane_px, gutter):
+    """An edge into a later row of a wrapped drawing: right, down to the gutter, back left, into its lane."""
+    column_left, column_right, column_left_pad = columns
+    source, target, _ = edge
+    lane_y = lane[0]
+    start, port, inward, side = _ends(edge, lane, start_offset, shapes, origins)
+    target_layer = layer_of[target]
+    lane_end = column_left[target_layer] - column_left_pad[target_layer] - CONVERGE_ZONE
+    lane_start = lane_end - lane_px[target_layer]
+    right = column_right[layer_of[source]] + SPLINE_ZONE_MIN / 2
+    left = lane_start - SPLINE_ZONE_MIN / 2
+    radius = min(RETURN_RADIUS, (gutter - start.y()) / 2, (lane_y - gutter) / 2)
+    path = QPainterPath(start)
+    corners = [QPointF(right, start.y()), QPointF(right, gutter), QPointF(left, gutter), QPointF(left, lane_y)]
+    points = [start, *corners, QPointF(lane_end, lane_y)]
+    for before, corner, after in zip(points, points[1:], points[2:]):
+        path.lineTo(_toward(corner, before, radius))
+        path.quadTo(corner, _toward(corner, after, radius))
+    return _into_port(path, port, inward, side, lane_y, lane_start, lane_end)
+
+
+def _toward(corner: QPointF, other: QPointF, distance: float) -> QPointF:
+    """The point `distance` from `corner` on the way to `other`."""
+    dx, dy = other.x() - corner.x(), other.y() - corner.y()
+    length = math.hypot(dx, dy) or 1.0
+    distance = min(distance, length / 2)
+    return QPointF(corner.x() + dx / length * distance, corner.y() + dy / length * distance)
 
 
 def _s_curve(path: QPainterPath, x0: float, y0: float, x1: float, y1: float) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem, QWidget
 
+from core.engine.graph_text import flow_parts
 from gui import theme
 from gui.graph.geometry import EdgeRoute, LabelSpot, NodeShape, backward_route, shared_font, tag_rect
 
@@ -42,6 +43,10 @@ class TextLabel(QGraphicsItem):
         self._horizontal = "center"
         self._rect = QRectF()
         self._italic = False
+
+    def pixel_size(self) -> int:
+        """The font's pixel size in scene pixels (times the view's zoom on screen)."""
+        return self._style[0]
 
     def text(self) -> str:
         """The text as drawn (typographic minus signs included)."""
@@ -404,11 +409,24 @@ class EdgeItem(_Selectable):
         """The local derivative on the edge, or nothing before its target has a value."""
         self.local_label.set_runs([] if text is None else [(text, theme.INK)])
 
-    def show_flow(self, text: str | None, active: bool = False) -> None:
-        """The backward arrow and its gradient label, or neither before the gradient crosses."""
+    def show_flow(self, text: str | None, active: bool = False, label: bool = True) -> None:
+        """The backward arrow and its gradient label, or neither before the gradient crosses.
+
+        `label` False keeps the arrow but not the words (only the step being explained shows
+        them, so no product is printed twice). In `1 × 3 = 3` the upstream factor and the result
+        take the gradients' colour, the local factor the local derivatives' colour.
+        """
         self.backward.setVisible(text is not None)
         self.backward.set_active(active)
-        self.flow_label.set_runs([] if text is None else [(text, theme.BACKWARD)])
+        parts = None if text is None or not label else flow_parts(text)
+        if text is None or not label:
+            runs = []
+        elif parts is None:
+            runs = [(text, theme.BACKWARD)]
+        else:
+            upstream, local, result = parts
+            runs = [(upstream, theme.BACKWARD), (local, theme.INK), (result, theme.BACKWARD)]
+        self.flow_label.set_runs(runs)
 
     def boundingRect(self) -> QRectF:
         return self._hit_shape.boundingRect().adjusted(-4, -4, 4, 4)

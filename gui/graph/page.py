@@ -30,13 +30,14 @@ from gui import theme
 from gui.graph.caption_panel import CaptionPanel
 from gui.graph.details_panel import DetailsPanel
 from gui.graph.editor import FormulaEditor
-from gui.graph.view import GraphView
+from gui.graph.view import READABLE_PX, GraphView
 from gui.graph.playback_bar import PlaybackBar
 from gui.graph.step_player import StepPlayer
 from gui.graph.value_panel import ValuePanel
 from gui.widgets.actions import make_action
 
 SIDE_POINT_SIZE = 13
+PRESENTING_READABLE_PX = 24  # the smallest text on a projector, in screen pixels
 SIDE_WIDTH = 340
 NOTES_WIDTH = 360
 DETAILS_HIDDEN = "Quiz mode: the details would give answers away. Click a ? in the graph and answer below it."
@@ -65,6 +66,7 @@ class GraphPage(QWidget):
         self._panel_widths: dict[int, int] = {}  # splitter index -> width, for panels while hidden  # quiz mode: the details panel would give answers away
         self._presenting_restore: bool | None = None  # while presenting: was the side panel shown?
         self.status_text = ""  # the last status_message, for a window that connects late
+        self._text_scale = 1.0  # the window's text size: the drawing's readable zoom follows it
 
         self.player = StepPlayer(self.model, self)  # the playback clock: it moves the model's step
         self.preset_picker = self._make_preset_picker()
@@ -183,6 +185,10 @@ class GraphPage(QWidget):
         self.zoom_in_action = self._action("zoomInAction", "Zoom &in", ["+", "="], self.view.zoom_in)
         self.zoom_out_action = self._action("zoomOutAction", "Zoom &out", ["-"], self.view.zoom_out)
         self.fit_action = self._action("fitAction", "&Fit to window", ["0"], self.view.fit)
+        self.follow_action = self._action("followAction", "F&ollow the active step", ["F"], self.view.set_following)
+        self.follow_action.setCheckable(True)
+        self.follow_action.setChecked(self.view.following())
+        self.follow_action.setToolTip("When the graph is larger than the window, glide to each step as it plays (F)")
         self.side_panel_action = self._action("sidePanelAction", "Show the &formula panel", ["Ctrl+B"],
                                               self._side_panel_toggled)
         self.side_panel_action.setCheckable(True)
@@ -203,8 +209,9 @@ class GraphPage(QWidget):
 
     @property
     def zoom_actions(self) -> list[QAction]:
-        """Zoom in, zoom out, fit, and showing the side panel, for a menu."""
-        return [self.zoom_in_action, self.zoom_out_action, self.fit_action, self.side_panel_action]
+        """Zoom in, zoom out, fit, following the active step, and showing the side panel, for a menu."""
+        return [self.zoom_in_action, self.zoom_out_action, self.fit_action, self.follow_action,
+                self.side_panel_action]
 
     def side_panel_visible(self) -> bool:
         """Whether the formula, inputs and details panel is shown (hidden, the graph gets the width)."""
@@ -276,9 +283,10 @@ class GraphPage(QWidget):
         """Select exactly these nodes and edges of the graph shown (none clears the selection)."""
         self.view.highlight(nodes, edges)
 
-    def export_png(self, path: str | Path, scale: float = 2.0) -> None:
-        """Write the drawing as shown to a PNG at `scale`; OSError if unwritable."""
-        self.view.export_png(path, scale)
+    def export_png(self, path: str | Path, scale: float = 2.0) -> str | None:
+        """Write the drawing as shown to a PNG at `scale`; a note when it was scaled down to
+        the size limit; OSError if unwritable."""
+        return self.view.export_png(path, scale)
 
     def export_svg(self, path: str | Path) -> None:
         """Write the drawing as shown to an SVG; OSError if unwritable."""
@@ -374,7 +382,17 @@ class GraphPage(QWidget):
         if panel_button is not None:
             panel_button.setVisible(not presenting)
         self.side_panel_action.setEnabled(not presenting)
+        self._apply_readable_px()
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_text_scale(self, scale: float) -> None:
+        """The window's text size (1× to 3×): the drawing's smallest text on screen grows with it."""
+        self._text_scale = scale
+        self._apply_readable_px()
+
+    def _apply_readable_px(self) -> None:
+        base = PRESENTING_READABLE_PX if self.presenting() else READABLE_PX
+        self.view.set_readable_px(round(base * self._text_scale))
 
     def shutdown(self) -> None:
         """Stop playback and the typing timer (the window is closing)."""
@@ -448,6 +466,8 @@ class GraphPage(QWidget):
         """Select the preset whose text this is, or none when the formula is the user's own."""
         index = next((i for i, p in enumerate(PRESETS) if p.source.strip() == text.strip()), -1)
         self.preset_picker.setCurrentIndex(index)
+        # The box may be narrower than a long title: the whole name is one hover away.
+        self.preset_picker.setToolTip(PRESETS[index].title if index >= 0 else "Your own formula")
         self.preset_about.setText(PRESETS[index].about if index >= 0 else "")
         self.preset_about.setVisible(index >= 0)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget,
@@ -12,7 +12,8 @@ from gui.graph.step_player import StepPlayer
 
 SPEED_STEPS_PER_UNIT = 2  # the speed slider counts half steps per second: 1 -> 0.5/s ... 16 -> 8/s
 SPEED_RANGE = (1, 16)
-BUTTON_POINT_SIZE = 14
+BUTTON_POINT_SIZE = 14  # the bar's text: buttons, "Speed" and its value (scaled with the window's text)
+ICON_TO_TEXT = 1.0  # icons as tall as the text's line, so they grow with it (24 px and more on a projector)
 
 
 class PlaybackBar(QWidget):
@@ -30,7 +31,6 @@ class PlaybackBar(QWidget):
                                         icon(pixmap.SP_MediaSeekBackward))
         self.play_button = self._button("playButton", "Play", "Play or pause (Space)",
                                         icon(pixmap.SP_MediaPlay))
-        self.play_button.setMinimumWidth(self.play_button.fontMetrics().horizontalAdvance("Pause") + 64)
         self.forward_button = self._button("stepForwardButton", "Next", "Next step (Right or Page Down)",
                                            icon(pixmap.SP_MediaSeekForward))
         self.end_button = self._button("endButton", "End", "Jump to the end (End)",
@@ -46,30 +46,39 @@ class PlaybackBar(QWidget):
         self.speed_slider.setAccessibleName("Playback speed, steps per second")
         self.speed_slider.setRange(*SPEED_RANGE)
         self.speed_slider.setValue(round(player.steps_per_second * SPEED_STEPS_PER_UNIT))
-        self.speed_slider.setMaximumWidth(160)
         self.speed_label = QLabel()
         self.speed_label.setObjectName("speedLabel")
-        self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("8.5 steps/s") + 12)
         self._show_speed(self.speed_slider.value())
+        self.speed_word = QLabel("Speed")
+        self.speed_word.setBuddy(self.speed_slider)
+        self._texts = {self.reset_button: "Start", self.back_button: "Back", self.forward_button: "Next",
+                       self.end_button: "End"}  # the play button's text follows the player
+        self._compact = False  # icons only: the bar is narrower than its words need
+        self._full_width = 0  # the width the bar needs to show its words
+        self._compact_width = 0  # ... and with icons only: its minimum
+        self._action_buttons: list[QToolButton] = []
+        self._controls: QHBoxLayout | None = None  # built below; a font change before then waits
 
-        self.scrubber.setMinimumWidth(160)
-        self.speed_slider.setMinimumWidth(90)
+        font = self.font()
+        font.setPointSize(BUTTON_POINT_SIZE)
+        self.setFont(font)  # every label of the bar inherits it, and the window's text size scales it
         controls = self._controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
         for button in (self.reset_button, self.back_button, self.play_button, self.forward_button,
                        self.end_button):
             controls.addWidget(button)
         controls.addStretch(1)
-        speed = QLabel("Speed")
-        speed.setBuddy(self.speed_slider)
-        controls.addWidget(speed)
+        controls.addWidget(self.speed_word)
         controls.addWidget(self.speed_slider)
         controls.addWidget(self.speed_label)
         layout = QVBoxLayout(self)  # the scrubber spans the width, as in a video player
+        # The bar's own minimumSizeHint (icons only) decides how narrow it may get, not the layout.
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(12, 4, 12, 6)
         layout.setSpacing(2)
         layout.addWidget(self.scrubber)
         layout.addLayout(controls)
+        self._fit_text()
 
         self.reset_button.clicked.connect(player.to_start)
         self.back_button.clicked.connect(player.previous)
@@ -85,16 +94,17 @@ class PlaybackBar(QWidget):
 
     def add_action_button(self, action: QAction) -> QToolButton:
         """Put a button for `action` (e.g. the page's panel toggle) at the end of the controls."""
+        if action.icon().isNull():  # an icon to show when the bar is too narrow for words
+            action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView))
         button = QToolButton()
         button.setDefaultAction(action)
         button.setObjectName(f"{action.objectName()}Button")
         button.setAccessibleName(action.text().replace("&", ""))
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        font = button.font()
-        font.setPointSize(BUTTON_POINT_SIZE)
-        button.setFont(font)
         self._controls.addSpacing(12)
         self._controls.addWidget(button)
+        self._action_buttons.append(button)
+        self._fit_text()
         return button
 
     def _button(self, name: str, text: str, tip: str, icon) -> QPushButton:
@@ -102,10 +112,65 @@ class PlaybackBar(QWidget):
         button.setObjectName(name)
         button.setAccessibleName(tip.split(" (")[0])
         button.setToolTip(tip)
-        font = button.font()
-        font.setPointSize(BUTTON_POINT_SIZE)
-        button.setFont(font)
         return button
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """Re-measure when the text size changes (View → Text size, presentation mode)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_text()
+
+    def _fit_text(self) -> None:
+        """Icons as tall as the text, and room for the longest words, at the bar's text size."""
+        if self._controls is None:
+            return
+        metrics = self.fontMetrics()
+        side = round(metrics.height() * ICON_TO_TEXT)
+        for button in (self.reset_button, self.back_button, self.play_button, self.forward_button, self.end_button):
+            button.setIconSize(QSize(side, side))
+        self.speed_label.setMinimumWidth(metrics.horizontalAdvance("8.5 steps/s") + metrics.averageCharWidth())
+        self.scrubber.setMinimumWidth(10 * metrics.averageCharWidth())
+        self.speed_slider.setMinimumWidth(6 * metrics.averageCharWidth())
+        self.speed_slider.setMaximumWidth(14 * metrics.averageCharWidth())
+        margins = sum(self.layout().getContentsMargins()[::2])
+        self._set_compact(True)  # measure the bar with icons only, then with its words
+        self._controls.invalidate()  # the layout caches its sizes until the next event loop pass
+        self._compact_width = self._controls.minimumSize().width() + margins
+        self._set_compact(False)
+        self._controls.invalidate()
+        self._full_width = self._controls.sizeHint().width() + margins
+        self._set_compact(self.width() < self._full_width)
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """Icons only: the bar never makes the window wider than the screen, whatever the text size."""
+        return QSize(self._compact_width, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Words on the buttons when they fit, icons only (with tooltips) when they do not."""
+        self._set_compact(event.size().width() < self._full_width)
+        super().resizeEvent(event)
+
+    def compact(self) -> bool:
+        """Whether the buttons show icons only (the bar is too narrow for their words)."""
+        return self._compact
+
+    def _set_compact(self, compact: bool) -> None:
+        if compact == self._compact and self._full_width:
+            return
+        self._compact = compact
+        metrics = self.fontMetrics()
+        side = self.play_button.iconSize().width()
+        for button, text in self._texts.items():
+            button.setText("" if compact else text)
+        self._show_playing(self.player.playing)
+        pad = 3 * metrics.averageCharWidth()
+        self.play_button.setMinimumWidth(side + pad if compact else metrics.horizontalAdvance("Pause") + side + pad)
+        self.speed_word.setVisible(not compact)
+        for button in self._action_buttons:
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if compact
+                                      else Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setIconSize(QSize(side, side))
 
     def _speed_moved(self, value: int) -> None:
         self.player.set_speed(value / SPEED_STEPS_PER_UNIT)
@@ -137,4 +202,4 @@ class PlaybackBar(QWidget):
     def _show_playing(self, playing: bool) -> None:
         pixmap = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
         self.play_button.setIcon(self.style().standardIcon(pixmap))
-        self.play_button.setText("Pause" if playing else "Play")
+        self.play_button.setText("" if self._compact else "Pause" if playing else "Play")

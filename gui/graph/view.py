@@ -9,16 +9,16 @@ the unmasked words, so hiding a number never moves anything.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QTransform, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
 from core.engine.graph import GraphBase
 from core.engine.graph_text import Words
+from core.files import atomic_write_bytes
 from core.engine.layout import Layout
 from core.engine.model import Frame
 from core.engine.steps import State, start_state
@@ -26,8 +26,10 @@ from core.trace.graph import TensorGraph
 from core.engine import graph_text
 from core.trace import tensor_text
 from gui import theme
-from gui.graph.geometry import NodeTexts, scene_geometry, text_width
-from gui.graph.items import EdgeItem, NodeItem
+from gui.graph.geometry import LabelSpot, NodeTexts, scene_geometry, text_height, text_width
+from gui.graph.items import HALO_PAD, EdgeItem, NodeItem, TextLabel
+from gui.graph.overview import GraphOverview
+from gui.widgets.raster import capped_size, memory_device, png_bytes
 from gui.widgets.svg import begin_svg
 
 Edge = tuple[int, int, int]
@@ -35,10 +37,21 @@ ZOOM_STEP = 1.2
 MIN_ZOOM, MAX_ZOOM = 0.03, 8.0
 MAX_FIT_ZOOM = 1.5  # a two-node graph should not fill a projector screen with one box
 FIT_MARGIN = 30.0  # scene pixels around the drawing when fitting and exporting
+READABLE_PX = 16  # fitting never shrinks the drawing's smallest text below this many screen pixels
+FOLLOW_MS = 350  # the view glides to the active step in this long
+FOLLOW_MARGIN = 40.0  # screen pixels: the active step counts as in view this far inside the edges
+OVERVIEW_INSET = 10  # screen pixels between the overview map and the view's corner
 PAGE_KEYS = {  # the graph page steps through the schedule with these: never consume them here
     Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
     Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End,
 }
+
+
+def _label_rect(spot: LabelSpot, width: float, height: float) -> QRectF:
+    """Where a label of this size goes at a spot (centred horizontally, like TextLabel.place_at)."""
+    top = spot.point.y() - (height if spot.vertical == "bottom" else 0.0)
+    rect = QRectF(spot.point.x() - width / 2, top, width, height)
+    return rect.adjusted(-HALO_PAD, -HALO_PAD, HALO_PAD, HALO_PAD)  # as TextLabel.boundingRect
 
 
 def words_for(graph: GraphBase) -> Words:
@@ -82,6 +95,10 @@ class GraphView(QGraphicsView):
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # No scroll bars: the overview map, dragging and the wheel move around a big drawing, and
+        # bars that come and go would resize the viewport and make the fit jump.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._frame: Frame | None = None  # what is drawn
         self._structure: tuple | None = None  # what the items were made for
         self._sized_for: tuple | None = None  # what the geometry was measured for
@@ -91,6 +108,23 @@ class GraphView(QGraphicsView):
         self._flow_texts: dict[Edge, str] = {}
         self._auto_fit = True  # follow the window size until the user zooms or pans
         self._click_handled = False  # a press on an item was handled here: so is its release
+        self._reserved = QRectF()  # the room the labels of every step take
+        self._readable_px = READABLE_PX  # presentation mode asks for more
+        self._following = True  # glide to the active step when it is off screen
+        self._glide = QVariantAnimation(self)
+        self._glide.setDuration(FOLLOW_MS)
+        self._glide.setEasingCurve(QEasingCurve.Type.InOutCubic)
+        self._glide.valueChanged.connect(lambda point: self.centerOn(point))
+        self.overview = GraphOverview(self)
+        self.overview.hide()
+        self.overview.jump_requested.connect(self._jump_to)
+        self._overview_timer = QTimer(self)  # one map render per burst of frames, not per frame
+        self._overview_timer.setObjectName("overviewTimer")
+        self._overview_timer.setSingleShot(True)
+        self._overview_timer.setInterval(0)
+        self._overview_timer.timeout.connect(self._render_overview)
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            bar.valueChanged.connect(self._show_view_on_overview)
 
     # ----------------------------------------------------------------- drawing a frame
 
@@ -137,8 +171,13 @@ class GraphView(QGraphicsView):
             self._sized_for = sized_for
         self._frame = frame
         self._show_state(frame)
+        self._grow_scene_rect()
         if rebuilt and self._auto_fit:
             self.fit()
+        elif self._following:
+            self.follow_active()
+        if self.overview.isVisible() or not self.fits():
+            self._overview_timer.start()
 
     def set_graph(self, graph: GraphBase, layout: Layout) -> None:
         """Draw an evaluated graph at its start, in its plain words (then `show_state` for another step)."""
@@ -188,10 +227,19 @@ class GraphView(QGraphicsView):
                 width = max(width, text_width(self._flow_texts[edge], theme.EDGE_TEXT_PX, bold=True))
             widths[edge] = width
         geometry = scene_geometry(graph, layout, texts, widths)
+        reserved = QRectF()  # everything any step will show, so a fit at the start holds to the end
         for n, item in self._node_items.items():
             item.set_geometry(geometry.shapes[n], geometry.origins[n])
+            extent = geometry.shapes[n].extent.translated(geometry.origins[n])
+            reserved = reserved.united(extent.adjusted(-HALO_PAD, -HALO_PAD, HALO_PAD, HALO_PAD))
+        height = text_height(theme.EDGE_TEXT_PX, True)
         for edge, item in self._edge_items.items():
-            item.set_route(geometry.routes[edge])
+            route = geometry.routes[edge]
+            item.set_route(route)
+            reserved = reserved.united(item.sceneBoundingRect())
+            for spot in (route.local_spot, route.flow_spot):
+                reserved = reserved.united(_label_rect(spot, widths[edge], height))
+        self._reserved = reserved
         self._scene.setSceneRect(self.drawing_rect())
 
     @staticmethod
@@ -253,7 +301,7 @@ class GraphView(QGraphicsView):
             flow = None
             if flow_known:
                 flow = words.flow_text(graph, edge) if masked else self._flow_texts.get(edge)
-            item.show_flow(flow, active=edge == state.active_edge)
+            item.show_flow(flow, active=edge == state.active_edge, label=edge == state.active_edge)
             known = (local_known, flow_known)
             item.update_tooltip((id(graph), frame.revision, known, words.tooltip_key(edge)),
                                 lambda edge=edge, known=known: words.edge_tooltip(graph, edge, *known))
@@ -287,16 +335,151 @@ class GraphView(QGraphicsView):
         """Zoom out one step around the middle of the view."""
         self._zoom_by(1 / ZOOM_STEP, self.viewport().rect().center())
 
+    def readable_zoom(self) -> float:
+        """The smallest zoom at which the drawing's smallest text is still readable_px on screen."""
+        smallest = min(theme.NODE_TEXT_PX, theme.VALUE_TEXT_PX, theme.GRAD_TEXT_PX, theme.EDGE_TEXT_PX,
+                       theme.TAG_TEXT_PX)
+        return self._readable_px / smallest
+
+    def set_readable_px(self, pixels: int) -> None:
+        """Fit no smaller than `pixels` screen pixels of text (16 at a desk, 24 on a projector)."""
+        self._readable_px = pixels
+        if self._auto_fit:
+            self.fit()
+
+    def fit_zoom(self) -> float:
+        """The zoom `fit` chooses: the whole drawing if it is readable so, else the readable zoom."""
+        rect = self.drawing_rect()
+        if rect.isEmpty():
+            return 1.0
+        viewport = self.viewport().rect()
+        whole = min(viewport.width() / rect.width(), viewport.height() / rect.height())
+        return max(self.readable_zoom(), min(whole, MAX_FIT_ZOOM))
+
+    def fits(self) -> bool:
+        """Whether the whole drawing is on screen at the current zoom."""
+        rect = self.drawing_rect()
+        slack = 2 / max(self.zoom(), 1e-6)  # two screen pixels of rounding
+        return rect.isEmpty() or self.visible_rect().adjusted(-slack, -slack, slack, slack).contains(rect)
+
+    def visible_rect(self) -> QRectF:
+        """The part of the scene on screen."""
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
     def fit(self) -> None:
-        """Fit the whole drawing into the window, with a margin; follow resizes from now on."""
+        """Fit the whole drawing into the window, never below a readable zoom; follow resizes from now on.
+
+        A drawing too big to read whole is shown at the readable zoom around the active step, with
+        the overview map in the corner.
+        """
         rect = self.drawing_rect()
         if rect.isEmpty():
             return
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > MAX_FIT_ZOOM:
-            self.setTransform(QTransform.fromScale(MAX_FIT_ZOOM, MAX_FIT_ZOOM))
-            self.centerOn(rect.center())
+        self._glide.stop()
+        zoom = self.fit_zoom()
+        self.setTransform(QTransform.fromScale(zoom, zoom))
         self._auto_fit = True
+        if self.fits():
+            self.centerOn(rect.center())
+        else:
+            target = self.active_rect()
+            self.centerOn(target.center() if target is not None else self._start_of(rect))
+        self._place_overview()
+
+    def _start_of(self, rect: QRectF) -> QPointF:
+        """Where a drawing too big for the window is first shown: its top-left corner (the inputs)."""
+        half = self.visible_rect()
+        return QPointF(rect.left() + half.width() / 2, rect.top() + half.height() / 2)
+
+    def following(self) -> bool:
+        """Whether the view glides to the active step when it is off screen."""
+        return self._following
+
+    def set_following(self, following: bool) -> None:
+        """Glide to the active step whenever it leaves the screen (True), or stay put."""
+        self._following = following
+        if following:
+            self.follow_active()
+        else:
+            self._glide.stop()
+
+    def follow_active(self) -> None:
+        """Glide the view until the active node or edge is on screen (nothing if it already is)."""
+        target = self.active_rect()
+        if target is None or self.fits():
+            return
+        inside = self.visible_rect()
+        margin = FOLLOW_MARGIN / max(self.zoom(), 1e-6)
+        inside = inside.adjusted(margin, margin, -margin, -margin)
+        if inside.contains(target):
+            return
+        start = self.visible_rect().center()
+        if self._glide.state() == QVariantAnimation.State.Running:
+            self._glide.stop()
+        self._glide.setStartValue(start)
+        self._glide.setEndValue(target.center())
+        self._glide.start()
+
+    def gliding(self) -> bool:
+        """Whether the view is on its way to the active step."""
+        return self._glide.state() == QVariantAnimation.State.Running
+
+    def active_rect(self) -> QRectF | None:
+        """Where the active step is in the scene: its node, or its edge's label and source node."""
+        state = self.state()
+        if state is None:
+            return None
+        if state.active_edge is not None and tuple(state.active_edge) in self._edge_items:
+            edge = self._edge_items[tuple(state.active_edge)]
+            rect = edge.flow_label.sceneBoundingRect()
+            if rect.isEmpty():
+                rect = edge.local_label.sceneBoundingRect()
+            source = self._node_items.get(edge.edge[0])
+            if source is not None:
+                both = rect.united(source.sceneBoundingRect())
+                if both.width() * self.zoom() < self.viewport().width() * 0.8:
+                    rect = both
+            return rect if not rect.isEmpty() else None
+        if state.active_node is not None and state.active_node in self._node_items:
+            return self._node_items[state.active_node].sceneBoundingRect()
+        return None
+
+    def _jump_to(self, point: QPointF) -> None:
+        self._glide.stop()
+        self._auto_fit = False
+        self.centerOn(point)
+
+    def _place_overview(self, rendered: bool = False) -> None:
+        """Show the map in the bottom-right corner when the drawing does not fit, else hide it."""
+        show = not self.fits()
+        if show:
+            if self.overview.isHidden() and not rendered:
+                self.overview.render_scene(self._scene, self.drawing_rect())
+            viewport = self.viewport().geometry()
+            self.overview.move(viewport.right() - self.overview.width() - OVERVIEW_INSET,
+                               viewport.bottom() - self.overview.height() - OVERVIEW_INSET)
+            self._show_view_on_overview()
+        self.overview.setVisible(show)
+
+    def _render_overview(self) -> None:
+        self.overview.render_scene(self._scene, self.drawing_rect())
+        self._place_overview(rendered=True)
+
+    def _show_view_on_overview(self) -> None:
+        if not self.overview.isHidden():
+            self.overview.show_visible(self.visible_rect())
+
+    def _grow_scene_rect(self) -> None:
+        """Labels grow as numbers arrive: keep the whole drawing scrollable, nothing clipped at an edge."""
+        rect = self.drawing_rect()
+        if not self._scene.sceneRect().contains(rect):
+            self._scene.setSceneRect(self._scene.sceneRect().united(rect))
+
+    def text_labels(self) -> list[TextLabel]:
+        """Every text label of the drawing that shows text (to measure what is on screen)."""
+        labels = [label for item in self._node_items.values() for label in item.labels()]
+        labels += [label for item in self._edge_items.values() for label in item.labels()]
+        return [label for label in labels if label.text() and label.isVisible()]
 
     def _zoom_by(self, factor: float, anchor: QPoint) -> None:
         factor = max(MIN_ZOOM, min(MAX_ZOOM, self.zoom() * factor)) / self.zoom()
@@ -308,6 +491,7 @@ class GraphView(QGraphicsView):
         moved = self.mapFromScene(scene_point) - anchor
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
+        self._place_overview()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120
@@ -315,6 +499,7 @@ class GraphView(QGraphicsView):
             super().wheelEvent(event)
             return
         self._zoom_by(ZOOM_STEP ** steps, event.position().toPoint())
+        self._place_overview()
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -334,6 +519,14 @@ class GraphView(QGraphicsView):
         super().resizeEvent(event)
         if self._auto_fit:
             self.fit()
+        else:
+            self._place_overview()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Nothing moves unseen: stop gliding and the map's render."""
+        self._glide.stop()
+        self._overview_timer.stop()
+        super().hideEvent(event)
 
     # ----------------------------------------------------------------- hover and click
 
@@ -385,26 +578,32 @@ class GraphView(QGraphicsView):
     # ----------------------------------------------------------------- export
 
     def drawing_rect(self) -> QRectF:
-        """The scene area an export covers: every item with a margin."""
-        rect = self._scene.itemsBoundingRect()
+        """The scene area an export covers and a fit shows: every item and label any step shows, with a margin."""
+        rect = self._scene.itemsBoundingRect().united(self._reserved) if self._node_items else QRectF()
         return rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN) if not rect.isEmpty() else rect
 
-    def export_png(self, path: str | Path, scale: float = 2.0) -> None:
-        """Render the whole drawing to a PNG at `scale` pixels per scene pixel; OSError if unwritable."""
+    def export_png(self, path: str | Path, scale: float = 2.0) -> str | None:
+        """Render the whole drawing to a PNG at `scale` pixels per scene pixel, capped at
+        MAX_RASTER_SIDE; return a note when it was scaled down. OSError/ValueError on failure."""
         rect = self.drawing_rect()
-        size = QSize(max(1, math.ceil(rect.width() * scale)), max(1, math.ceil(rect.height() * scale)))
-        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        width, height, _scale, note = capped_size(rect.width(), rect.height(), scale)
+        image = QImage(QSize(width, height), QImage.Format.Format_ARGB32_Premultiplied)
+        if image.isNull():
+            raise OSError(f"not enough memory for a {width:,} × {height:,} px image")
         image.fill(QColor(theme.BACKGROUND))
         painter = QPainter(image)
-        self._render(painter, QRectF(0, 0, size.width(), size.height()), rect)
-        if not image.save(str(path), "PNG"):
-            raise OSError(f"cannot write {path}")
+        self._render(painter, QRectF(0, 0, width, height), rect)
+        atomic_write_bytes(path, png_bytes(image))
+        return note
 
     def export_svg(self, path: str | Path) -> None:
-        """Render the whole drawing to SVG with its text kept as text; OSError if unwritable."""
+        """Render the whole drawing to SVG with its text kept as text; OSError/ValueError on failure."""
         rect = self.drawing_rect()
-        painter, _generator, target = begin_svg(path, rect, "Computation graph")
+        device, data = memory_device()
+        painter, _generator, target = begin_svg(device, rect, "Computation graph")
         self._render(painter, target, rect)
+        device.close()
+        atomic_write_bytes(path, bytes(data.data()))
 
     def _render(self, painter: QPainter, target: QRectF, source: QRectF) -> None:
         """Draw the scene without the user's selection outline, then end the painter."""

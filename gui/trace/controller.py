@@ -21,7 +21,7 @@ from core.trace.graph import AUTOGRAD, TensorGraph
 from core.trace.steps import TraceSchedule
 from core.training import registry
 from core.training.request import TrainingRequest
-from core.trace import tensor_text
+from core.trace import keeps_text, tensor_text
 from gui.graph.page import GraphPage
 from gui.trace.banner import TraceBanner
 from gui.trace.panel import TracePanel
@@ -147,6 +147,7 @@ class TraceController(QObject):
         self.panel.code.mark_lines([line] if line is not None else [])
         known = self._known(node_id)
         lines = tensor_text.node_tooltip(tg, node_id, *known).splitlines()
+        lines += keeps_text.kept_lines(tg, node_id) if all(known) else []  # not before the backward
         self.panel.show_details(lines[0], lines[1:])
 
     def _edge_selected(self, edge: tuple[int, int, int]) -> None:

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QBoxLayout, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
     QVBoxLayout, QWidget,
@@ -21,6 +22,9 @@ from gui.widgets.loss_axes import OptimumAndLogScale
 from gui.widgets.plot_range import RangeKeeper
 
 CURVE_MIN_HEIGHT = 120
+CURVE_MIN_WIDTH = 250  # a loss curve narrower than this reads as a smudge (issue 12)
+CARD_MARGINS = (10, 8, 10, 8)
+NUMBERS_SAMPLE = "MSE 00000.000"  # the widest number line the card reserves room for
 EXPLANATION_LINES_TALL = 4  # cards in one row: narrow, so more lines
 EXPLANATION_LINES_WIDE = 3
 
@@ -56,7 +60,7 @@ class VariantCard(OptimumAndLogScale, QFrame):
         self.plot = pg.PlotWidget()
         self.plot.setObjectName(f"lossPlot_{info.name}")
         self.plot.setAccessibleName(f"{info.title} loss per epoch")
-        self.plot.setMinimumHeight(CURVE_MIN_HEIGHT)
+        self.plot.setMinimumSize(CURVE_MIN_WIDTH, CURVE_MIN_HEIGHT)
         theme.style_plot(self.plot, theme.DEFAULT_LOOK, "train MSE", "epoch")
         self.ranges = RangeKeeper(self.plot)
         self._extent = (0, 1, math.inf, -math.inf)  # epochs done, epochs asked, lowest, highest
@@ -105,6 +109,10 @@ class VariantCard(OptimumAndLogScale, QFrame):
         self.graph_button.setObjectName(f"showGraph_{info.name}")
         self.graph_button.setToolTip("Open the graph torch builds for this variant's loss, at the "
                                      "parameters shown, on the Graph page")
+        for widget in (self.log_scale, self.code_button, self.graph_button):
+            # Their own font, so the window's text size reaches them (the card's style sheet
+            # stops them inheriting it).
+            widget.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
         self._build_layout()
 
         self._optimum_value: float | None = None
@@ -149,22 +157,33 @@ class VariantCard(OptimumAndLogScale, QFrame):
         info.setSpacing(4)
         info.addLayout(self.numbers)
         info.addStretch(1)
-        info.addLayout(footer)
-        # Tall (one row of four): the numbers under the plot. Wide (2×2): beside it.
+        # Tall (one row of four): the numbers under the plot. Wide (2×2): beside it. The footer
+        # runs under both, so the numbers beside the plot take only their own width.
         self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.body.setSpacing(6)
         self.body.addWidget(self.plot, 1)
         self.body.addLayout(info)
+        self.header, self.footer = header, footer
         column = QVBoxLayout(self)
-        column.setContentsMargins(10, 8, 10, 8)
+        column.setContentsMargins(*CARD_MARGINS)
         column.setSpacing(4)
         column.addLayout(header)
         column.addWidget(self.description)
         column.addLayout(self.body, 1)
+        column.addLayout(footer)
         column.addSpacing(4)
         column.addWidget(self.explanation)
         self.wide = None
         self.set_wide(False)
+
+    def width_needed(self, wide: bool) -> int:
+        """The card width at which nothing is cut, with the numbers beside the plot (wide) or under it."""
+        numbers = max(QFontMetrics(self.mse_label.font()).horizontalAdvance(NUMBERS_SAMPLE),
+                      *(label.sizeHint().width() for label in (self.mse_label, self.bias_label)))
+        numbers += self.numbers.horizontalSpacing() + self.active_label.sizeHint().width() * (not wide)
+        body = CURVE_MIN_WIDTH + self.body.spacing() + numbers if wide else max(CURVE_MIN_WIDTH, numbers)
+        inside = max(body, self.header.sizeHint().width(), self.footer.sizeHint().width())
+        return inside + CARD_MARGINS[0] + CARD_MARGINS[2] + 2 * self.frameWidth()
 
     def set_wide(self, wide: bool) -> None:
         """Numbers under the plot (False), or beside it in one column (True, for a 2×2 grid)."""

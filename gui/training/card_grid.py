@@ -1,17 +1,21 @@
-"""The variant cards, however many: two to a row, or four to a row when the page is wide."""
+"""The variant cards, however many: as many to a row as fit without cutting a plot or a number."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-WIDE_FROM = 1200  # from this width (a 1600-px window with settings shown) four cards fit in a row
-WIDE_COLUMNS = 4
-NARROW_COLUMNS = 2
+COLUMN_CHOICES = (4, 2, 1)  # four in a row on a wide page, 2×2, or one under another
+SPACING = 8
 
 
 class CardGrid(QWidget):
-    """Lays its cards out two to a row, or four to a row once it is at least WIDE_FROM wide."""
+    """Lays its cards out in the most columns whose cards keep every plot and number whole.
+
+    Four in a row show their numbers under the plot; fewer in a row show them beside the plot
+    when the card is wide enough (a 2×2 grid), else under it. The text size decides what fits, so a
+    3× text size stacks the cards one under another (the page scrolls).
+    """
 
     def __init__(self, cards: list[QWidget], parent: QWidget | None = None):
         super().__init__(parent)
@@ -20,12 +24,32 @@ class CardGrid(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setSizeConstraint(QGridLayout.SizeConstraint.SetNoConstraint)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(8)
+        self.grid.setSpacing(SPACING)
         self.columns = 0
-        self._arrange(NARROW_COLUMNS)
+        self._arrange(min(2, len(cards)), False)
 
-    def _arrange(self, wanted: int) -> None:
+    def layout_for(self, width: int) -> tuple[int, bool]:
+        """(columns, numbers beside the plot) for a grid `width` pixels wide."""
+        for columns in sorted({min(choice, len(self.cards)) for choice in COLUMN_CHOICES}, reverse=True):
+            card_width = (width - SPACING * (columns - 1)) // columns
+            if columns < COLUMN_CHOICES[0] and card_width >= self._needed(True):
+                return columns, True
+            if card_width >= self._needed(False):
+                return columns, False
+        return 1, False
+
+    def rearrange(self) -> None:
+        """Lay the cards out again for the current width (the text size changed)."""
+        self._arrange(*self.layout_for(self.width()))
+        self.updateGeometry()
+
+    def _needed(self, wide: bool) -> int:
+        return max(card.width_needed(wide) for card in self.cards)
+
+    def _arrange(self, wanted: int, wide: bool) -> None:
         columns = max(1, min(wanted, len(self.cards)))
+        for card in self.cards:
+            card.set_wide(wide)
         if columns == self.columns:
             return
         self.columns = columns
@@ -33,20 +57,16 @@ class CardGrid(QWidget):
             self.grid.removeWidget(card)
         for index, card in enumerate(self.cards):
             self.grid.addWidget(card, index // columns, index % columns)
-            card.set_wide(wanted == NARROW_COLUMNS)  # two to a row: numbers beside the plot
         rows = -(-len(self.cards) // columns)
-        for column in range(max(WIDE_COLUMNS, self.grid.columnCount())):
+        for column in range(max(COLUMN_CHOICES[0], self.grid.columnCount())):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
         for row in range(max(rows, self.grid.rowCount())):
             self.grid.setRowStretch(row, 1 if row < rows else 0)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        """As narrow as two cards side by side: below WIDE_FROM the grid has two columns."""
-        hint = self.grid.minimumSize()
-        widest = max(card.minimumSizeHint().width() for card in self.cards)
-        columns = min(NARROW_COLUMNS, len(self.cards))
-        return QSize(columns * widest + (columns - 1) * self.grid.horizontalSpacing(), hint.height())
+        """As narrow as one card with its numbers under the plot; as tall as the current rows need."""
+        return QSize(self._needed(False), self.grid.minimumSize().height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self._arrange(WIDE_COLUMNS if event.size().width() >= WIDE_FROM else NARROW_COLUMNS)
+        self._arrange(*self.layout_for(event.size().width()))
         super().resizeEvent(event)

@@ -24,8 +24,12 @@ from core.training.request import TrainingRequest
 log = logging.getLogger(__name__)
 DRAIN_BUDGET_SECONDS = 0.008  # read at most this long per wake-up, then let the window paint
 POLL_INTERVAL_MS = 16  # Windows only: how often the pipe is polled
-QUIT_TIMEOUT_SECONDS = 3.0  # a cooperative quit normally takes a few milliseconds
-STOP_TIMEOUT_SECONDS = 3.0
+QUIT_TIMEOUT_SECONDS = 0.1  # a cooperative quit takes a few ms; past this the process is ended
+STOP_TIMEOUT_SECONDS = 0.1  # Reset waits this long at most on the GUI thread, then moves on
+# The watchdog: after Start or Stop the process must say something within this many seconds
+# (it sends records every ~16 ms while training); silence means it hangs (say, SIGSTOP).
+ANSWER_TIMEOUT_SECONDS = 5.0
+IMPORT_TIMEOUT_SECONDS = 120.0  # the same while the process still imports torch
 
 
 class TrainingClient(QObject):
@@ -58,6 +62,12 @@ class TrainingClient(QObject):
         self._sweep_id = 0
         self._sweeping = False  # a sweep was started and its end has not arrived yet
         self._silent = False  # while stop_and_wait discards a run's last messages
+        self._awaited_run: int | None = None  # the run whose end (finished/failed) is still due
+        # The watchdog: armed while an answer is due, restarted by every message, fired by silence
+        self._watchdog = QTimer(self)
+        self._watchdog.setObjectName("trainingWatchdog")
+        self._watchdog.setSingleShot(True)
+        self._watchdog.timeout.connect(self._unresponsive)
 
     # ----- state ----------------------------------------------------------------------------
 
@@ -113,6 +123,7 @@ class TrainingClient(QObject):
         self._running = True
         order = {"run": self._run_id, "request": request.to_json(), "pace": pace}
         self._send("start", order)
+        self._await_answer()
         return self._run_id
 
     def start_sweep(self, request: TrainingRequest, rates: list[float]) -> int:
@@ -149,17 +160,21 @@ class TrainingClient(QObject):
         """Ask the run to end after the epoch in progress; its results still arrive (finished)."""
         if self._running:
             self._send("stop")
+            self._await_answer()
 
     def stop_and_wait(self, timeout: float = STOP_TIMEOUT_SECONDS, discard: bool = True) -> bool:
-        """Stop the run and wait (bounded) for its end; True if it ended in time.
+        """Stop the run and wait briefly (never long enough to freeze the window); True if it
+        ended in time.
 
         With `discard`, the run's last records and result are dropped instead of emitted (Reset
-        and a new dataset throw them away anyway). A process that does not answer in time is
-        ended; the next start begins a fresh one.
+        and a new dataset throw them away anyway). A run that has not ended in time is forgotten
+        here (its late messages are ignored, and the process takes the next Start as usual);
+        the watchdog ends the process if it then stays silent.
         """
         if not self._running:
             return True
         self._send("stop")
+        self._await_answer()
         deadline = time.monotonic() + timeout
         self._silent = discard
         try:
@@ -172,7 +187,7 @@ class TrainingClient(QObject):
         finally:
             self._silent = False
         if self._running:
-            self.shutdown()
+            self._running = False  # late messages of this run are dropped by _dispatch
             return False
         return True
 
@@ -187,7 +202,7 @@ class TrainingClient(QObject):
         process, conn = self._process, self._conn
         if process is None:
             return
-        ready = self._ready
+        ready = self._ready and self._awaited_run is None  # a silent process gets no grace time
         self._forget_process()
         _end_process(process, conn, timeout if ready else 0.0)
 
@@ -216,7 +231,43 @@ class TrainingClient(QObject):
             if time.monotonic() > deadline:
                 return  # the rest on the next wake-up: the notifier fires while data waits
 
+    def _await_answer(self) -> None:
+        """Arm the watchdog: the run in progress must answer (or end) before it fires."""
+        if self._process is None:
+            return
+        self._awaited_run = self._run_id
+        seconds = ANSWER_TIMEOUT_SECONDS if self._ready else IMPORT_TIMEOUT_SECONDS
+        self._watchdog.start(int(seconds * 1000))
+
+    def _heard(self, name: str, payload: Any) -> None:
+        """Any message shows the process is alive: restart the watchdog, or disarm it once the
+        awaited run has ended (or, after Start, has started)."""
+        if self._awaited_run is None:
+            return
+        run = payload.get("run") if isinstance(payload, dict) else None
+        if name in ("finished", "failed") and run == self._awaited_run or \
+                name == "started" and run == self._awaited_run and self._running:
+            self._awaited_run = None
+            self._watchdog.stop()
+        else:
+            seconds = ANSWER_TIMEOUT_SECONDS if self._ready else IMPORT_TIMEOUT_SECONDS
+            self._watchdog.start(int(seconds * 1000))
+
+    def _unresponsive(self) -> None:
+        """The watchdog fired: the process said nothing for too long. End it without waiting."""
+        seconds = self._watchdog.interval() / 1000
+        taken = self._take_process()
+        if taken is None:
+            return
+        process, conn, _was_running = taken
+        _kill_now(process, conn)
+        log.warning("The training process did not answer for %.0f s and was ended", seconds)
+        self.died.emit(f"The training process stopped answering (nothing for {seconds:.0f} s), "
+                       "so it was ended.")
+
     def _dispatch(self, name: str, payload: Any) -> None:
+        if self._awaited_run is not None:
+            self._heard(name, payload)
         if name == "ready":
             self._ready = True
             self.ready.emit(float(payload.get("import_seconds", 0.0)))
@@ -258,18 +309,27 @@ class TrainingClient(QObject):
 
     def _process_died(self) -> None:
         """The pipe closed without a quit: collect the process and say how it ended."""
-        process, conn = self._process, self._conn
-        if process is None:
+        taken = self._take_process()
+        if taken is None:
             return
-        was_running = self._running
-        self._running = self._sweeping = False
-        self._forget_process()
+        process, conn, was_running = taken
         how = _exit_description(_end_process(process, conn, 1.0))
         during = " during training" if was_running else ""
         log.warning("The training process stopped unexpectedly%s (%s)", during, how)
         self.died.emit(f"The training process stopped unexpectedly{during} ({how}).")
 
+    def _take_process(self) -> tuple[Any, Any, bool] | None:
+        """Detach the process and pipe from this client: (process, conn, was a run going), or None."""
+        process, conn, was_running = self._process, self._conn, self._running
+        if process is None:
+            return None
+        self._running = self._sweeping = False
+        self._forget_process()
+        return process, conn, was_running
+
     def _forget_process(self) -> None:
+        self._watchdog.stop()
+        self._awaited_run = None
         if self._notifier is not None:
             self._notifier.setEnabled(False)  # before the descriptor closes
             self._notifier.deleteLater()
@@ -286,7 +346,7 @@ class TrainingClient(QObject):
 
 
 def _end_process(process: Any, conn: Any, timeout: float) -> int | None:
-    """Ask a training process to quit, read what it still sends, then terminate or kill it.
+    """Ask a training process to quit, read what it still sends, then kill it.
 
     Returns its exit code (negative: the signal that ended it).
     """
@@ -311,9 +371,8 @@ def _end_process(process: Any, conn: Any, timeout: float) -> int | None:
                     break
         process.join(max(0.0, timeout))
         if process.is_alive():
-            process.terminate()
-            process.join(1.0)
-        if process.is_alive():
+            # SIGKILL, not SIGTERM: a stopped (SIGSTOP) process stays stopped on SIGTERM, and
+            # the window would wait for it; the quit above was its chance to end cleanly
             process.kill()
             process.join(1.0)
         exitcode = process.exitcode
@@ -323,6 +382,19 @@ def _end_process(process: Any, conn: Any, timeout: float) -> int | None:
         if not process.is_alive():
             process.close()
     return exitcode
+
+
+def _kill_now(process: Any, conn: Any) -> None:
+    """SIGKILL a hung process (even a stopped one dies at once) and reap it, all within ~0.1 s."""
+    try:
+        if not _is_closed(process) and process.is_alive():
+            process.kill()
+            process.join(0.1)
+    finally:
+        if conn is not None:
+            conn.close()
+        if not _is_closed(process) and not process.is_alive():
+            process.close()
 
 
 def _is_closed(process: Any) -> bool:

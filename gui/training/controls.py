@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
 
 from gui.training import theme
 
@@ -51,14 +51,18 @@ class TrainingControls(QWidget):
         self.pace_label.setFont(theme.font(theme.PAGE_POINT_SIZE + 1))
         self.pace_label.setMinimumWidth(self.pace_label.fontMetrics().horizontalAdvance(
             "as fast as possible") + 8)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        buttons, pace = QHBoxLayout(), QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.stop_button, self.reset_button):
-            row.addWidget(button)
-        row.addSpacing(18)
-        row.addWidget(QLabel("Pace"))
-        row.addWidget(self.pace_slider)
-        row.addWidget(self.pace_label)
+            buttons.addWidget(button)
+        pace.addWidget(QLabel("Pace"))
+        pace.addWidget(self.pace_slider)
+        pace.addWidget(self.pace_label)
+        # Side by side; at a large text size the pace goes under the buttons (see set_stacked).
+        self.rows = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.rows.setContentsMargins(0, 0, 0, 0)
+        self.rows.setSpacing(18)
+        self.rows.addLayout(buttons)
+        self.rows.addLayout(pace)
         self._show_pace(self.pace_slider.value())
 
         self.start_button.clicked.connect(self.start_clicked)
@@ -67,6 +71,10 @@ class TrainingControls(QWidget):
         self.reset_button.clicked.connect(self.reset_clicked)
         self.pace_slider.valueChanged.connect(self._show_pace)
         self.pace_slider.valueChanged.connect(lambda _: self.pace_changed.emit(self.pace()))
+
+    def set_stacked(self, stacked: bool) -> None:
+        """The pace under the buttons (True, for large text) or beside them."""
+        self.rows.setDirection(QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight)
 
     def pace(self) -> float | None:
         """Epochs per second the slider asks for; None: as fast as possible."""

@@ -50,6 +50,9 @@ FRAME_MS = 17  # the plot timer: at most ~60 redraws a second, however fast reco
 NUMBERS_PER_SECOND = 10
 SETTINGS_WIDTH = 300
 LOG_SCALE_SPAN = 100.0  # a loss spanning this factor (two decades) gets a log axis, if allowed
+LOG_SCALE_TEXT = "Log loss axes where the loss spans orders of magnitude"  # short at large text
+SETTINGS_MAX_GROWTH = 2.0  # with the text size, up to this many times as wide
+LABELS_ABOVE_FROM = 1.4  # from this text size the settings' names go above their fields
 LOWER_MIN_HEIGHT = 300  # the overlay plot and the results table stay readable
 MESSAGE_STYLE = ("background: #FFF4CC; color: #1A1A1A; border: 2px solid #B38F00;"
                  " border-radius: 4px; padding: 6px 10px;")
@@ -92,7 +95,7 @@ class TrainingPage(QWidget):
         self.results = ResultsTable()
         self.landscape = LandscapeView()
         self.sweep = SweepView()
-        self.log_scale = QCheckBox("Log loss axes where the loss spans orders of magnitude")
+        self.log_scale = QCheckBox(LOG_SCALE_TEXT)
         self.log_scale.setObjectName("logScalePage")
         self.log_scale.setToolTip("Every loss plot on this page switches to a logarithmic axis once "
                                   "its loss spans two decades: a dead plateau then no longer looks "
@@ -110,8 +113,9 @@ class TrainingPage(QWidget):
         self.progress = QLabel()
         self.progress.setObjectName("trainingStatus")
         self.progress.setFont(theme.font(theme.NUMBER_POINT_SIZE, bold=True))
-        # Long messages must not widen the window: the label takes what is left.
+        # Long messages must not widen the window: the label takes what is left and wraps.
         self.progress.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress.setWordWrap(True)
         self.progress.setMinimumWidth(120)
         self.export_csv_button = QPushButton("Export CSV…")
         self.export_csv_button.setObjectName("exportHistoryButton")
@@ -122,6 +126,10 @@ class TrainingPage(QWidget):
         self.export_animation_button = QPushButton("Export animation…")
         self.export_animation_button.setObjectName("exportAnimationButton")
         self.export_animation_button.setToolTip("Save the loss curves growing epoch by epoch as an animated GIF")
+        self._short_texts = [(self.export_csv_button, "Export CSV…", "CSV…"),
+                              (self.export_plot_button, "Export plot…", "Plot…"),
+                              (self.export_animation_button, "Export animation…", "Animation…"),
+                              (self.log_scale, LOG_SCALE_TEXT, "Log loss axes")]
         self.export_animation_action = QAction("Export &training animation…", self)
         self.export_animation_action.setObjectName("exportTrainingAnimationAction")
         self.export_animation_action.triggered.connect(lambda: self.export_animation())
@@ -176,7 +184,7 @@ class TrainingPage(QWidget):
 
     def _build_layout(self) -> None:
         self.setFont(theme.font(theme.PAGE_POINT_SIZE))
-        side = QScrollArea()
+        self.side = side = QScrollArea()
         side.setObjectName("trainingSettingsScroll")
         side.setWidget(self.settings)
         side.setWidgetResizable(True)
@@ -188,7 +196,6 @@ class TrainingPage(QWidget):
         top.addWidget(self.controls)
         top.addSpacing(16)
         top.addWidget(self.progress, 1)
-        top.addWidget(self.log_scale)
 
         self.lower_tabs = QTabWidget()
         self.lower_tabs.setObjectName("trainingLowerTabs")
@@ -204,7 +211,7 @@ class TrainingPage(QWidget):
         export_row.addWidget(self.export_plot_button)
         export_row.addWidget(self.export_animation_button)
         self.lower_tabs.setCornerWidget(exports, Qt.Corner.TopRightCorner)
-        lower = QSplitter(Qt.Orientation.Horizontal)
+        self.lower = lower = QSplitter(Qt.Orientation.Horizontal)
         lower.setObjectName("trainingLowerSplitter")
         lower.addWidget(self.overlay)
         lower.addWidget(self.lower_tabs)
@@ -235,6 +242,8 @@ class TrainingPage(QWidget):
         main = QVBoxLayout()
         main.setContentsMargins(0, 0, 0, 0)
         main.addLayout(top)
+        # a line of its own: beside the buttons it would widen the page past 1280 pixels
+        main.addWidget(self.log_scale)
         main.addWidget(self.message)
         main.addWidget(self.plots_scroll, 1)
         row = QHBoxLayout(self)
@@ -251,6 +260,22 @@ class TrainingPage(QWidget):
                      self.sweep):
             part.apply_look(look)
         self.progress.setStyleSheet(f"color: {look.ink};")
+        self._fit_text_size()  # the window calls this after a text-size change too
+
+    def _fit_text_size(self) -> None:
+        """Reflow for the current text size: a wider settings column, cards in fewer columns."""
+        scale = max(1.0, self.font().pointSizeF() / theme.PAGE_POINT_SIZE)
+        self.settings.set_labels_above(scale > LABELS_ABOVE_FROM)
+        large = scale > LABELS_ABOVE_FROM
+        self.controls.set_stacked(large)
+        # Overlay beside the results, or above them; the export buttons and the log-axes box say
+        # less (tooltips say all).
+        self.lower.setOrientation(Qt.Orientation.Vertical if large else Qt.Orientation.Horizontal)
+        for button, text, short in self._short_texts:
+            button.setText(short if large else text)
+        self.side.setFixedWidth(round(SETTINGS_WIDTH * min(scale, SETTINGS_MAX_GROWTH)))
+        self.card_grid.rearrange()
+        self.plots_scroll.setMinimumWidth(self.splitter.minimumSizeHint().width())
 
     # ----- user commands --------------------------------------------------------------------
 
@@ -452,14 +477,17 @@ class TrainingPage(QWidget):
         if not self.history.epochs_done:
             self._show_message("Nothing to export yet: press Start first.")
             return None
-        losses = {name: h.mse[: h.count].copy() for name, h in self.history.variants.items()}
+        # the kept epochs (a long run's history is thinned) and the loss at each
+        curves = {name: [part.copy() for part in h.curve()] for name, h in self.history.variants.items()}
+        losses = {name: losses for name, (_epochs, losses) in curves.items()}
+        epochs = {name: epochs for name, (epochs, _losses) in curves.items()}
         optimum = self.closed_form["train_mse"] if self.closed_form else None
         landscape = None  # with the Landscape tab open, the paths grow beside the curves
         if self.lower_tabs.currentWidget() is self.landscape and self.landscape.message:
             landscape = (self.landscape.message, self.landscape.pair_combo.currentIndex(),
                          self.landscape.path_arrays(self.history))
         try:
-            progress = export_losses(self, losses, optimum, path, landscape)
+            progress = export_losses(self, losses, optimum, path, epochs, landscape)
         except ValueError as error:
             self._show_message(str(error))
             return None
@@ -487,7 +515,7 @@ class TrainingPage(QWidget):
         self.landscape.set_starts(info.get("initial", {}))
         self.closed_form = info["closed_form"]
         optimum = self.closed_form["train_mse"]
-        self.overlay.set_optimum(optimum)
+        self.overlay.set_optimum(optimum, self.closed_form.get("note", ""))
         for name in self.history.variants:
             self.cards[name].set_optimum(optimum)
         self.data_view.reset(info["sample_targets"], tuple(self.history.variants))

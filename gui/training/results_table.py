@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from core.formatting import fmt
 from core.training import registry
-from gui.theme import Look
+from gui.theme import Look, readable
 from gui.training import theme
 
 COLUMNS = ["variant", "train MSE", "test MSE", "weights", "bias", "epochs", "epochs/s",
@@ -148,6 +148,10 @@ class ResultsTable(QTableWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if column == 0 and color:
                 item.setToolTip(tip)
+                # Against the table's own backgrounds (rows alternate): the black optimum row must not
+                # vanish in the dark theme, nor a variant's colour on the grey rows of the light one.
+                for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+                    color = readable(color, self.palette().color(role).name())
                 item.setForeground(QColor(color))
                 font = item.font()
                 font.setBold(True)

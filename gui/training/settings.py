@@ -155,12 +155,19 @@ class TrainingSettings(QWidget):
         column.addWidget(training_group)
         column.addWidget(variants_group)
         column.addStretch(1)
+        self.forms = (data, training)
         for form in (data, training):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         # A spin box's natural width fits its largest value (1,000,000): too wide for the column.
         for field in (self.shift, self.test_fraction, self.seed, self.epochs, self.learning_rate,
                       self.activation, self.init, *self.updates.widgets()):
             field.setMinimumWidth(FIELD_MIN_WIDTH)
+
+    def set_labels_above(self, above: bool) -> None:
+        """Put each setting's name above its field (large text: the column cannot fit both side by side)."""
+        policy = QFormLayout.RowWrapPolicy.WrapAllRows if above else QFormLayout.RowWrapPolicy.DontWrapRows
+        for form in self.forms:
+            form.setRowWrapPolicy(policy)
 
     def apply_look(self, look: Look) -> None:
         """Colour the secondary text for `look` (the rest follows the window's palette)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes.util
+import logging
 import os
 import subprocess
 import sys
@@ -31,10 +32,18 @@ XCB_LIBRARIES = [
     ("xcb-randr", "libxcb-randr0"),
     ("xcb-shape", "libxcb-shape0"),
 ]
+# What Qt's Wayland plugin loads, as (file name for the dynamic loader, Debian/Ubuntu package)
+WAYLAND_LIBRARIES = [
+    ("libwayland-client.so.0", "libwayland-client0"),
+    ("libwayland-cursor.so.0", "libwayland-cursor0"),
+    ("libwayland-egl.so.1", "libwayland-egl1"),
+    ("libxkbcommon.so.0", "libxkbcommon0"),
+]
 RECOMMENDED_PACKAGES = "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1"
 HEADLESS_PLATFORMS = {"offscreen", "minimal", "vnc", "linuxfb", "eglfs", "minimalegl", "vkkhrdisplay"}
 PROBE_CODE = "from PySide6.QtWidgets import QApplication; QApplication([])"
 PROBE_TIMEOUT_SECONDS = 5.0
+SIGNAL_WAKE_MS = 200  # how late Ctrl+C may be noticed; the timer costs nothing measurable
 
 HEADLESS_HINT = (
     "To run without a display:\n"
@@ -44,10 +53,32 @@ HEADLESS_HINT = (
 )
 
 
+def can_load(file_name: str) -> bool:
+    """Whether the dynamic loader can load this shared library (and what it needs) right now."""
+    try:
+        ctypes.CDLL(file_name)
+    except OSError:
+        return False
+    return True
+
+
+def wayland_problem(load: Callable[[str], bool] = can_load) -> str | None:
+    """Name the Wayland libraries the loader cannot load, with the install command; or None."""
+    missing = [(name, package) for name, package in WAYLAND_LIBRARIES if not load(name)]
+    if not missing:
+        return None
+    names = ", ".join(name for name, _ in missing)
+    packages = " ".join(package for _, package in missing)
+    return (f"Qt's Wayland platform plugin needs {names}, which the dynamic loader cannot find.\n"
+            f"Install it with:\n  sudo apt-get install {packages}\n"
+            "(on Debian/Ubuntu), or use X11: QT_QPA_PLATFORM=xcb")
+
+
 def display_problem(
     env: Mapping[str, str] | None = None,
     platform: str | None = None,
     find_library: Callable[[str], str | None] = ctypes.util.find_library,
+    load: Callable[[str], bool] = can_load,
 ) -> str | None:
     """Why Qt could not open a window here (from the environment and libraries), or None."""
     env = os.environ if env is None else env
@@ -61,7 +92,7 @@ def display_problem(
     if chosen.startswith("wayland"):
         if not has_wayland:
             return "QT_QPA_PLATFORM asks for Wayland, but WAYLAND_DISPLAY is not set: no Wayland session is running."
-        return None
+        return wayland_problem(load)
     if chosen == "xcb" and not has_x11:
         return "QT_QPA_PLATFORM asks for X11 (xcb), but DISPLAY is not set: no X server to draw on."
     if not chosen and not has_x11 and not has_wayland:
@@ -113,11 +144,13 @@ def probe_problem(probe: subprocess.Popen | None, timeout: float = PROBE_TIMEOUT
     return describe_qt_failure(stderr or "")
 
 
-def describe_qt_failure(stderr: str) -> str:
+def describe_qt_failure(stderr: str, load: Callable[[str], bool] = can_load) -> str:
     """Turn what Qt printed when its platform plugin failed into plain words."""
     said = "\n".join(f"  {line}" for line in stderr.strip().splitlines()[:6])
     lower = stderr.lower()
-    if "could not connect to display" in lower or "cannot open display" in lower:
+    if "wayland" in lower:  # Qt's message also lists xcb among the plugins it has: not the cause
+        advice = wayland_problem(load) or "Qt's Wayland platform plugin could not start."
+    elif "could not connect to display" in lower or "cannot open display" in lower:
         advice = "Qt could not connect to the display named by DISPLAY: is the X server running and reachable?"
     elif "xcb-cursor" in lower or ("xcb" in lower and "could not load" in lower):
         advice = (
@@ -134,9 +167,17 @@ def failure_message(problem: str) -> str:
     return f"Backprop Studio cannot open its window.\n\n{problem}\n\n{HEADLESS_HINT}\n"
 
 
+class _OneLineErrors(argparse.ArgumentParser):
+    """Usage errors as the command line's contract wants them: exit 2, one `error:` line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"error: {message} (see `{self.prog} --window-help`)\n")
+        sys.exit(2)
+
+
 def parse_window_arguments(argv: list[str]) -> argparse.Namespace:
     """The window's own command line: an optional session file and start-up options."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineErrors(
         prog="backprop-studio", description="Open the Backprop Studio window.",
         epilog="Headless commands: backprop-studio graph --help, backprop-studio train --help.",
     )
@@ -173,13 +214,49 @@ def run(argv: list[str] | None = None) -> int:
 
     setup_logging()  # a rotating log in the data folder; uncaught exceptions logged and shown
     window = MainWindow()
-    if options.session and hasattr(window, "open_session"):
+    if options.session:
         window.open_session(options.session)
     if options.quit_after_first_paint:
         _quit_after_first_paint(app, window)
+    interrupted = _close_on_ctrl_c(app, window)
     window.show()
     run_event_loop = app.exec  # Qt's event loop (QApplication.exec); nothing here evaluates text
-    return run_event_loop()
+    status = run_event_loop()
+    return 130 if interrupted() else status
+
+
+def _close_on_ctrl_c(app, window) -> Callable[[], bool]:
+    """Let Ctrl+C in the terminal close the window as its close button would (autosave and all).
+
+    Python runs signal handlers only between bytecodes, and Qt's event loop is C++: a short timer
+    hands control back to Python a few times a second so the handler gets its turn.
+    Returns a function that says whether Ctrl+C ended the run.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    seen = []
+
+    def on_sigint(_number, _frame) -> None:
+        if seen:
+            return  # a second Ctrl+C while closing: the first one is being handled
+        seen.append(True)
+        sys.stderr.write("\nClosing Backprop Studio (Ctrl+C)…\n")
+        window.close()
+        app.quit()
+
+    try:
+        signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:
+        return lambda: False  # not the main thread (embedded use): leave Ctrl+C alone
+    wake = QTimer(app)
+    wake.setInterval(SIGNAL_WAKE_MS)
+    wake.timeout.connect(lambda: None)  # nothing to do: the point is to re-enter Python
+    wake.start()
+    app.aboutToQuit.connect(wake.stop)
+    logging.getLogger(__name__).info("Ctrl+C in the terminal closes the window")
+    return lambda: bool(seen)
 
 
 def _quit_after_first_paint(app, window) -> None:

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget, QWidget,
 )
@@ -22,9 +22,10 @@ from core.teach.lessons import BY_KEY as LESSONS_BY_KEY
 from gui import theme
 from core.project import APPLICATION, ORGANIZATION
 from gui.window.appearance import AppearanceController
-from gui.export.dialog import AnimationOptions, export_steps
+from gui.export.dialog import AnimationOptions, ask_step_options, export_steps
 from gui.graph.page import GraphPage
 from gui.learn.lesson_controller import LessonController
+from gui.lab.lab_panel import LabPanel
 from gui.learn.lesson_panel import LessonPanel
 from gui.window.presentation import PresentationController
 from gui.learn.quiz_controller import QuizController
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self._dialog: QMessageBox | None = None
         self._settings = window_settings()
         self._font_scale = 1.0  # the text size the panels are sized for
+        self._training_message = ""  # the Training page's last status sentence, shown on its tab
         self._make_controllers()
         self._make_menus()
         self._make_status_bar()
@@ -102,9 +104,14 @@ class MainWindow(QMainWindow):
         self.sessions.session_saved.connect(self._show_file_in_title)
         self.statusBar().showMessage(self.graph_page.status_text)
         self.pages.currentChanged.connect(self._page_changed)
+        # Restoring the Training tab as the current page must not build it before the first
+        # paint (pyqtgraph and the training process cost more than the rest of the window):
+        # the placeholder shows until the page is built, right after the first paint.
+        self._starting = True
         self._restore_settings()
         self.appearance.apply()
         self._page_changed(self.pages.currentIndex())
+        self._starting = False
         self.sessions.start()
         self._training_scheduled = False  # the Training page is built right after the first paint
 
@@ -114,6 +121,12 @@ class MainWindow(QMainWindow):
         page.add_above_caption(self.quiz_panel)
         self.lesson_panel = LessonPanel()
         page.add_notes_panel(self.lesson_panel)
+        self.lab_panel = LabPanel()  # the autograd lab: View ▸ Autograd lab
+        page.add_notes_panel(self.lab_panel)
+        page.graph_changed.connect(self.lab_panel.show_graph)
+        self.lab_panel.program_requested.connect(page.load_source)
+        if page.cg is not None:
+            self.lab_panel.show_graph(page.cg)
         self.appearance = AppearanceController(self, self._restyle, self._settings, self)
         self.quiz = QuizController(page, self.quiz_panel, self)
         self.lessons = LessonController(page, self.lesson_panel, self.quiz, self)
@@ -166,6 +179,7 @@ class MainWindow(QMainWindow):
         self.training_tab_action = self._page_action("&Training page", "Ctrl+2", 1)
         view_menu.addActions([self.graph_tab_action, self.training_tab_action])
         view_menu.addMenu(self.traces.menu)
+        view_menu.addAction(self.lab_panel.toggle_action)
         self.full_screen_action = view_menu.addAction("F&ull screen", self._toggle_full_screen)
         self.full_screen_action.setObjectName("fullScreenAction")
         self.full_screen_action.setCheckable(True)
@@ -272,6 +286,7 @@ class MainWindow(QMainWindow):
         self.file_menu.insertAction(self.export_animation_action, page.export_animation_action)
 
     def _training_status(self, text: str) -> None:
+        self._training_message = text
         if self.pages.currentWidget() is self._training_tab:
             self.statusBar().showMessage(text)
 
@@ -295,6 +310,7 @@ class MainWindow(QMainWindow):
         if scale != self._font_scale:
             self.graph_page.scale_panels(scale / self._font_scale)  # room for the larger text
             self._font_scale = scale
+        self.graph_page.set_text_scale(scale)
         self.graph_page.restyle(look)
         self.quiz_panel.apply_look(look)
         self.keys_hint.setStyleSheet(f"color: {look.soft_text}; padding-right: 8px;")
@@ -334,19 +350,26 @@ class MainWindow(QMainWindow):
         if not path.lower().endswith(f".{suffix}"):
             path += f".{suffix}"
         try:
-            write(path)
+            note = write(path)  # a note when a PNG was scaled down to its size limit
         except (OSError, ValueError) as error:
             log.warning("Could not export the graph to %s: %s", path, error)
             self.statusBar().showMessage(f"Could not export to {path}: {error}")
             self._show_dialog("Export failed", f"<p>Could not write {escape(path)}:</p><p>{escape(str(error))}</p>")
             return None
-        self.statusBar().showMessage(f"Exported the graph to {path}", 8000)
+        self.statusBar().showMessage(f"Exported the graph to {path}" + (f" ({note})" if note else ""), 15000)
         return path
 
     def export_animation(self, path: str | None = None, options: AnimationOptions | None = None):
-        """File → Export animation…: every step as PDF slides or a GIF; returns the running export."""
+        """File → Export animation…: every step as PDF slides or a GIF; returns the running export.
+
+        Without options it opens the options dialog and comes back here when they are chosen.
+        """
+        cg = self.graph_page.cg
+        if cg is not None and options is None:
+            ask_step_options(self, cg, lambda chosen: self.export_animation(path, chosen))
+            return None
         try:
-            progress = export_steps(self, self.graph_page.view.graph(), path, options)
+            progress = export_steps(self, cg, path, options)
         except ValueError as error:
             self.statusBar().showMessage(str(error), 8000)
             return None
@@ -416,9 +439,12 @@ class MainWindow(QMainWindow):
     # ----- pages and settings ---------------------------------------------------------------
 
     def _page_changed(self, index: int) -> None:
-        if self.pages.widget(index) is self._training_tab and isinstance(self.training_page, QLabel):
+        if (self.pages.widget(index) is self._training_tab and isinstance(self.training_page, QLabel)
+                and not self._starting):
             QTimer.singleShot(0, self.install_training_page)  # asked for before it was built
         on_graph = self.pages.widget(index) is self.graph_page
+        # The status bar speaks for the page shown, not for the one left behind.
+        self.statusBar().showMessage(self.graph_page.status_text if on_graph else self._training_message)
         for action in self.graph_page.playback_actions + self.graph_page.zoom_actions:
             action.setEnabled(on_graph)  # Space on the training page must not play the graph
         self.export_png_action.setEnabled(on_graph)
@@ -433,7 +459,7 @@ class MainWindow(QMainWindow):
         settings = window_settings()
         geometry = settings.value("window/geometry")
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(*DEFAULT_SIZE)
+            self.fit_to_screen()
         splitter = settings.value("graph/splitter")
         if isinstance(splitter, QByteArray):
             self.graph_page.splitter.restoreState(splitter)
@@ -446,6 +472,17 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentIndex(int(page))
         except (TypeError, ValueError):
             pass
+
+    def fit_to_screen(self) -> None:
+        """Open on the whole available area of the screen (maximized: the frame is the system's to fit)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*DEFAULT_SIZE)
+            return
+        area = screen.availableGeometry()
+        # The normal size, for when the user un-maximizes: the default, as far as the screen allows.
+        self.resize(min(DEFAULT_SIZE[0], area.width()), min(DEFAULT_SIZE[1], area.height()))
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def save_settings(self) -> None:
         """Remember the geometry, the splitter and the page shown, for the next start."""

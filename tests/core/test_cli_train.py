@@ -67,7 +67,7 @@ def test_json_output_is_strict_and_has_the_documented_shape():
         assert outcome["train_mse"] == outcome["history"][-1]
         assert len(outcome["path"]) == 31  # the start, then one point per epoch
         assert outcome["path"][-1] == [*outcome["weights"], outcome["bias"]]
-    assert set(result["closed_form"]) == {"train_mse", "weights", "bias"}
+    assert set(result["closed_form"]) == {"train_mse", "weights", "bias", "collinear", "rank"}
     assert result["closed_form"]["train_mse"] < result["variants"]["manual"]["train_mse"]
 
 

@@ -116,6 +116,7 @@ def test_sweep_json_has_the_documented_shape(capsys):
 @pytest.mark.parametrize(("arguments", "fragment"), [
     (["sweep", "--steps", "1"], "--steps must be"),
     (["sweep", "--lr-from", "0"], "--lr-from must be a positive number"),
+    (["sweep", "--lr-to", "1e300"], "--lr-to 1e+300 is beyond float32's range"),
     (["train", "--optimizer", "rmsprop"], "invalid choice"),
     (["train", "--batch-size", "0"], "the batch size must be"),
     (["train", "--momentum", "1.5"], "the momentum must be"),

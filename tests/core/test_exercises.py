@@ -10,10 +10,10 @@ from core.teach.exercises import (
     DIFFICULTIES, FRIENDLY_VALUES, MAX_OPERATIONS, Difficulty, ExerciseError, is_friendly, new_exercise,
 )
 from core.engine.graph import build_graph
-from core.engine.ops import OPS
+from core.engine.ops import MASK_OPS, OPS
 from core.engine.parse import parse
 
-EVERYTHING = Difficulty(8, tuple(OPS), share_variables=True)
+EVERYTHING = Difficulty(8, tuple(op for op in OPS if op not in MASK_OPS), share_variables=True)
 CASES = [*DIFFICULTIES.items(), ("everything", EVERYTHING),
          ("one-op", Difficulty(1, ("mul",))), ("unary-only", Difficulty(5, ("relu", "tanh", "neg", "sin"))),
          ("largest", Difficulty(MAX_OPERATIONS, ("add", "mul", "sigmoid"), share_variables=True))]

@@ -207,3 +207,28 @@ def test_rebinding_makes_versions_and_agrees_with_torch():
         return c
 
     check_against_torch(cg, build, {"x": 1.5, "y": -2.0, "c": 0.5})
+
+
+def test_derivations_of_every_input_grow_linearly_with_a_long_sum(monkeypatch):
+    """The `graph` report explains every input: that must be linear in the inputs (it was cubic)."""
+    from core.engine import explain
+    from core.engine.graph import ComputationGraph
+
+    calls = {"edges": 0}
+    original = ComputationGraph.carrying_out_edges
+
+    def counting(self, node_id):
+        calls["edges"] += 1
+        return original(self, node_id)
+
+    monkeypatch.setattr(ComputationGraph, "carrying_out_edges", counting)
+    counts = []
+    for inputs in (200, 400):
+        names = [f"v{i}" for i in range(inputs)]
+        cg = build_graph(" + ".join(names))
+        cg.evaluate({name: 1.0 for name in names})
+        calls["edges"] = 0
+        for name in names:
+            explain.derivation(cg, name)
+        counts.append(calls["edges"])
+    assert counts[1] <= 2.2 * counts[0] + 10

@@ -1,6 +1,7 @@
 """Layout: inputs left, output right, no two nodes in one spot, few crossings."""
 
 import itertools
+import math
 import random
 
 from core.engine.graph import build_graph
@@ -97,3 +98,55 @@ def test_an_output_used_by_later_statements_keeps_edges_left_to_right():
     lay = layout(cg)
     for u, v, _ in cg.graph.edges(keys=True):
         assert lay.positions[u][0] < lay.positions[v][0]
+
+
+# ----- wrapping long chains into rows ---------------------------------------------------------
+
+from core.engine.layout import LAYER_SLOTS, ROW_GAP, WRAP_ASPECT, wrap, wrap_rows  # noqa: E402
+from core.teach.lessons import BY_KEY as LESSONS  # noqa: E402
+
+
+def aspect(lay):
+    """Width : height of a layout, in node slots (a layer is LAYER_SLOTS wide)."""
+    _, low, _, high = lay.bounds()
+    return lay.layers * LAYER_SLOTS / (high - low + 1)
+
+
+def test_the_deep_sigmoid_chain_wraps_into_rows_closer_to_the_screen_shape():
+    cg = build_graph(LESSONS["deep-sigmoid"].source)
+    flat, wrapped = layout(cg, wrap_aspect=None), layout(cg)
+    assert flat.rows == 1 and flat.layers == 7
+    assert wrapped.rows > 1 and wrapped.layers < flat.layers
+    distance = lambda lay: abs(math.log(aspect(lay) / WRAP_ASPECT))  # noqa: E731
+    assert distance(wrapped) < distance(flat)
+    # Read row by row, left to right, the chain keeps its order; no two nodes share a spot.
+    order = sorted(cg.nodes, key=lambda n: (wrapped.row(n), wrapped.positions[n][0]))
+    assert order == sorted(cg.nodes, key=lambda n: flat.positions[n][0])
+    assert len(set(wrapped.positions.values())) == len(cg.nodes)
+    # Each row sits below the last, with a gutter between them that no node touches.
+    for row, gutter in enumerate(wrapped.gutters):
+        above = [wrapped.positions[n][1] for n in cg.nodes if wrapped.row(n) == row]
+        below = [wrapped.positions[n][1] for n in cg.nodes if wrapped.row(n) == row + 1]
+        assert max(above) + 0.5 <= gutter <= min(below) - 0.5
+
+
+def test_wide_or_short_graphs_do_not_wrap():
+    for source in (BY_KEY["lecture"].source, "+".join(f"a{i}*b{i}" for i in range(30)), "+".join(["x"] * 300)):
+        cg = build_graph(source)
+        assert layout(cg).rows == 1
+        assert layout(cg).positions == layout(cg, wrap_aspect=None).positions
+
+
+def test_wrap_rows_picks_the_row_count_whose_shape_is_closest():
+    cg = build_graph("x = 1\n" + "\n".join(f"h{i + 1} = sigmoid({'h' + str(i) if i else 'x'})" for i in range(20)))
+    flat = layout(cg, wrap_aspect=None)
+    best = wrap_rows(flat, WRAP_ASPECT)
+
+    def misfit(rows):
+        lay = wrap(flat, rows)
+        return abs(math.log(aspect(lay) / WRAP_ASPECT))
+
+    assert all(misfit(best) <= misfit(rows) + 1e-9 for rows in range(1, flat.layers + 1))
+    assert wrap(flat, 1) is flat
+    lay = wrap(flat, best)
+    assert lay.rows == best and ROW_GAP > 0

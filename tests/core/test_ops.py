@@ -23,14 +23,17 @@ BINARY_POINTS = [-2.0, -0.5, 0.0, 1.0, 2.0, 3.0]
 def points(op):
     if op.arity == 1:
         return [(v,) for v in UNARY_POINTS]
-    return list(itertools.product(BINARY_POINTS, repeat=2))
+    return list(itertools.product(BINARY_POINTS, repeat=op.arity))
 
 
 def torch_backward(op, operands, upstream):
     """torch's value and the gradient it sends to each operand for a given upstream gradient."""
     leaves = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in operands]
     out = torch_function(op.name)(*leaves)
-    grads = torch.autograd.grad(out, leaves, grad_outputs=torch.tensor(upstream, dtype=torch.float64))
+    if not out.requires_grad:  # a comparison: a boolean, and no gradient at all
+        return float(out.item()), [0.0] * len(leaves)
+    grads = torch.autograd.grad(out, leaves, grad_outputs=torch.tensor(upstream, dtype=torch.float64),
+                                allow_unused=True, materialize_grads=True)  # where's condition: unused
     return out.item(), [g.item() for g in grads]
 
 

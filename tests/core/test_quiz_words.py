@@ -28,8 +28,8 @@ def test_open_answers_are_hidden_and_an_answered_one_reads_as_the_plain_words():
     assert words.node_value(cg, n["u"], cg.value(n["u"])) == HIDDEN
     assert words.node_value(cg, n["w"], 2.0) == WORDS.node_value(cg, n["w"], 2.0) == "2"  # inputs are given
     assert words.gradient_text(cg, n["w"], cg.grad(n["w"])) == hidden_gradient(cg, n["w"]) == "∂a/∂w = ?"
-    assert words.local_text(cg, edge) == "local ∂u/∂w = ?"
-    assert words.flow_text(cg, edge) == "upstream ? · local ? = ?"
+    assert words.local_text(cg, edge) == "∂u/∂w = ?"
+    assert words.flow_text(cg, edge) == "? × ? = ?"
     assert words.step_caption(end) == "Done: ∂a/∂w = ?, ∂a/∂x = ?, ∂a/∂b = ?"
     assert "find" in words.node_tooltip(cg, n["u"], True, True) and fmt(6.0) not in words.node_tooltip(cg, n["u"], True, True)
     before = words.tooltip_key(n["u"])

@@ -59,6 +59,8 @@ def test_json_round_trip_is_plain_and_exact(tmp_path):
     ({"config": {"lr": -1}}, "learning rate must be a positive number"),
     ({"config": {"lr": math.inf}}, "learning rate must be a positive number"),
     ({"config": {"lr": True}}, "learning rate must be a positive number"),
+    ({"config": {"lr": 1e39}}, "beyond float32's range"),  # training computes in float32
+    ({"config": {"lr": 10**400}}, "learning rate must be a positive number"),  # no OverflowError
     ({"config": {"epochs": 2.5}}, "number of epochs must be a whole number"),
     ({"config": {"epochs": 10**9}}, "from 0 to 1,000,000"),
     ({"config": {"activation": "tanh"}}, "unknown activation 'tanh'"),

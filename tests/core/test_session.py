@@ -340,3 +340,76 @@ def test_autosave_is_offered_only_after_a_crash(tmp_path):
     assert autosave_to_restore(folder) == autosave
     mark_clean_exit(folder)  # the user declined: do not ask again
     assert autosave_to_restore(folder) is None
+
+
+# ----- hostile files (issue 14, item 3) ---------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "s.json"
+    os.mkfifo(fifo)
+    with pytest.raises(SessionError, match="FIFO"):
+        load_session(fifo)
+
+
+@pytest.mark.parametrize("device, said", [("/dev/zero", "a device"), ("/proc/self/status", "not a valid")])
+def test_devices_and_proc_files_are_refused_clearly(device, said):
+    if not os.path.exists(device):
+        pytest.skip(f"no {device}")
+    with pytest.raises(SessionError, match=said):
+        load_session(device)
+
+
+def test_a_growing_file_is_read_only_up_to_the_limit(tmp_path, monkeypatch):
+    """The size guard does not trust st_size: a file that claims 0 bytes is still cut off."""
+    monkeypatch.setattr(session_module, "MAX_SESSION_BYTES", 50)
+    path = tmp_path / "s.json"
+    path.write_text("{" + " " * 200 + "}")
+    monkeypatch.setattr(os, "fstat", lambda fd, real=os.fstat: os.stat_result(
+        tuple(real(fd))[:6] + (0,) + tuple(real(fd))[7:]))
+    with pytest.raises(SessionError, match="larger than 50 bytes"):
+        load_session(path)
+
+
+@pytest.mark.parametrize("field_name, value", [
+    ("values", {"x": 10**400}), ("ui_scale", 10**400), ("ui_scale", 1e308), ("step", 10**400),
+    ("training", {"config": {"epochs": 10**400}}), ("training", {"config": {"lr": -(10**400)}}),
+    ("training", {"config": {"lr": 10**400}}), ("training", {"data": {"shift": 10**400}}),
+    ("training", {"data": {"test_fraction": 10**400}}), ("training", {"data": {"seed": 10**400}}),
+])
+def test_numbers_out_of_range_are_a_clear_refusal(tmp_path, field_name, value):
+    data = valid_dict()
+    data[field_name] = value
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(data), encoding="utf-8")  # 10**400 is valid JSON
+    with pytest.raises(SessionError, match=f"field '{field_name}'") as refused:
+        load_session(path)
+    assert len(str(refused.value)) < 300  # the number is not echoed in full
+
+
+def test_a_utf8_bom_is_accepted(tmp_path):
+    path = tmp_path / "s.json"
+    save_session(path, example())
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_session(path) == example()
+
+
+def test_saving_over_a_read_only_session_is_refused(tmp_path):
+    path = tmp_path / "s.json"
+    save_session(path, example(1))
+    path.chmod(0o444)
+    with pytest.raises(SessionError, match="read-only"):
+        save_session(path, example(2))
+    assert load_session(path) == example(1)
+
+
+def test_the_window_refuses_a_hostile_session_on_the_command_line(tmp_path):
+    """`main.py FILE.json` with 10**400 inside: a message, exit 0 after quitting, no traceback."""
+    data = valid_dict()
+    data["ui_scale"] = 10**400
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = subprocess.run([sys.executable, "main.py", str(path), "--quit-after-first-paint"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in result.stderr and "OverflowError" not in result.stderr
+    assert result.returncode == 0, result.stderr

@@ -9,21 +9,27 @@ from __future__ import annotations
 
 import math
 import operator
+import warnings
 
 import torch
 from hypothesis import strategies as st
 
-from core.engine.ops import OPS
+from core.engine.ops import MASK_OPS, OPS
 
 INPUTS = ("x", "y", "z")
-UNARY = tuple(name for name, op in OPS.items() if op.arity == 1)
-BINARY = tuple(name for name, op in OPS.items() if op.arity == 2)
+# Random formulas draw every op a student types; the lab's masks (comparisons, where, sign) are
+# the machinery of backward graphs, checked in test_ops and the lab's own tests.
+UNARY = tuple(name for name, op in OPS.items() if op.arity == 1 and name not in MASK_OPS)
+BINARY = tuple(name for name, op in OPS.items() if op.arity == 2 and name not in MASK_OPS)
 INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}  # the formula language's operators
 
 
 def torch_function(name: str):
     """The torch function an operation's table entry names (`nn.functional.softplus`)."""
-    return operator.attrgetter(OPS[name].torch)(torch)
+    function = operator.attrgetter(OPS[name].torch)(torch)
+    if name == "where":  # our condition is a number (0 is false), torch's a boolean tensor
+        return lambda condition, a, b: function(condition != 0, a, b)
+    return function
 
 
 TORCH = {name: torch_function(name) for name in OPS}
@@ -133,3 +139,16 @@ def same_number(mine: float, theirs: float, scale: float = 1.0) -> bool:
     if math.isinf(theirs) or math.isinf(mine):
         return mine == theirs
     return math.isclose(mine, theirs, rel_tol=1e-6, abs_tol=1e-9 * max(1.0, scale))
+
+
+def jvp(build, inputs: dict[str, float], wrt: str):
+    """torch.func.jvp of build(env) with wrt's tangent 1; the other inputs are plain tensors."""
+    env = {n: torch.tensor(v, dtype=torch.float64) for n, v in inputs.items()}
+    with warnings.catch_warnings():
+        # torch.func scripts a helper with torch.jit.script on first use, which warns that
+        # torch.jit.script is deprecated: torch's own business, not the code under test.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        _, tangent = torch.func.jvp(
+            lambda x: build({**env, wrt: x}), (env[wrt],), (torch.tensor(1.0, dtype=torch.float64),)
+        )
+    return tangent

@@ -16,12 +16,14 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from core.formatting import fmt
+from core.engine import explain, graph_text
 from core.engine.graph import build_graph
 from core.engine.layout import layout
 from core.teach.presets import BY_KEY
 from core.engine.steps import Schedule
 from gui.graph.export import export_graph
 from gui.graph.items import EdgeItem, NodeItem, TextLabel
+from gui import theme
 from gui.graph.view import GraphView
 from gui.theme import typeset
 
@@ -84,7 +86,7 @@ def test_lecture_preset_draws_the_slide_with_core_numbers(qtbot):
     assert nodes[node_by_name(cg, "u")].symbol_label.text() == "×"
     locals_ = {edge: item.local_label.text() for edge, item in edges.items()}
     w, x, u = cg.input_nodes["w"], cg.input_nodes["x"], node_by_name(cg, "u")
-    assert locals_[(w, u, 0)] == "local ∂u/∂w = 3" and locals_[(x, u, 0)] == "local ∂u/∂x = 2"
+    assert locals_[(w, u, 0)] == "∂u/∂w = 3" and locals_[(x, u, 0)] == "∂u/∂x = 2"
     for edge, text in locals_.items():
         assert text.endswith(f"= {fmt(cg.edge(edge)['local_grad'])}")
 
@@ -96,10 +98,45 @@ def test_final_state_shows_every_gradient_and_backward_arrow(qtbot):
     assert {name: view.node_items()[n].gradient_label.text() for name, n in cg.input_nodes.items()} == {
         "w": "∂a/∂w = 3", "x": "∂a/∂x = 2", "b": "∂a/∂b = 1"}
     for edge, item in view.edge_items().items():
-        data = cg.edge(edge)
         assert item.backward.isVisible()
-        assert item.flow_label.text() == (
-            f"upstream {fmt(cg.grad(edge[1]))} · local {fmt(data['local_grad'])} = {fmt(data['contribution'])}")
+        assert item.flow_label.text() == ""  # the products were shown step by step; the arrows stay
+
+
+def test_the_active_backward_step_shows_its_product_upstream_and_local_coloured_apart(qtbot):
+    view, cg, schedule = make_view(qtbot, LECTURE, step=0)
+    shown = 0
+    for k in range(1, len(schedule) + 1):
+        state = schedule.state_at(k)
+        view.show_state(state)
+        flows = {edge: item.flow_label for edge, item in view.edge_items().items() if item.flow_label.text()}
+        if state.active_edge is None or state.phase != "backward":
+            assert flows == {}
+            continue
+        assert list(flows) == [state.active_edge]  # one product on the drawing at a time
+        label, data = flows[state.active_edge], cg.edge(state.active_edge)
+        upstream, local, result = fmt(cg.grad(state.active_edge[1])), fmt(data["local_grad"]), fmt(data["contribution"])
+        assert label.runs() == [upstream, f" × {local}", f" = {result}"]
+        assert float(result) == pytest.approx(float(upstream) * float(local))
+        colours = [colour for _, colour in label._runs]
+        assert colours[0] == colours[2] == theme.BACKWARD != colours[1] == theme.INK
+        shown += 1
+    assert shown == 5  # every edge of the slide had its turn
+
+
+@pytest.mark.parametrize("source", [LECTURE, "x = 3\nf = x*x + x"])
+def test_no_label_is_printed_twice_at_the_end(qtbot, source):
+    """Names, local derivatives, gradients and products: each text once (forward values are
+    numbers that may coincide, as v = 7 and a = relu(v) = 7 do, so they are left out)."""
+    view, cg, _ = make_view(qtbot, source)
+    values = {id(item.value_label) for item in view.node_items().values()}
+    texts = [label.text() for label in view.text_labels() if label.text() and id(label) not in values]
+    assert len(texts) >= len(cg.nodes) + len(cg.graph.edges)
+    assert len(texts) == len(set(texts)), sorted(texts)
+    locals_ = [item.local_label.text() for item in view.edge_items().values() if item.local_label.text()]
+    gradients = [item.gradient_label.text() for item in view.node_items().values() if item.gradient_label.text()]
+    out = explain.output_symbol(cg)
+    assert all(not text.startswith(f"∂{out}/") for text in locals_)  # a local never reads like a gradient
+    assert all(text.startswith(f"∂{out}/") for text in gradients)
 
 
 def test_mid_states_show_only_what_is_known(qtbot):
@@ -139,11 +176,11 @@ def test_x_times_x_draws_two_distinct_edges_with_two_labels(qtbot):
     assert first.edge[:2] == second.edge[:2] and first.edge[2] != second.edge[2]
     # the same numbers, but never the same label twice: each names its operand
     assert {first.local_label.text(), second.local_label.text()} == {
-        "local ∂y/∂x (operand 1) = 3", "local ∂y/∂x (operand 2) = 3"}
+        "local ∂y/∂x (operand 1) = 3", "local ∂y/∂x (operand 2) = 3"}  # into the output: "local"
     assert not first.local_label.sceneBoundingRect().intersects(second.local_label.sceneBoundingRect())
     assert first.route().path != second.route().path
-    assert {first.flow_label.text(), second.flow_label.text()} == {
-        "upstream 1 · local 3 = 3 (operand 1)", "upstream 1 · local 3 = 3 (operand 2)"}
+    assert {graph_text.flow_text(cg, first.edge), graph_text.flow_text(cg, second.edge)} == {
+        "1 × 3 = 3 (operand 1)", "1 × 3 = 3 (operand 2)"}
     assert view.node_items()[cg.input_nodes["x"]].gradient_label.text() == "∂y/∂x = 6"
 
 
@@ -323,6 +360,7 @@ def test_wheel_zooms_and_fit_shows_everything(qtbot):
     view, _, _ = make_view(qtbot, random_formula(10, seed=1))
     view.show()
     qtbot.waitExposed(view)
+    view.set_readable_px(1)  # this test is about fitting everything; readable zoom has its own tests
     view.fit()
     visible = view.mapToScene(view.viewport().rect()).boundingRect()
     assert visible.contains(view.scene().itemsBoundingRect())

@@ -209,3 +209,28 @@ def test_the_training_animation_shows_the_paths_growing_while_the_landscape_is_o
     right = slice(int(1920 * 0.6), 1900)
     assert (first[:, right] != last[:, right]).any()  # the path grew on the landscape
     assert (last[:, right] != plain[:, right]).any()  # which the plain animation does not have
+
+
+def test_a_thinned_history_draws_each_path_to_its_latest_point_and_animates(qtbot, page, tmp_path,
+                                                                             monkeypatch):
+    from core.training import history as history_module
+
+    monkeypatch.setattr(history_module, "MAX_POINTS", 4)  # 20 epochs: the history thins its rows
+    type_number(qtbot, page, "epochsSpin", "20")
+    type_number(qtbot, page, "learningRateSpin", "0.3")
+    show_tab(page, "Landscape")
+    run_to_end(qtbot, page)
+    pair = page.landscape.pair()
+    arrays = page.landscape.path_arrays(page.history)
+    assert set(arrays) == set(FOUR)
+    for name, (x, y) in arrays.items():
+        variant = page.history.variants[name]
+        assert variant.count == 20 and variant.rows() < 20  # thinned
+        assert len(x) == len(y) == variant.rows() + 1  # the start, then every kept epoch
+        _loss, weights, bias = variant.latest()
+        latest = [*weights, bias]
+        assert (x[-1], y[-1]) == (latest[pair[0]], latest[pair[1]])
+    progress = page.export_animation(tmp_path / "walk.gif")
+    with qtbot.waitSignal(progress.finished, timeout=60_000):
+        pass
+    assert (tmp_path / "walk.gif").stat().st_size > 0

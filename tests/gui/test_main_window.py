@@ -38,7 +38,9 @@ def test_window_has_pages_menus_and_status_bar(window):
     texts = [action.text().replace("&", "") for action in view_menu.actions()]
     for wanted in ["Zoom in", "Zoom out", "Fit to window", "Play", "Next step", "Previous step"]:
         assert wanted in texts
-    assert (window.width(), window.height()) == (1280, 800)  # the default, with no saved settings
+    area = window.screen().availableGeometry()  # with no saved settings: the screen it opens on, whole
+    assert window.isMaximized() and area.contains(window.geometry())
+    assert window.width() >= area.width() - 10 and window.height() >= area.height() - 40
 
 
 GEOMETRY_ROUND_TRIP = """
@@ -263,3 +265,22 @@ def test_quit_after_first_paint_opens_the_real_window_without_torch(tmp_path):
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "gui.window.main_window" in imported and "gui.graph.page" in imported  # the real window
     assert "torch" not in imported and "pandas" not in imported
+
+
+def test_a_restored_training_tab_is_built_after_the_first_paint_not_before(qtbot, settings_folder):
+    from gui.training.page import TrainingPage
+    from gui.window.main_window import MainWindow, window_settings
+
+    settings = window_settings()
+    settings.setValue("window/page", 1)  # the last session ended on the Training tab
+    settings.sync()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.findChild(QTabWidget, "pages").currentIndex() == 1
+    qtbot.wait(50)  # the event loop runs, but nothing has painted: only the light placeholder
+    assert isinstance(window.training_page, QLabel)
+    window.show()
+    qtbot.waitUntil(lambda: isinstance(window.training_page, TrainingPage), timeout=10_000)
+    assert window.findChild(QTabWidget, "pages").currentIndex() == 1
+    window.close()
+    assert running_timers(window) == []

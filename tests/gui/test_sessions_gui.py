@@ -218,7 +218,18 @@ def test_desktop_entry_and_window_icon(window):
         assert line in entry
     assert (ROOT / "data" / "backprop-studio.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert not window.windowIcon().isNull()
-    assert "## Desktop install" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python main.py --install-desktop-entry" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_saving_over_a_read_only_session_is_refused_with_a_message(window, tmp_path):
+    path = tmp_path / "handed-out.json"
+    assert window.save_session(str(path))
+    before = path.read_bytes()
+    path.chmod(0o444)
+    window.graph_page.player.to_end()
+    assert window.save_session(str(path)) is False
+    assert path.read_bytes() == before
+    assert "read-only" in window.statusBar().currentMessage()
 
 
 # ----- the Training page's request in a session ------------------------------------------------

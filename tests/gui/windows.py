@@ -12,6 +12,7 @@ def open_window(qtbot, width: int = 1400, height: int = 900):
 
     window = MainWindow()
     qtbot.addWidget(window)
+    window.setWindowState(Qt.WindowState.WindowNoState)  # it opens maximized: tests choose its size
     show_active(qtbot, window, width, height)
     return window
 
@@ -31,13 +32,16 @@ def node_named(window, symbol: str) -> int:
 def click_node(qtbot, view: GraphView, node_id: int) -> None:
     """Click the middle of a node's outline."""
     item = view.node_items()[node_id]
-    view.ensureVisible(item.outline())
+    qtbot.waitUntil(lambda: not view.gliding())  # a view following the step must have arrived
+    view.ensureVisible(item.sceneBoundingRect())
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(item.outline().center()))
 
 
 def click_edge(qtbot, view: GraphView, edge) -> None:
     """Click an edge's local-derivative label (part of the edge, like the line itself)."""
     label = view.edge_items()[edge].local_label
+    qtbot.waitUntil(lambda: not view.gliding())
+    view.ensureVisible(label.sceneBoundingRect())
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                      pos=view.mapFromScene(label.sceneBoundingRect().center()))
 

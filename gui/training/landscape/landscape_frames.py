@@ -25,15 +25,17 @@ LOSS_SHARE = 0.58  # of the frame's width: the loss curves on the left, the land
 class LossAndLandscapeFrames:
     """Frames of `losses` (as LossFrames) beside the landscape `message` with `paths` growing.
 
-    `paths` maps variant name -> (x, y) in the pair shown: the start, then one point per epoch.
+    `paths` maps variant name -> (x, y) in the pair shown: the start, then one point per loss;
+    `epochs` (as in LossFrames) the epoch of each loss when a long run's history is thinned.
     """
 
     def __init__(self, losses: dict, optimum: float | None, message: dict, pair_index: int,
                  paths: dict[str, tuple[np.ndarray, np.ndarray]],
-                 size: tuple[int, int] = DEFAULT_SIZE, look: Look = theme.DEFAULT_LOOK):
+                 size: tuple[int, int] = DEFAULT_SIZE, look: Look = theme.DEFAULT_LOOK,
+                 epochs: dict[str, np.ndarray] | None = None):
         self.size, self.look = size, look
         left = round(size[0] * LOSS_SHARE)
-        self.loss = LossFrames(losses, optimum, (left, size[1]), look)
+        self.loss = LossFrames(losses, optimum, (left, size[1]), look, epochs=epochs)
         self.ends = self.loss.ends
         self.paths = paths
         unit = size[1] / REFERENCE_HEIGHT
@@ -70,7 +72,11 @@ class LossAndLandscapeFrames:
         painter.fillRect(QRectF(0, 0, *self.size), QColor(self.look.background))
         self.loss.paint(painter, index)
         end = self.ends[index]
-        self.view.draw_paths({name: (x[: end + 1], y[: end + 1]) for name, (x, y) in self.paths.items()})
+        cut = {}
+        for name, (x, y) in self.paths.items():  # the start, then the points up to epoch `end`
+            shown = int(np.searchsorted(self.loss.numbers[name], end, side="right"))
+            cut[name] = (x[: shown + 1], y[: shown + 1])
+        self.view.draw_paths(cut)
         painter.setFont(self._text)
         painter.setPen(QColor(self.look.ink))
         line = QFontMetricsF(self._text).height() * 1.2

@@ -129,14 +129,18 @@ class LandscapeView(QWidget):
         self.draw_paths(self.path_arrays(history))
 
     def path_arrays(self, history: TrainingHistory) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Each variant's path in the shown pair: its start, then one point per epoch (copies)."""
+        """Each variant's path in the shown pair: its start, then one point per kept epoch (copies).
+
+        A long run's history is thinned (core.training.history): the points are its kept rows,
+        the latest epoch always among them, at the epochs `VariantHistory.curve` names.
+        """
         pair = self.pair()
         arrays = {}
         for name, variant in history.variants.items():
             start = self.starts.get(name)
             if pair is None or start is None or name not in self.paths:
                 continue
-            count = variant.count
+            count = variant.rows()
             x, y = np.empty(count + 1), np.empty(count + 1)
             x[0], y[0] = start[pair[0]], start[pair[1]]
             x[1:], y[1:] = _column(variant, pair[0], count), _column(variant, pair[1], count)
@@ -207,7 +211,7 @@ class LandscapeView(QWidget):
 
 
 def _column(variant, index: int, count: int) -> np.ndarray:
-    """Parameter `index` of [w…, b] over the first `count` epochs (a view, not a copy)."""
+    """Parameter `index` of [w…, b] over the first `count` kept rows (a view, not a copy)."""
     if index < variant.weights.shape[1]:
         return variant.weights[:count, index]
     return variant.bias[:count]

@@ -1,0 +1,86 @@
+"""GraphOverview: a small map of the whole drawing in a corner of the view, with where you are.
+
+Shown only when the drawing is larger than the window at a readable zoom. The drawing is rendered
+into a pixmap once per frame drawn (not per scroll), and the visible part is a rectangle on top;
+a click or drag on the map moves the view there.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtWidgets import QGraphicsScene, QWidget
+
+from gui import theme
+
+OVERVIEW_WIDTH = 240  # screen pixels, at most; the height follows the drawing's shape
+OVERVIEW_HEIGHT = 160
+
+
+class GraphOverview(QWidget):
+    """The whole drawing, small, with a rectangle where the view is."""
+
+    jump_requested = Signal(QPointF)  # scene point the user clicked on the map: centre the view there
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("graphOverview")
+        self.setAccessibleName("Overview of the whole graph")
+        self.setToolTip("The whole graph: the frame shows what is on screen; click to go there")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._pixmap = QPixmap()
+        self._source = QRectF()  # the scene rectangle the pixmap shows
+        self._visible = QRectF()  # the scene rectangle on screen
+
+    def render_scene(self, scene: QGraphicsScene, source: QRectF) -> None:
+        """Draw `source` of `scene` into the map (once per frame shown)."""
+        if source.isEmpty():
+            return
+        scale = min(OVERVIEW_WIDTH / source.width(), OVERVIEW_HEIGHT / source.height())
+        size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
+        pixmap = QPixmap(size)
+        pixmap.fill(theme.BACKGROUND)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scene.render(painter, QRectF(0, 0, size.width(), size.height()), source)
+        painter.end()
+        self._pixmap, self._source = pixmap, QRectF(source)
+        self.setFixedSize(size + QSize(4, 4))
+        self.update()
+
+    def show_visible(self, rect: QRectF) -> None:
+        """Frame `rect` (scene coordinates), the part of the drawing on screen."""
+        if rect != self._visible:
+            self._visible = QRectF(rect)
+            self.update()
+
+    def _scale(self) -> float:
+        return self._pixmap.width() / self._source.width() if not self._source.isEmpty() else 1.0
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), theme.INK)
+        painter.drawPixmap(2, 2, self._pixmap)
+        if not self._source.isEmpty():
+            scale = self._scale()
+            frame = self._visible.intersected(self._source).translated(-self._source.topLeft())
+            frame = QRectF(frame.x() * scale + 2, frame.y() * scale + 2, frame.width() * scale, frame.height() * scale)
+            painter.setPen(QPen(QColor(theme.SELECTION), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(frame)
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        self._jump(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._jump(event)
+
+    def _jump(self, event: QMouseEvent) -> None:
+        event.accept()
+        if self._source.isEmpty():
+            return
+        scale = self._scale()
+        point = event.position() - QPointF(2, 2)
+        self.jump_requested.emit(self._source.topLeft() + QPointF(point.x() / scale, point.y() / scale))

@@ -1,0 +1,125 @@
+"""Measures what is on screen, for the readability tests: text pixel sizes, icons, clipped labels.
+
+Run as a module (`python -m tests.gui.readability_probe SCENARIO`) it opens the real window on
+the screen Qt was given (a 1920x1080 offscreen screen in the tests), presents a scenario and
+prints the measurements as JSON, so a test can check a full-screen window in its own process.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from PySide6.QtGui import QFontInfo, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractButton, QAbstractSpinBox, QComboBox, QGroupBox, QLabel, QLineEdit, QTabBar, QWidget,
+)
+
+
+def widget_text(widget: QWidget) -> str:
+    """The text a widget shows itself ('' for one that shows none)."""
+    if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)):
+        return widget.text() if not (isinstance(widget, QLabel) and widget.pixmap() and not widget.text()) else ""
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    if isinstance(widget, QAbstractSpinBox):
+        return widget.text()
+    if isinstance(widget, QGroupBox):
+        return widget.title()
+    return ""
+
+
+def visible_widgets(root: QWidget) -> list[QWidget]:
+    """Every widget under `root` that is on screen (shown, with a size, inside its window)."""
+    return [w for w in root.findChildren(QWidget) if w.isVisible() and w.width() > 0 and w.height() > 0
+            and w.window() is root.window()]
+
+
+def widget_text_sizes(root: QWidget) -> list[tuple[str, str, int]]:
+    """(object name or class, text, font pixel size) of every visible widget that shows text."""
+    sizes = []
+    for widget in visible_widgets(root):
+        text = widget_text(widget)
+        if text.strip():
+            sizes.append((widget.objectName() or type(widget).__name__, text[:40], QFontInfo(widget.font()).pixelSize()))
+    for bar in root.findChildren(QTabBar):
+        if bar.isVisible():
+            sizes += [("tab", bar.tabText(i), QFontInfo(bar.font()).pixelSize()) for i in range(bar.count())]
+    return sizes
+
+
+def icon_sizes(root: QWidget) -> list[tuple[str, int]]:
+    """(name, smaller side of the icon) of every visible button that shows an icon."""
+    return [(b.objectName() or b.text(), min(b.iconSize().width(), b.iconSize().height()))
+            for b in visible_widgets(root) if isinstance(b, QAbstractButton) and not b.icon().isNull()]
+
+
+def scene_text_sizes(view) -> list[tuple[str, float]]:
+    """(text, on-screen pixel size: font pixel size × the view's zoom) of every label of the drawing."""
+    return [(label.text(), label.pixel_size() * view.zoom()) for label in view.text_labels()]
+
+
+def clipped_labels(root: QWidget) -> list[tuple[str, str, int, int]]:
+    """Visible labels whose one-line text is wider than the label (it would be cut or elided)."""
+    clipped = []
+    for label in visible_widgets(root):
+        if not isinstance(label, QLabel) or label.wordWrap() or not label.text() or label.textFormat() == 1:
+            continue
+        text = label.text().replace("&", "") if label.buddy() is not None else label.text()
+        widest = max(QFontMetrics(label.font()).horizontalAdvance(line) for line in text.split("\n"))
+        room = label.contentsRect().width() - 2 * label.margin() - 2 * label.indent() * (label.indent() > 0)
+        if widest > room + 1:
+            clipped.append((label.objectName() or "QLabel", text[:40], widest, room))
+    return clipped
+
+
+def _scenario(name: str) -> dict:
+    """Open the window, present `name` ('lecture' or 'deep-sigmoid') at a mid-backward step, measure."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gui.window.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+
+    def wait(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    window = MainWindow()
+    window.show()
+    wait(100)
+    opened = window.frameGeometry().getRect()
+    page = window.graph_page
+    if name == "lecture":
+        page.load_preset("lecture")
+    else:
+        window.lessons.open_lesson(name)
+    window.presentation.set_presenting(True)
+    wait(300)
+    results = {"screen": window.screen().geometry().getRect(), "window": window.geometry().getRect(),
+               "opened": opened}
+    for step in (0, page.player.count * 2 // 3, page.player.count):
+        page.player.go_to(step)
+        wait(50)
+        while page.view.gliding():
+            wait(50)
+        results[f"widgets@{step}"] = widget_text_sizes(window)
+        results[f"icons@{step}"] = icon_sizes(window)
+        results[f"scene@{step}"] = scene_text_sizes(page.view)
+        active = page.view.active_rect()
+        results[f"active_shown@{step}"] = active is None or page.view.visible_rect().contains(active)
+    results["stage"] = [page.view.height(), page.caption.height(), page.playback.height()]
+    results["zoom"] = page.view.zoom()
+    results["fits"] = page.view.fits()
+    results["drawing"] = page.view.drawing_rect().getRect()
+    results["viewport"] = page.view.viewport().rect().getRect()
+    window.presentation.set_presenting(False)
+    window.close()
+    app.processEvents()
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps({name: _scenario(name) for name in sys.argv[1:]}))
