@@ -26,11 +26,25 @@ class CardGrid(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(SPACING)
         self.columns = 0
+        self._shown = list(cards)  # the cards to lay out (show_only hides the others)
+        self._placed: list[QWidget] = []  # the cards in the grid now, in order
         self._arrange(min(2, len(cards)), False)
+
+    def show_only(self, shown: list[QWidget]) -> None:
+        """Lay out only the cards in `shown` (the others are hidden), then rearrange."""
+        self._shown = [card for card in self.cards if card in shown]
+        for card in self.cards:
+            card.setVisible(card in shown)
+        self.rearrange()
+
+    def shown(self) -> list[QWidget]:
+        """The cards laid out, in order (all of them unless show_only said otherwise)."""
+        return list(self._shown)
 
     def layout_for(self, width: int) -> tuple[int, bool]:
         """(columns, numbers beside the plot) for a grid `width` pixels wide."""
-        for columns in sorted({min(choice, len(self.cards)) for choice in COLUMN_CHOICES}, reverse=True):
+        count = max(1, len(self.shown()))
+        for columns in sorted({min(choice, count) for choice in COLUMN_CHOICES}, reverse=True):
             card_width = (width - SPACING * (columns - 1)) // columns
             if columns < COLUMN_CHOICES[0] and card_width >= self._needed(True):
                 return columns, True
@@ -44,20 +58,21 @@ class CardGrid(QWidget):
         self.updateGeometry()
 
     def _needed(self, wide: bool) -> int:
-        return max(card.width_needed(wide) for card in self.cards)
+        return max((card.width_needed(wide) for card in self.shown()), default=0)
 
     def _arrange(self, wanted: int, wide: bool) -> None:
-        columns = max(1, min(wanted, len(self.cards)))
-        for card in self.cards:
+        shown = self.shown()
+        columns = max(1, min(wanted, len(shown)))
+        for card in shown:
             card.set_wide(wide)
-        if columns == self.columns:
+        if columns == self.columns and shown == self._placed:
             return
-        self.columns = columns
+        self.columns, self._placed = columns, shown
         for card in self.cards:
             self.grid.removeWidget(card)
-        for index, card in enumerate(self.cards):
+        for index, card in enumerate(shown):
             self.grid.addWidget(card, index // columns, index % columns)
-        rows = -(-len(self.cards) // columns)
+        rows = -(-len(shown) // columns)
         for column in range(max(COLUMN_CHOICES[0], self.grid.columnCount())):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
         for row in range(max(rows, self.grid.rowCount())):

@@ -12,7 +12,7 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QSplitter, QTabWidget,
@@ -158,6 +158,9 @@ class TrainingPage(QWidget):
             card.code_requested.connect(self.show_code)
             card.show_graph_requested.connect(self.show_graph_requested)
         self.plot_timer.timeout.connect(self._refresh)
+        for box in self.settings.variant_boxes.values():
+            box.toggled.connect(self._show_cards)
+        self._show_cards()
         self._client_links = [
             (self.client.ready, self._ready),
             (self.client.run_started, self._run_started),
@@ -211,6 +214,8 @@ class TrainingPage(QWidget):
         export_row.addWidget(self.export_plot_button)
         export_row.addWidget(self.export_animation_button)
         self.lower_tabs.setCornerWidget(exports, Qt.Corner.TopRightCorner)
+        self._large_text = False
+        self.lower_tabs.installEventFilter(self)
         self.lower = lower = QSplitter(Qt.Orientation.Horizontal)
         lower.setObjectName("trainingLowerSplitter")
         lower.addWidget(self.overlay)
@@ -271,11 +276,26 @@ class TrainingPage(QWidget):
         # Overlay beside the results, or above them; the export buttons and the log-axes box say
         # less (tooltips say all).
         self.lower.setOrientation(Qt.Orientation.Vertical if large else Qt.Orientation.Horizontal)
-        for button, text, short in self._short_texts:
-            button.setText(short if large else text)
+        self._large_text = large
+        self._fit_texts()
         self.side.setFixedWidth(round(SETTINGS_WIDTH * min(scale, SETTINGS_MAX_GROWTH)))
         self.card_grid.rearrange()
         self.plots_scroll.setMinimumWidth(self.splitter.minimumSizeHint().width())
+
+    def _fit_texts(self) -> None:
+        """Short texts at large text sizes, or when the tabs and the export buttons do not fit
+        side by side (four tabs beside them at 1280 pixels): never a tab hidden behind arrows."""
+        full_width = self.lower_tabs.tabBar().sizeHint().width() + sum(
+            button.fontMetrics().horizontalAdvance(text) + 40 for button, text, _ in self._short_texts[:3])
+        narrow = self.lower_tabs.width() < full_width
+        for index, (button, text, brief) in enumerate(self._short_texts):
+            button.setText(brief if self._large_text or narrow and index < 3 else text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """The lower tabs were resized: the export buttons' texts may need to shrink or grow."""
+        if watched is self.lower_tabs and event.type() == QEvent.Type.Resize:
+            self._fit_texts()
+        return super().eventFilter(watched, event)
 
     # ----- user commands --------------------------------------------------------------------
 
@@ -570,6 +590,12 @@ class TrainingPage(QWidget):
         self._set_state("failed")
         self._interrupt_cards("The training process ended before this variant finished.")
         self._say("The training process died.")
+
+    def _show_cards(self) -> None:
+        """Cards of the default variants, and of any other only while it is ticked to run: an
+        extra variant's card would otherwise take a row of its own from the landscape below."""
+        shown = set(registry.default_names()) | set(self.settings.chosen_variants())
+        self.card_grid.show_only([card for name, card in self.cards.items() if name in shown])
 
     # ----- drawing --------------------------------------------------------------------------
 

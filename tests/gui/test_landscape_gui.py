@@ -234,3 +234,14 @@ def test_a_thinned_history_draws_each_path_to_its_latest_point_and_animates(qtbo
     with qtbot.waitSignal(progress.finished, timeout=60_000):
         pass
     assert (tmp_path / "walk.gif").stat().st_size > 0
+
+
+def test_an_extra_variants_card_is_laid_out_only_while_it_is_ticked(qtbot, page):
+    box = find(page, QCheckBox, "runVariant_no_zero_grad")
+    card, grid = page.cards["no_zero_grad"], page.card_grid
+    box.setChecked(False)
+    assert card.isHidden() and grid.shown() == [page.cards[name] for name in FOUR]
+    assert grid.grid.indexOf(card) == -1  # no empty row kept for it
+    box.setChecked(True)
+    assert not card.isHidden() and grid.shown()[-1] is card and grid.grid.indexOf(card) >= 0
+    box.setChecked(False)
