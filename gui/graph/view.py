@@ -10,12 +10,15 @@ the unmasked words, so hiding a number never moves anything.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QTransform, QWheelEvent
-from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtWidgets import (
+    QFrame, QGraphicsItem, QGraphicsScene, QGraphicsSceneHelpEvent, QGraphicsView, QWidget,
+)
 
 from core.engine.graph import GraphBase
 from core.engine.graph_text import Words
@@ -68,6 +71,19 @@ def graph_structure(graph: GraphBase) -> tuple:
     return nodes, edges, graph.output
 
 
+class _GraphScene(QGraphicsScene):
+    """The drawing's scene: tooltips are built when the mouse rests on an item, not at every step."""
+
+    def __init__(self, owners_at: Callable[[QPointF], list], parent: QWidget):
+        super().__init__(parent)
+        self._owners_at = owners_at  # scene point -> the nodes and edges there
+
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:  # noqa: N802 (Qt's name)
+        for owner in self._owners_at(event.scenePos()):
+            owner.ensure_tooltip()
+        super().helpEvent(event)
+
+
 class GraphView(QGraphicsView):
     """Draws one Frame: a graph and, at the state it is handed, its values and gradients."""
 
@@ -82,7 +98,7 @@ class GraphView(QGraphicsView):
             "The formula as a graph: inputs on the left, the output on the right, forward values "
             "in blue and gradients in orange. Plus and minus zoom, 0 fits the graph to the window."
         )
-        self._scene = QGraphicsScene(self)
+        self._scene = _GraphScene(self._owners_at, self)
         self._scene.setBackgroundBrush(theme.BACKGROUND)
         # No BSP index: labels change size at every step, and the whole graph is usually in view.
         # Building the index made the first paint of 1,000 nodes grow faster than linearly.
@@ -108,6 +124,7 @@ class GraphView(QGraphicsView):
         self._auto_fit = True  # follow the window size until the user zooms or pans
         self._click_handled = False  # a press on an item was handled here: so is its release
         self._reserved = QRectF()  # the room the labels of every step take
+        self._drawn_rect: QRectF | None = None  # drawing_rect, measured once per change of the items
         self._readable_px = READABLE_PX  # presentation mode asks for more
         self._following = True  # glide to the active step when it is off screen
         self._glide = QVariantAnimation(self)
@@ -157,6 +174,7 @@ class GraphView(QGraphicsView):
     def draw(self, frame: Frame) -> None:
         """Draw `frame`; items are kept while the graph's structure stays, and only relabelled."""
         graph, plain = frame.graph, frame.words.plain()
+        self._drawn_rect = None
         structure = graph_structure(graph)
         rebuilt = structure != self._structure
         if rebuilt:
@@ -239,6 +257,7 @@ class GraphView(QGraphicsView):
             for spot in (route.local_spot, route.flow_spot):
                 reserved = reserved.united(_label_rect(spot, widths[edge], height))
         self._reserved = reserved
+        self._drawn_rect = None
         self._scene.setSceneRect(self.drawing_rect())
 
     @staticmethod
@@ -304,6 +323,7 @@ class GraphView(QGraphicsView):
             known = (local_known, flow_known)
             item.update_tooltip((id(graph), frame.revision, known, words.tooltip_key(edge)),
                                 lambda edge=edge, known=known: words.edge_tooltip(graph, edge, *known))
+        self._drawn_rect = None  # labels changed size
 
     def highlight(self, nodes: list[int], edges: list[Edge] = ()) -> None:
         """Select exactly these nodes and edges (e.g. what a line of code made); none clears it."""
@@ -565,6 +585,11 @@ class GraphView(QGraphicsView):
                 return owner
         return None
 
+    def _owners_at(self, point: QPointF) -> list[NodeItem | EdgeItem]:
+        """The nodes and edges under a scene point, topmost first (their labels and arrows count)."""
+        owners = (self._owner(item) for item in self._scene.items(point))
+        return [owner for owner in owners if owner is not None]
+
     def _owner(self, item: QGraphicsItem) -> NodeItem | EdgeItem | None:
         while item is not None:
             if isinstance(item, (NodeItem, EdgeItem)):
@@ -578,7 +603,9 @@ class GraphView(QGraphicsView):
 
     def drawing_rect(self) -> QRectF:
         """The scene area an export covers and a fit shows: every item and label any step shows, with a margin."""
-        rect = self._scene.itemsBoundingRect().united(self._reserved) if self._node_items else QRectF()
+        if self._drawn_rect is None:  # fit, fits, the overview and the scene rect all ask, per frame
+            self._drawn_rect = self._scene.itemsBoundingRect().united(self._reserved) if self._node_items else QRectF()
+        rect = self._drawn_rect
         return rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN) if not rect.isEmpty() else rect
 
     def export_png(self, path: str | Path, scale: float = 2.0) -> None:
