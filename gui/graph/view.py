@@ -44,7 +44,7 @@ READABLE_PX = 16  # fitting never shrinks the drawing's smallest text below this
 FOLLOW_MS = 350  # the view glides to the active step in this long
 FOLLOW_MARGIN = 40.0  # screen pixels: the active step counts as in view this far inside the edges
 OVERVIEW_INSET = 10  # screen pixels between the overview map and the view's corner
-BACKGROUND_ITEMS = 1500  # a new graph with more nodes + edges than this is built in slices, the old one shown
+BACKGROUND_ITEMS = 600  # a new graph with more nodes + edges than this is built in slices, the old one shown
 BUILD_SLICE_S = 0.02  # ... for this long per event-loop turn (CPU work between two events)
 PAGE_KEYS = {  # the graph page steps through the schedule with these: never consume them here
     Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
