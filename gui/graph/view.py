@@ -123,6 +123,7 @@ class GraphView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._frame: Frame | None = None  # what is drawn
         self._build: _Build | None = None  # a big graph being built in the background
+        self._map_later = False  # while a built drawing is put on screen: the map renders in a later turn
         self._background_items = BACKGROUND_ITEMS
         self._build_timer = QTimer(self)  # one slice of the build per event-loop turn
         self._build_timer.setObjectName("graphBuildTimer")
@@ -239,8 +240,12 @@ class GraphView(QGraphicsView):
             pass
         self._show(drawing, frame, rebuilt)
 
-    def _show(self, drawing: _Drawing, frame: Frame, rebuilt: bool) -> None:
-        """Put a drawing built for `frame` on screen, and fit or follow as the user left it."""
+    def _show(self, drawing: _Drawing, frame: Frame, rebuilt: bool, map_later: bool = False) -> None:
+        """Put a drawing built for `frame` on screen, and fit or follow as the user left it.
+
+        `map_later`: render the overview map in an event-loop turn of its own (after a background build).
+        """
+        self._map_later = map_later
         self._d = drawing
         if self.scene() is not drawing.scene:
             old = self.scene()
@@ -255,6 +260,7 @@ class GraphView(QGraphicsView):
             self.follow_active()
         if self.overview.isVisible() or not self.fits():
             self._overview_timer.start()
+        self._map_later = False
 
     def _start_build(self, frame: Frame, structure: tuple) -> None:
         scene = _GraphScene(self._owners_at, self)
@@ -284,7 +290,7 @@ class GraphView(QGraphicsView):
         self._build = None
         self._progress.hide()
         built_for = build.frame_built
-        self._show(build.drawing, built_for, True)
+        self._show(build.drawing, built_for, True, map_later=True)
         if build.frame is not built_for:
             self.draw(build.frame)  # a step or new values arrived meanwhile
         self.build_progress.emit(build.total, build.total)
@@ -460,6 +466,9 @@ class GraphView(QGraphicsView):
         show = not self.fits()
         if show:
             if self.overview.isHidden() and not rendered:
+                if self._map_later:  # a big drawing just arrived: the map waits for a turn of its own
+                    self._overview_timer.start()
+                    return
                 self.overview.render_scene(self._scene, self.drawing_rect())
             viewport = self.viewport().geometry()
             self.overview.move(viewport.right() - self.overview.width() - OVERVIEW_INSET,
@@ -729,6 +738,7 @@ def _apply_geometry(d: _Drawing, graph: GraphBase, layout: Layout, words: Words,
         done += 1
         yield done
     geometry = scene_geometry(graph, layout, texts, widths, shapes)
+    yield done
     reserved = QRectF()  # everything any step will show, so a fit at the start holds to the end
     for n, item in d.node_items.items():
         item.set_geometry(geometry.shapes[n], geometry.origins[n])
@@ -746,6 +756,7 @@ def _apply_geometry(d: _Drawing, graph: GraphBase, layout: Layout, words: Words,
         done += 1
         yield done
     d.reserved = reserved
+    yield done
     rect = d.scene.itemsBoundingRect().united(reserved)
     d.scene.setSceneRect(rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN) if not rect.isEmpty() else rect)
 

@@ -60,10 +60,12 @@ def test_a_5000_term_formula_opens_in_the_background_and_the_window_keeps_answer
         timer.stop()
     built_in = time.perf_counter() - started
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    # Responsive: the timer kept firing all along, never held up for more than a small share of
-    # the build (a build in one go would be one gap as long as the whole build).
+    # Responsive: the timer kept firing all along, mostly on time, never held up for more than a
+    # small share of the build (a build in one go would be one gap as long as the whole build).
+    # Shares, not milliseconds: the machine is shared, and wall time stretches with its load.
     assert len(ticks) >= 20
-    assert max(gaps) < max(0.25, built_in / 8), (max(gaps), built_in)
+    assert sorted(gaps)[int(0.9 * len(gaps))] < max(0.2, built_in / 20), (sorted(gaps)[-10:], built_in)
+    assert max(gaps) < built_in / 4, (max(gaps), built_in)
     assert progress[-1][0] == progress[-1][1] and len(progress) > 10
     assert all(a[0] <= b[0] for a, b in zip(progress, progress[1:]))
     assert not bar.isVisible()
