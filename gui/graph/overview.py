@@ -29,24 +29,45 @@ class GraphOverview(QWidget):
         self.setToolTip("The whole graph: the frame shows what is on screen; click to go there")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._pixmap = QPixmap()
+        self._next: QPixmap | None = None  # the map being rendered band by band
         self._source = QRectF()  # the scene rectangle the pixmap shows
         self._visible = QRectF()  # the scene rectangle on screen
 
     def render_scene(self, scene: QGraphicsScene, source: QRectF) -> None:
         """Draw `source` of `scene` into the map (once per frame shown)."""
+        self.render_band(scene, source, 0, 1)
+
+    def render_band(self, scene: QGraphicsScene, source: QRectF, band: int, bands: int) -> bool:
+        """Draw horizontal band `band` of `bands` of the map; the map changes when the last is drawn.
+
+        A big drawing is rendered a band per event-loop turn: the whole of 5,000 nodes at once
+        held the window for most of a second. Returns True when the map is complete.
+        """
         if source.isEmpty():
-            return
+            return True
         scale = min(OVERVIEW_WIDTH / source.width(), OVERVIEW_HEIGHT / source.height())
         size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
-        pixmap = QPixmap(size)
-        pixmap.fill(theme.BACKGROUND)
-        painter = QPainter(pixmap)
+        if band == 0 or self._next is None:
+            self._next = QPixmap(size)
+            self._next.fill(theme.BACKGROUND)
+        painter = QPainter(self._next)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        scene.render(painter, QRectF(0, 0, size.width(), size.height()), source)
+        top, bottom = band / bands, (band + 1) / bands
+        target = QRectF(0, size.height() * top, size.width(), size.height() * (bottom - top))
+        part = QRectF(source.left(), source.top() + source.height() * top, source.width(),
+                      source.height() * (bottom - top))
+        if bands == 1:
+            scene.render(painter, target, part)
+        else:  # bands meet exactly: no centring of each band on its own
+            painter.setClipRect(target)
+            scene.render(painter, target, part, Qt.AspectRatioMode.IgnoreAspectRatio)
         painter.end()
-        self._pixmap, self._source = pixmap, QRectF(source)
+        if band < bands - 1:
+            return False
+        self._pixmap, self._source, self._next = self._next, QRectF(source), None
         self.setFixedSize(size + QSize(4, 4))
         self.update()
+        return True
 
     def show_visible(self, rect: QRectF) -> None:
         """Frame `rect` (scene coordinates), the part of the drawing on screen."""
