@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
 
 from gui.training import theme
@@ -24,14 +24,12 @@ class TrainingControls(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("trainingControls")
-        self.setFont(theme.font(theme.PAGE_POINT_SIZE + 1))
         icon, pixmap = self.style().standardIcon, QStyle.StandardPixmap
         self.start_button = _button("startButton", "Start", icon(pixmap.SP_MediaPlay),
                                     "Train the chosen variants from the start (Ctrl+Return)")
         self.start_button.setShortcut("Ctrl+Return")
         self.pause_button = _button("pauseButton", "Pause", icon(pixmap.SP_MediaPause),
                                     "Hold training after the current epoch, or go on")
-        self.pause_button.setMinimumWidth(self.pause_button.fontMetrics().horizontalAdvance("Resume") + 64)
         self.stop_button = _button("stopButton", "Stop", icon(pixmap.SP_MediaStop),
                                    "End training now and show the results so far")
         self.reset_button = _button("resetButton", "Reset", icon(pixmap.SP_BrowserReload),
@@ -64,6 +62,7 @@ class TrainingControls(QWidget):
         self.rows.addLayout(buttons)
         self.rows.addLayout(pace)
         self._show_pace(self.pace_slider.value())
+        self.setFont(theme.font(theme.PAGE_POINT_SIZE + 1))  # once the buttons exist: this refits them
 
         self.start_button.clicked.connect(self.start_clicked)
         self.pause_button.clicked.connect(self.pause_clicked)
@@ -71,6 +70,22 @@ class TrainingControls(QWidget):
         self.reset_button.clicked.connect(self.reset_clicked)
         self.pace_slider.valueChanged.connect(self._show_pace)
         self.pace_slider.valueChanged.connect(lambda _: self.pace_changed.emit(self.pace()))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """Refit the Pause/Resume button when the text size changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_pause_button()
+
+    def _fit_pause_button(self) -> None:
+        """Wide enough for "Resume" as well as "Pause" at the current font, so it never jumps or clips."""
+        button, shown = self.pause_button, self.pause_button.text()
+        widths = []
+        for word in ("Pause", "Resume"):
+            button.setText(word)
+            widths.append(button.sizeHint().width())
+        button.setText(shown)
+        button.setMinimumWidth(max(widths))
 
     def set_stacked(self, stacked: bool) -> None:
         """The pace under the buttons (True, for large text) or beside them."""
