@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
 
+from gui import theme as looks
 from gui.training import theme
 
 # Slider positions -> epochs per second; the last (the slider's maximum) means full speed.
@@ -63,6 +64,7 @@ class TrainingControls(QWidget):
         self.rows.addLayout(pace)
         self._show_pace(self.pace_slider.value())
         self.setFont(theme.font(theme.PAGE_POINT_SIZE + 1))  # once the buttons exist: this refits them
+        self._tint_icons()
 
         self.start_button.clicked.connect(self.start_clicked)
         self.pause_button.clicked.connect(self.pause_clicked)
@@ -76,6 +78,13 @@ class TrainingControls(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fit_pause_button()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._tint_icons()
+
+    def _tint_icons(self) -> None:
+        """Disabled buttons keep a visible icon (3:1 on the page) in the look's disabled shade."""
+        looks.tint_disabled_icons((self.start_button, self.pause_button, self.stop_button, self.reset_button),
+                                  self.palette())
 
     def _fit_pause_button(self) -> None:
         """Wide enough for "Resume" as well as "Pause" at the current font, so it never jumps or clips."""
@@ -108,6 +117,7 @@ class TrainingControls(QWidget):
         pixmap = QStyle.StandardPixmap.SP_MediaPlay if paused else QStyle.StandardPixmap.SP_MediaPause
         self.pause_button.setText("Resume" if paused else "Pause")
         self.pause_button.setIcon(self.style().standardIcon(pixmap))
+        looks.tint_disabled_icons([self.pause_button], self.palette())
 
 
 def _button(name: str, text: str, icon, tip: str) -> QPushButton:
