@@ -3,6 +3,7 @@ whose frame and nodes stand out (WCAG 1.4.11: 3:1 for graphics), computed from t
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QIcon, QPalette
@@ -91,6 +92,28 @@ def test_the_overview_map_of_a_big_graph_shows_every_node_and_its_frame_at_3_to_
                 weak.append((node, round(contrast, 2)))
         assert weak == [], weak
     finally:
+        window.appearance.set_theme("light")
+        qtbot.wait(50)
+        close_window(window)
+
+
+@pytest.mark.parametrize("look", LOOKS)
+def test_the_lab_plot_takes_the_look_with_readable_axes_and_curve(qtbot, look):
+    window = open_window(qtbot, 1600, 1000)
+    try:
+        window.appearance.set_theme(look)
+        window.lab_panel.toggle_action.setChecked(True)
+        qtbot.waitUntil(window.lab_panel.isVisible)
+        chosen = theme.current_look
+        fd = window.lab_panel.fd
+        background = fd.plot.backgroundBrush().color()
+        assert background == QColor(chosen.background)
+        axis = fd.plot.getPlotItem().getAxis("bottom")
+        assert theme.contrast_ratio(axis.textPen().color(), background) >= theme.MIN_TEXT_CONTRAST
+        for pen in (fd.curve.opts["pen"], fd.marker.pen):
+            assert theme.contrast_ratio(pg.mkPen(pen).color(), background) >= theme.MIN_GRAPHIC_CONTRAST
+    finally:
+        window.lab_panel.toggle_action.setChecked(False)
         window.appearance.set_theme("light")
         qtbot.wait(50)
         close_window(window)
