@@ -45,6 +45,7 @@ BADGE_POINT_SIZE = 13
 AXIS_POINT_SIZE = 12
 TABLE_POINT_SIZE = 12
 AXIS_SCALE_PROPERTY = "axisTextScale"  # on a plot: the text size its axes were last sized for
+BASE_HEIGHT_PROPERTY = "baseMinimumHeight"  # on a plot: its minimum height at 1× text
 
 
 def font(point_size: int, bold: bool = False, monospace: bool = False) -> QFont:
@@ -106,6 +107,11 @@ def style_plot(plot: pg.PlotWidget, look: Look, left: str | None = None,
 def scale_axes(plot: pg.PlotWidget, scale: float) -> None:
     """Size a plot's tick labels and axis names for the window's text size (1× to 3×)."""
     plot.setProperty(AXIS_SCALE_PROPERTY, scale)  # a later restyle keeps the size
+    base_height = plot.property(BASE_HEIGHT_PROPERTY)
+    if base_height is None:
+        base_height = plot.minimumHeight()
+        plot.setProperty(BASE_HEIGHT_PROPERTY, base_height)
+    plot.setMinimumHeight(round(base_height * scale))  # room for the ticks: larger text, a taller plot
     size = axis_point_size(scale)
     for side in ("left", "bottom"):
         axis = plot.getPlotItem().getAxis(side)

@@ -23,7 +23,7 @@ def test_at_1x_and_3x_no_text_is_cut_and_the_training_page_follows_the_text_size
     try:
         training = _training_page(qtbot, window)
         plots = [card.plot for card in training.cards.values()] + [training.overlay.plot, training.data_view.plot]
-        axes = {}
+        axes, heights = {}, {}
         for scale in (1.0, 3.0):
             window.appearance.set_scale(scale)
             for training_shown in (False, True):
@@ -43,8 +43,11 @@ def test_at_1x_and_3x_no_text_is_cut_and_the_training_page_follows_the_text_size
             assert training.settings.width() <= side.viewport().width() and right <= side.viewport().width()
             assert label.wordWrap() and label.height() >= label.heightForWidth(label.width())
             axes[scale] = [_axis_pixels(plot) for plot in plots]
+            heights[scale] = [plot.minimumHeight() for plot in plots]
         for (ticks_1x, name_1x), (ticks_3x, name_3x) in zip(axes[1.0], axes[3.0]):
             assert ticks_3x >= 3 * ticks_1x - 1 and name_3x >= 2.5 * name_1x, axes
+        # Taller plots for taller ticks: a card's curve keeps room for its axis text.
+        assert all(tall >= 3 * short for short, tall in zip(heights[1.0], heights[3.0])), heights
     finally:
         window.appearance.set_scale(1.0)
         qtbot.wait(50)  # the graph view refits once for the new text size (a zero-delay timer)
