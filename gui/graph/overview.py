@@ -8,13 +8,16 @@ a click or drag on the map moves the view there.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsScene, QWidget
 
 from gui import theme
+from gui.graph.items import NodeItem
 
 OVERVIEW_WIDTH = 240  # screen pixels, at most; the height follows the drawing's shape
 OVERVIEW_HEIGHT = 160
+FRAME_WIDTH = 3  # the frame of what is on screen, in map pixels
+NODE_MARK = 3  # map pixels: a node drawn smaller than this gets a solid mark this size, in ink
 
 
 class GraphOverview(QWidget):
@@ -61,6 +64,9 @@ class GraphOverview(QWidget):
         else:  # bands meet exactly: no centring of each band on its own
             painter.setClipRect(target)
             scene.render(painter, target, part, Qt.AspectRatioMode.IgnoreAspectRatio)
+        if band == bands - 1:  # the marks go over the whole map, once its last band is drawn
+            painter.setClipping(False)
+            _mark_nodes(painter, scene, source, scale)
         painter.end()
         if band < bands - 1:
             return False
@@ -75,6 +81,14 @@ class GraphOverview(QWidget):
             self._visible = QRectF(rect)
             self.update()
 
+    def map_image(self) -> QImage:
+        """The map as drawn (without its frame), for tests and screenshots."""
+        return self._pixmap.toImage()
+
+    def to_map(self, point: QPointF) -> QPointF:
+        """Where scene point `point` is on the map image."""
+        return (point - self._source.topLeft()) * self._scale()
+
     def _scale(self) -> float:
         return self._pixmap.width() / self._source.width() if not self._source.isEmpty() else 1.0
 
@@ -86,7 +100,7 @@ class GraphOverview(QWidget):
             scale = self._scale()
             frame = self._visible.intersected(self._source).translated(-self._source.topLeft())
             frame = QRectF(frame.x() * scale + 2, frame.y() * scale + 2, frame.width() * scale, frame.height() * scale)
-            painter.setPen(QPen(QColor(theme.SELECTION), 2))
+            painter.setPen(QPen(frame_colour(theme.BACKGROUND), FRAME_WIDTH))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(frame)
         painter.end()
@@ -105,3 +119,29 @@ class GraphOverview(QWidget):
         scale = self._scale()
         point = event.position() - QPointF(2, 2)
         self.jump_requested.emit(self._source.topLeft() + QPointF(point.x() / scale, point.y() / scale))
+
+
+def frame_colour(background: QColor) -> QColor:
+    """The visible-part frame: the selection colour, shaded to 3:1 or more on the drawing's background."""
+    return QColor(theme.readable(theme.SELECTION.name(), QColor(background).name(), theme.MIN_GRAPHIC_CONTRAST))
+
+
+def _mark_nodes(painter: QPainter, scene: QGraphicsScene, source: QRectF, scale: float) -> None:
+    """Draw every node at least NODE_MARK pixels wide and outlined in ink (3:1 and more on the background).
+
+    Drawn to scale, a big graph's outlines are a fraction of a pixel and all but vanish.
+    """
+    painter.setPen(QPen(theme.INK, 1))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for item in scene.items():
+        if not isinstance(item, NodeItem):
+            continue
+        outline = item.outline()
+        rect = QRectF((outline.topLeft() - source.topLeft()) * scale, outline.size() * scale)
+        if rect.width() < NODE_MARK or rect.height() < NODE_MARK:
+            centre = rect.center()
+            rect = QRectF(0, 0, max(rect.width(), NODE_MARK), max(rect.height(), NODE_MARK))
+            rect.moveCenter(centre)
+            painter.fillRect(rect, theme.INK)
+        else:
+            painter.drawRect(rect)

@@ -245,6 +245,8 @@ class TrainingPage(QWidget):
         for button, text, short in self._export_texts:
             button.setText(short if large else text)
         self.side.setFixedWidth(round(SETTINGS_WIDTH * min(scale, SETTINGS_MAX_GROWTH)))
+        for plot in [card.plot for card in self.cards.values()] + [self.overlay.plot, self.data_view.plot]:
+            theme.scale_axes(plot, scale)  # pyqtgraph draws its own text: the window's fonts miss it
         self.card_grid.rearrange()
         self.plots_scroll.setMinimumWidth(self.splitter.minimumSizeHint().width())
 
