@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import clock, fmt_ms, qt_application, table  # noqa: E402
+from benchmarks.common import fmt_ms, qt_application, table  # noqa: E402
 
 # The core-only figures are CPU time of this process: on a machine shared with other work, wall
 # time counts the waits for a core too, and a growth ratio is about the work.
@@ -102,8 +102,13 @@ def measure_core_open(terms: int) -> dict[str, float]:
     return times
 
 
-def measure_gui_open(terms: int) -> float:
-    """Seconds for the Graph page to load `x+x+…` with `terms` terms, settle its events and repaint."""
+def measure_gui_open(terms: int) -> dict[str, float]:
+    """CPU seconds for the Graph page to open `x+x+…` with `terms` terms.
+
+    blocking: load_source, its events and a repaint (the window is busy); complete: until a
+    background build is done and the new drawing painted; worst_turn: the longest single
+    event-loop turn meanwhile (how late a click or a timer could be).
+    """
     from PySide6.QtWidgets import QApplication
 
     from gui.graph.page import GraphPage
@@ -114,11 +119,21 @@ def measure_gui_open(terms: int) -> float:
     QApplication.processEvents()
     source = "+".join(["x"] * terms) + "\nx = 2"
     gc.collect()
-    started = clock()
+    started = cpu_clock()
     page.load_source(source)
     QApplication.processEvents()
     page.repaint()
-    seconds = clock() - started
+    blocking = cpu_clock() - started
+    worst = 0.0
+    while page.view.building():
+        turn = cpu_clock()
+        QApplication.processEvents()
+        worst = max(worst, cpu_clock() - turn)
+    turn = cpu_clock()
+    QApplication.processEvents()  # the overview map, rendered after the drawing is shown
+    page.repaint()
+    worst = max(worst, cpu_clock() - turn)
+    seconds = {"blocking": blocking, "complete": cpu_clock() - started, "worst_turn": worst}
     page.shutdown()
     page.close()
     page.deleteLater()
@@ -154,9 +169,12 @@ def run(quick: bool = False) -> dict[str, object]:
     gui_small, gui_large = QUICK_GUI_TERMS if quick else GUI_TERMS
     measure_gui_open(20)  # warm-up: fonts, glyph caches
     result["open_gui_terms"] = [gui_small, gui_large]
-    result["open_gui_small_s"] = measure_gui_open(gui_small)
-    result["open_gui_large_s"] = measure_gui_open(gui_large)
+    small_open, large_open = measure_gui_open(gui_small), measure_gui_open(gui_large)
+    result["open_gui_small_s"] = small_open["blocking"]
+    result["open_gui_large_s"] = large_open["blocking"]
     result["open_gui_growth"] = result["open_gui_large_s"] / result["open_gui_small_s"]
+    result["open_gui_large_complete_s"] = large_open["complete"]
+    result["open_gui_large_worst_turn_s"] = large_open["worst_turn"]
     return result
 
 
@@ -173,7 +191,9 @@ def report_text(result: dict) -> str:
           for stage in CORE_STAGES),
         (f"open {result['open_terms']:,} terms: core total", fmt_ms(result["open_core_s"]),
          f"< {result['open_target_s']:.0f} s", "ok" if result["open_core_s"] < result["open_target_s"] else "MISSED"),
-        (f"open in the Graph page, {gui_small:,} -> {gui_large:,} terms",
+        (f"  open {gui_large:,} terms: drawn in the background (CPU), longest event-loop turn",
+         f"{fmt_ms(result['open_gui_large_complete_s'])}, {fmt_ms(result['open_gui_large_worst_turn_s'])}", "", ""),
+        (f"open in the Graph page, {gui_small:,} -> {gui_large:,} terms (window busy)",
          f"{fmt_ms(result['open_gui_small_s'])} -> {fmt_ms(result['open_gui_large_s'])} "
          f"= {result['open_gui_growth']:.1f}x", f"< {result['open_target_s']:.0f} s",
          ("ok" if result["open_gui_large_s"] < result["open_target_s"] else "MISSED")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 
 FONT_FAMILY = "DejaVu Sans"  # ships with most Linux systems; Qt falls back to a sans font elsewhere
 
@@ -207,6 +207,44 @@ def readable(colour: str, background: str, minimum: float = MIN_TEXT_CONTRAST) -
         if contrast_ratio(mixed, background) >= minimum:
             return mixed.name().upper()
     return target.name().upper()
+
+
+MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 1.4.11: icons, frames and shapes one must see
+ICON_SIDES = (16, 24, 32, 48, 64, 96, 128)  # pixmaps a tinted icon holds; Qt scales the nearest
+
+
+def disabled_icon_colour(palette: QPalette) -> QColor:
+    """The colour of a disabled icon: the palette's disabled text shade, at 3:1 or more on the window.
+
+    Qt's own disabled icons fade toward the window colour and all but vanish on a dark one.
+    """
+    group, roles = QPalette.ColorGroup.Disabled, QPalette.ColorRole
+    shade = palette.color(group, roles.ButtonText).name()
+    return QColor(readable(shade, palette.color(roles.Window).name(), MIN_GRAPHIC_CONTRAST))
+
+
+def with_disabled_tint(icon: QIcon, colour: QColor) -> QIcon:
+    """`icon` as it is, but drawn in one flat `colour` when its button is disabled."""
+    result = QIcon()
+    for side in ICON_SIDES:
+        normal = icon.pixmap(side, side, QIcon.Mode.Normal)
+        if normal.isNull():
+            continue
+        tinted = QPixmap(normal)
+        painter = QPainter(tinted)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)  # keep the shape
+        painter.fillRect(tinted.rect(), colour)
+        painter.end()
+        result.addPixmap(normal, QIcon.Mode.Normal)
+        result.addPixmap(tinted, QIcon.Mode.Disabled)
+    return result
+
+
+def tint_disabled_icons(buttons, palette: QPalette) -> None:
+    """Give each button's icon a disabled look that stays visible on `palette`'s window."""
+    colour = disabled_icon_colour(palette)
+    for button in buttons:
+        button.setIcon(with_disabled_tint(button.icon(), colour))
 
 
 def _luminance(colour: QColor) -> float:

@@ -117,12 +117,13 @@ class Schedule(StepReplay):
 
     def _forward_steps(self) -> list[Step]:
         cg = self.graph
-        return [
-            Step("forward", explain.forward_sentence(cg, n), node=n,
-                 detail=f"Local derivatives: {explain.local_rules(cg, n)}" if explain.local_rules(cg, n) else "")
-            for n in cg.nodes
-            if cg.node(n)["kind"] == "op"
-        ]
+        steps = []
+        for n in cg.nodes:
+            if cg.node(n)["kind"] == "op":
+                rules = explain.local_rules(cg, n)  # once: it is most of a big formula's schedule time
+                steps.append(Step("forward", explain.forward_sentence(cg, n), node=n,
+                                  detail=f"Local derivatives: {rules}" if rules else ""))
+        return steps
 
     def _seed_step(self) -> Step:
         cg = self.graph

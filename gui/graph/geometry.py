@@ -208,11 +208,17 @@ def scene_geometry(
     layout: Layout,
     node_texts: dict[int, NodeTexts],
     edge_label_widths: dict[Edge, float],
+    shapes: dict[int, NodeShape] | None = None,
 ) -> SceneGeometry:
-    """Scale the abstract layout to pixels: columns as wide as their nodes, gaps as their labels."""
+    """Scale the abstract layout to pixels: columns as wide as their nodes, gaps as their labels.
+
+    `shapes` are the nodes' node_shape when already measured (a background build measures them
+    a few at a time).
+    """
     layer_of = {n: int(round(x)) for n, (x, _) in layout.positions.items()}
     pitch = row_pitch()
-    shapes = {n: node_shape(cg.node(n)["kind"], node_texts[n]) for n in cg.nodes}
+    if shapes is None:
+        shapes = {n: node_shape(cg.node(n)["kind"], node_texts[n]) for n in cg.nodes}
     layers = layout.layers
     column_width = [0.0] * layers
     column_left_pad = [0.0] * layers  # labels may reach left of a node's origin

@@ -42,6 +42,8 @@ class TextLabel(QGraphicsItem):
         self._vertical = "center"
         self._horizontal = "center"
         self._rect = QRectF()
+        self._bounds = QRectF(-HALO_PAD, -HALO_PAD, 2 * HALO_PAD, 2 * HALO_PAD)  # _rect with the halo: boundingRect is asked for far more often than it changes
+        self._offsets: list[float] = []  # x of each run in item coordinates, measured with the runs
         self._italic = False
 
     def pixel_size(self) -> int:
@@ -63,7 +65,7 @@ class TextLabel(QGraphicsItem):
             return
         self.prepareGeometryChange()
         self._runs = runs
-        self._rect = self._measure()
+        self._measure()
         self.update()
 
     def set_text(self, text: str, colour: QColor) -> None:
@@ -82,7 +84,7 @@ class TextLabel(QGraphicsItem):
             self._italic = italic
             self._font, self._metrics = shared_font(*self._style, italic)
             self.prepareGeometryChange()
-            self._rect = self._measure()
+            self._measure()
             self.update()
 
     def place(self, point: QPointF, vertical: str = "center", horizontal: str = "center") -> None:
@@ -91,7 +93,7 @@ class TextLabel(QGraphicsItem):
         if (vertical, horizontal) != (self._vertical, self._horizontal):
             self.prepareGeometryChange()
             self._vertical, self._horizontal = vertical, horizontal
-            self._rect = self._measure()
+            self._measure()
 
     def place_at(self, spot: LabelSpot) -> None:
         """Put the label where the geometry says, centred horizontally."""
@@ -101,15 +103,26 @@ class TextLabel(QGraphicsItem):
         """The text's rectangle in item coordinates, without its background."""
         return QRectF(self._rect)
 
-    def _measure(self) -> QRectF:
-        width = sum(self._metrics.horizontalAdvance(text) for text, _ in self._runs)
+    def run_offsets(self) -> list[float]:
+        """Where each run starts, in item coordinates (measured when the runs, font or placement change)."""
+        return list(self._offsets)
+
+    def _measure(self) -> None:
+        """Measure the runs once: the rectangle, its halo and each run's x (paint only reads them)."""
+        advances = [self._metrics.horizontalAdvance(text) for text, _ in self._runs]
+        width = sum(advances)
         height = self._metrics.height()
         x = {"left": 0.0, "center": -width / 2, "right": -width}[self._horizontal]
         y = {"top": 0.0, "center": -height / 2, "bottom": -height}[self._vertical]
-        return QRectF(x, y, width, height)
+        self._rect = QRectF(x, y, width, height)
+        self._bounds = self._rect.adjusted(-HALO_PAD, -HALO_PAD, HALO_PAD, HALO_PAD)
+        self._offsets = []
+        for advance in advances:
+            self._offsets.append(x)
+            x += advance
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-HALO_PAD, -HALO_PAD, HALO_PAD, HALO_PAD)
+        return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if not self._runs:
@@ -119,11 +132,10 @@ class TextLabel(QGraphicsItem):
             painter.setBrush(self._background)
             painter.drawRoundedRect(self._rect.adjusted(-HALO_PAD, -2, HALO_PAD, 2), 6, 6)
         painter.setFont(self._font)
-        x, baseline = self._rect.left(), self._rect.top() + self._metrics.ascent()
-        for text, colour in self._runs:
+        baseline = self._rect.top() + self._metrics.ascent()
+        for x, (text, colour) in zip(self._offsets, self._runs):
             painter.setPen(colour)
             painter.drawText(QPointF(x, baseline), text)
-            x += self._metrics.horizontalAdvance(text)
 
 
 class _Selectable(QGraphicsObject):
@@ -136,6 +148,7 @@ class _Selectable(QGraphicsObject):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._hovered = False
         self._tooltip_key: object = None
+        self._make_tooltip: Callable[[], str] | None = None  # builds the tooltip when first asked for
 
     def labels(self) -> list[TextLabel]:
         """The text labels drawn for this item."""
@@ -149,10 +162,25 @@ class _Selectable(QGraphicsObject):
                 item.setToolTip(text)
 
     def update_tooltip(self, key: object, make_text: Callable[[], str]) -> None:
-        """Rebuild the tooltip with `make_text` only when `key` (what it may reveal) has changed."""
+        """Let `make_text` build the tooltip when it is next asked for, if `key` (what it may reveal) changed.
+
+        A big graph has thousands of items and a step touches most keys: building every text at
+        each step cost more than drawing it, and only the one under the mouse is ever read.
+        """
         if key != self._tooltip_key:
             self._tooltip_key = key
-            self.set_tooltip(make_text())
+            self._make_tooltip = make_text
+
+    def ensure_tooltip(self) -> None:
+        """Build the pending tooltip now (the mouse rests on the item, or someone reads it)."""
+        make, self._make_tooltip = self._make_tooltip, None
+        if make is not None:
+            self.set_tooltip(make())
+
+    def toolTip(self) -> str:  # noqa: N802 (Qt's name)
+        """The tooltip, built first if it is pending."""
+        self.ensure_tooltip()
+        return super().toolTip()
 
     def hoverEnterEvent(self, event) -> None:
         self._hovered = True
@@ -180,6 +208,7 @@ class NodeItem(_Selectable):
         self.gradient_label = TextLabel(theme.GRAD_TEXT_PX, parent=self)
         self.tag_label = TextLabel(theme.TAG_TEXT_PX, bold=True, background=theme.INK, parent=self)
         self._shape_info: NodeShape | None = None
+        self._op_arrow: tuple[QPointF, QPointF, QPolygonF] | None = None  # line start, end, head: made with the shape
         self._highlight: QColor | None = None
 
     def labels(self) -> list[TextLabel]:
@@ -194,6 +223,11 @@ class NodeItem(_Selectable):
         self.prepareGeometryChange()
         self._shape_info = shape
         box = shape.box
+        self._op_arrow = None
+        if shape.op is not None:
+            outline = theme.OUTPUT_OUTLINE_WIDTH if self.is_output else theme.OUTLINE_WIDTH
+            start, tip, direction = QPointF(shape.op.right(), 0.0), QPointF(box.left() - outline / 2, 0.0), QPointF(1.0, 0.0)
+            self._op_arrow = (start, tip - direction * (theme.ARROW_LENGTH - 3), arrowhead(tip, direction))
         self.title_label.place(box.center())
         if shape.op is not None:
             self.symbol_label.place(shape.op.center())
@@ -267,13 +301,11 @@ class NodeItem(_Selectable):
             painter.setBrush(QBrush(theme.FILL["op"]))
             radius = info.op.height() / 2
             painter.drawRoundedRect(info.op, radius, radius)
-            start = QPointF(info.op.right(), 0.0)
-            tip = QPointF(info.box.left() - outline / 2, 0.0)
-            direction = QPointF(1.0, 0.0)
-            painter.drawLine(start, tip - direction * (theme.ARROW_LENGTH - 3))
+            start, end, head = self._op_arrow
+            painter.drawLine(start, end)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theme.INK)
-            painter.drawPolygon(arrowhead(tip, direction))
+            painter.drawPolygon(head)
 
     def _box_fill(self) -> QColor:
         if self.is_output:
@@ -297,7 +329,7 @@ class BackwardArrowItem(QGraphicsItem):
         super().__init__()
         self.setZValue(1)
         self._route: EdgeRoute | None = None
-        self._drawn: tuple[QPainterPath, QPointF, QPointF] | None = None  # built when first shown
+        self._drawn: tuple[QPainterPath, QPointF, QPointF, QPolygonF] | None = None  # built when first shown
         self._active = False
 
     def set_route(self, route: EdgeRoute) -> None:
@@ -319,9 +351,15 @@ class BackwardArrowItem(QGraphicsItem):
         """The arrow's line, target to source, in scene coordinates."""
         return self._arrow()[0]
 
-    def _arrow(self) -> tuple[QPainterPath, QPointF, QPointF]:
+    def head(self) -> QPolygonF:
+        """The arrowhead at the source, in scene coordinates (made once per route)."""
+        return self._arrow()[3]
+
+    def _arrow(self) -> tuple[QPainterPath, QPointF, QPointF, QPolygonF]:
+        """Path, tip, direction and head, resampled once per route rather than at every paint."""
         if self._drawn is None:
-            self._drawn = backward_route(self._route)
+            path, tip, direction = backward_route(self._route)
+            self._drawn = (path, tip, direction, arrowhead(tip, direction))
         return self._drawn
 
     def boundingRect(self) -> QRectF:
@@ -334,7 +372,7 @@ class BackwardArrowItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if self._route is None:
             return
-        path, tip, direction = self._arrow()
+        path, _tip, _direction, head = self._arrow()
         width = theme.ACTIVE_EDGE_WIDTH if self._active else theme.BACKWARD_WIDTH
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(theme.BACKWARD, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap,
@@ -343,7 +381,7 @@ class BackwardArrowItem(QGraphicsItem):
         painter.drawPath(path)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(theme.BACKWARD)
-        painter.drawPolygon(arrowhead(tip, direction))
+        painter.drawPolygon(head)
 
 
 class EdgeItem(_Selectable):
@@ -364,6 +402,7 @@ class EdgeItem(_Selectable):
         for part in (self.local_label, self.flow_label):
             part.setZValue(3)
         self._route: EdgeRoute | None = None
+        self._head = QPolygonF()  # the arrowhead at the route's tip, made with the route
         self._colour = QColor(theme.PENDING_EDGE)
         self._width = theme.EDGE_WIDTH
         self._hit_shape = QPainterPath()
@@ -385,6 +424,7 @@ class EdgeItem(_Selectable):
         """Lay the edge along its route and put its labels beside it."""
         self.prepareGeometryChange()
         self._route = route
+        self._head = arrowhead(route.tip, route.direction)
         stroker = QPainterPathStroker()
         stroker.setWidth(HIT_WIDTH)
         full = QPainterPath(route.path)
@@ -398,6 +438,10 @@ class EdgeItem(_Selectable):
     def route(self) -> EdgeRoute | None:
         """The route the edge follows, or None before it is placed."""
         return self._route
+
+    def head(self) -> QPolygonF:
+        """The arrowhead at the target, in scene coordinates (made once per route)."""
+        return QPolygonF(self._head)
 
     def set_line_style(self, colour: QColor, width: float) -> None:
         """Colour and width of the forward line and its arrowhead."""
@@ -450,4 +494,4 @@ class EdgeItem(_Selectable):
         painter.drawPath(route.path)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self._colour)
-        painter.drawPolygon(arrowhead(route.tip, route.direction))
+        painter.drawPolygon(self._head)

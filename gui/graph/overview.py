@@ -8,13 +8,16 @@ a click or drag on the map moves the view there.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsScene, QWidget
 
 from gui import theme
+from gui.graph.items import NodeItem
 
 OVERVIEW_WIDTH = 240  # screen pixels, at most; the height follows the drawing's shape
 OVERVIEW_HEIGHT = 160
+FRAME_WIDTH = 3  # the frame of what is on screen, in map pixels
+NODE_MARK = 3  # map pixels: a node drawn smaller than this gets a solid mark this size, in ink
 
 
 class GraphOverview(QWidget):
@@ -29,30 +32,62 @@ class GraphOverview(QWidget):
         self.setToolTip("The whole graph: the frame shows what is on screen; click to go there")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._pixmap = QPixmap()
+        self._next: QPixmap | None = None  # the map being rendered band by band
         self._source = QRectF()  # the scene rectangle the pixmap shows
         self._visible = QRectF()  # the scene rectangle on screen
 
     def render_scene(self, scene: QGraphicsScene, source: QRectF) -> None:
         """Draw `source` of `scene` into the map (once per frame shown)."""
+        self.render_band(scene, source, 0, 1)
+
+    def render_band(self, scene: QGraphicsScene, source: QRectF, band: int, bands: int) -> bool:
+        """Draw horizontal band `band` of `bands` of the map; the map changes when the last is drawn.
+
+        A big drawing is rendered a band per event-loop turn: the whole of 5,000 nodes at once
+        held the window for most of a second. Returns True when the map is complete.
+        """
         if source.isEmpty():
-            return
+            return True
         scale = min(OVERVIEW_WIDTH / source.width(), OVERVIEW_HEIGHT / source.height())
         size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
-        pixmap = QPixmap(size)
-        pixmap.fill(theme.BACKGROUND)
-        painter = QPainter(pixmap)
+        if band == 0 or self._next is None:
+            self._next = QPixmap(size)
+            self._next.fill(theme.BACKGROUND)
+        painter = QPainter(self._next)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        scene.render(painter, QRectF(0, 0, size.width(), size.height()), source)
+        top, bottom = band / bands, (band + 1) / bands
+        target = QRectF(0, size.height() * top, size.width(), size.height() * (bottom - top))
+        part = QRectF(source.left(), source.top() + source.height() * top, source.width(),
+                      source.height() * (bottom - top))
+        if bands == 1:
+            scene.render(painter, target, part)
+        else:  # bands meet exactly: no centring of each band on its own
+            painter.setClipRect(target)
+            scene.render(painter, target, part, Qt.AspectRatioMode.IgnoreAspectRatio)
+        if band == bands - 1:  # the marks go over the whole map, once its last band is drawn
+            painter.setClipping(False)
+            _mark_nodes(painter, scene, source, scale)
         painter.end()
-        self._pixmap, self._source = pixmap, QRectF(source)
+        if band < bands - 1:
+            return False
+        self._pixmap, self._source, self._next = self._next, QRectF(source), None
         self.setFixedSize(size + QSize(4, 4))
         self.update()
+        return True
 
     def show_visible(self, rect: QRectF) -> None:
         """Frame `rect` (scene coordinates), the part of the drawing on screen."""
         if rect != self._visible:
             self._visible = QRectF(rect)
             self.update()
+
+    def map_image(self) -> QImage:
+        """The map as drawn (without its frame), for tests and screenshots."""
+        return self._pixmap.toImage()
+
+    def to_map(self, point: QPointF) -> QPointF:
+        """Where scene point `point` is on the map image."""
+        return (point - self._source.topLeft()) * self._scale()
 
     def _scale(self) -> float:
         return self._pixmap.width() / self._source.width() if not self._source.isEmpty() else 1.0
@@ -65,7 +100,7 @@ class GraphOverview(QWidget):
             scale = self._scale()
             frame = self._visible.intersected(self._source).translated(-self._source.topLeft())
             frame = QRectF(frame.x() * scale + 2, frame.y() * scale + 2, frame.width() * scale, frame.height() * scale)
-            painter.setPen(QPen(QColor(theme.SELECTION), 2))
+            painter.setPen(QPen(frame_colour(theme.BACKGROUND), FRAME_WIDTH))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(frame)
         painter.end()
@@ -84,3 +119,29 @@ class GraphOverview(QWidget):
         scale = self._scale()
         point = event.position() - QPointF(2, 2)
         self.jump_requested.emit(self._source.topLeft() + QPointF(point.x() / scale, point.y() / scale))
+
+
+def frame_colour(background: QColor) -> QColor:
+    """The visible-part frame: the selection colour, shaded to 3:1 or more on the drawing's background."""
+    return QColor(theme.readable(theme.SELECTION.name(), QColor(background).name(), theme.MIN_GRAPHIC_CONTRAST))
+
+
+def _mark_nodes(painter: QPainter, scene: QGraphicsScene, source: QRectF, scale: float) -> None:
+    """Draw every node at least NODE_MARK pixels wide and outlined in ink (3:1 and more on the background).
+
+    Drawn to scale, a big graph's outlines are a fraction of a pixel and all but vanish.
+    """
+    painter.setPen(QPen(theme.INK, 1))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for item in scene.items():
+        if not isinstance(item, NodeItem):
+            continue
+        outline = item.outline()
+        rect = QRectF((outline.topLeft() - source.topLeft()) * scale, outline.size() * scale)
+        if rect.width() < NODE_MARK or rect.height() < NODE_MARK:
+            centre = rect.center()
+            rect = QRectF(0, 0, max(rect.width(), NODE_MARK), max(rect.height(), NODE_MARK))
+            rect.moveCenter(centre)
+            painter.fillRect(rect, theme.INK)
+        else:
+            painter.drawRect(rect)

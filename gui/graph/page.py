@@ -13,7 +13,7 @@ from pathlib import Path
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QPalette
+from PySide6.QtGui import QAction, QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QComboBox, QLabel, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget,
 )
@@ -40,6 +40,8 @@ SIDE_POINT_SIZE = 13
 PRESENTING_READABLE_PX = 24  # the smallest text on a projector, in screen pixels
 SIDE_WIDTH = 340
 NOTES_WIDTH = 360
+EDITOR_LINES = 4  # the formula box shows at least this many lines at any text size (the panel scrolls)
+INPUT_ROWS = 3  # and the inputs box at least this many rows
 DETAILS_HIDDEN = "Quiz mode: the details would give answers away. Click a ? in the graph and answer below it."
 
 
@@ -147,6 +149,17 @@ class GraphPage(QWidget):
         column.addSpacing(6)
         column.addWidget(_heading("Selected", self.details))
         column.addWidget(self.details, 2)
+        self._inputs_scroll = inputs
+        # At large text sizes the column is taller than the window: it scrolls rather than squeeze
+        # the formula box to one line and the inputs to one row.
+        side_scroll = QScrollArea()
+        side_scroll.setObjectName("sidePanelScroll")
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        side_scroll.setWidget(side)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._side_scroll = side_scroll
+        self._fit_side_panel()
 
         stage = QWidget()
         stage.setObjectName("stage")
@@ -159,7 +172,7 @@ class GraphPage(QWidget):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("graphSplitter")
-        self.splitter.addWidget(side)
+        self.splitter.addWidget(side_scroll)
         self.splitter.addWidget(stage)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -294,6 +307,7 @@ class GraphPage(QWidget):
 
     def restyle(self, look: theme.Look) -> None:
         """Redraw everything in gui.theme's current look and sizes."""
+        self._fit_side_panel()  # the fonts may have grown
         _tint(self.preset_about, look.soft_text)
         _tint(self.error_label, look.error_text)
         self.caption.apply_look(look)
@@ -302,6 +316,17 @@ class GraphPage(QWidget):
             return  # the drawing already has this look: no need to rebuild it
         self._drawn_look = drawn
         self.view.restyle()  # rebuilds the items and draws the frame shown again
+
+    def _fit_side_panel(self) -> None:
+        """Keep a few lines of formula and a few input rows in sight at the current text size."""
+        editor = self.editor
+        lines = EDITOR_LINES * QFontMetrics(editor.font()).lineSpacing()
+        margins = 2 * (editor.frameWidth() + round(editor.document().documentMargin()))
+        editor.setMinimumHeight(lines + margins)
+        self._inputs_scroll.setMinimumHeight(self.values.rows_height(INPUT_ROWS))
+        # As narrow as the column allows and no narrower: the scroll area would let the splitter squeeze it.
+        scroll = self._side_scroll
+        scroll.setMinimumWidth(scroll.widget().minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
 
     def scale_panels(self, factor: float) -> None:
         """Widen the side panels by `factor` (the text grew by as much), each at most a third."""
@@ -425,6 +450,7 @@ class GraphPage(QWidget):
             self._show_text()
         if change.values and model.trace is None:
             self.values.show_values(model.values)
+            self._fit_side_panel()
             if change.graph:  # another formula: what was selected may be gone
                 self._selection = None
                 self.details.clear_selection()

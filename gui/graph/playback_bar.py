@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget,
 )
 
+from gui import theme
 from gui.graph.step_player import StepPlayer
 
 SPEED_STEPS_PER_UNIT = 2  # the speed slider counts half steps per second: 1 -> 0.5/s ... 16 -> 8/s
@@ -79,6 +80,7 @@ class PlaybackBar(QWidget):
         layout.addWidget(self.scrubber)
         layout.addLayout(controls)
         self._fit_text()
+        self._tint_icons()
 
         self.reset_button.clicked.connect(player.to_start)
         self.back_button.clicked.connect(player.previous)
@@ -119,6 +121,13 @@ class PlaybackBar(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fit_text()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._tint_icons()
+
+    def _tint_icons(self) -> None:
+        """Disabled buttons keep a visible icon (3:1 on the bar) in the look's disabled shade."""
+        theme.tint_disabled_icons((self.reset_button, self.back_button, self.play_button, self.forward_button,
+                                   self.end_button), self.palette())
 
     def _fit_text(self) -> None:
         """Icons as tall as the text, and room for the longest words, at the bar's text size."""
@@ -202,4 +211,5 @@ class PlaybackBar(QWidget):
     def _show_playing(self, playing: bool) -> None:
         pixmap = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
         self.play_button.setIcon(self.style().standardIcon(pixmap))
+        theme.tint_disabled_icons([self.play_button], self.palette())
         self.play_button.setText("" if self._compact else "Pause" if playing else "Play")

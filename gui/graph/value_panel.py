@@ -51,6 +51,12 @@ class ValuePanel(QWidget):
         """The spin box of one input."""
         return self._boxes[name]
 
+    def rows_height(self, count: int) -> int:
+        """The height the first `count` rows (or the note that there are none) need, at the current font."""
+        rows = [(self._labels[name], self._boxes[name]) for name in self._arranged[:count]] or [(self._empty,)]
+        heights = [max(widget.sizeHint().height() for widget in row) for row in rows]
+        return sum(heights) + max(0, self._grid.verticalSpacing()) * (len(heights) - 1)
+
     def show_values(self, values: Mapping[str, float]) -> None:
         """Show an editor for every input of `values`, in its order, holding its value (nothing is announced)."""
         names = list(values)

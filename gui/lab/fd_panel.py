@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QSlider, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
 from core.engine.graph import ComputationGraph
 from core.formatting import fmt
 from core.lab.finite_diff import DEFAULT_STEP, STEP_GRID, check_gradients, error_curve
+from gui import theme
 from gui.lab.pickers import refill
 
 ERROR_FLOOR = 1e-17  # an exact match (error 0) is drawn here: a log axis has no 0
@@ -50,9 +52,10 @@ class FiniteDifferencePanel(QWidget):
         self.plot.setLogMode(True, True)
         self.plot.setLabel("bottom", "step h")
         self.plot.setLabel("left", "relative error")
-        self.curve = self.plot.plot([], [], pen=pg.mkPen("#1f77b4", width=1), symbol="o", symbolSize=5)
-        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d62728", width=1))
+        self.curve = self.plot.plot([], [], symbol="o", symbolSize=5)
+        self.marker = pg.InfiniteLine(angle=90)
         self.plot.addItem(self.marker)
+        self.apply_look(theme.current_look)
 
         slider_row = QHBoxLayout()
         slider_row.addWidget(QLabel("h"))
@@ -71,6 +74,29 @@ class FiniteDifferencePanel(QWidget):
         self.slider.valueChanged.connect(self._step_moved)
         self.curve_input.currentTextChanged.connect(self._draw_curve)
         self._show_step_label()
+
+    def apply_look(self, look: theme.Look) -> None:
+        """The plot in the look's background and ink; the curve in the forward colour, h in the backward one."""
+        self.plot.setBackground(look.background)
+        for side in ("left", "bottom"):
+            axis = self.plot.getPlotItem().getAxis(side)
+            axis.setPen(pg.mkPen(look.ink))
+            axis.setTextPen(pg.mkPen(look.ink))
+        self.curve.setPen(pg.mkPen(look.forward, width=1))
+        self.curve.setSymbolPen(pg.mkPen(look.forward))
+        self.curve.setSymbolBrush(pg.mkBrush(look.forward))
+        self.marker.setPen(pg.mkPen(look.backward, width=2))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """Follow the window's look: gui.theme holds it before the palette changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.apply_look(theme.current_look)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """A hidden panel may have missed a change of look."""
+        super().showEvent(event)
+        self.apply_look(theme.current_look)
 
     @property
     def step(self) -> float:

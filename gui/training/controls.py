@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
 
+from gui import theme as looks
 from gui.training import theme
 
 # Slider positions -> epochs per second; the last (the slider's maximum) means full speed.
@@ -24,14 +25,12 @@ class TrainingControls(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("trainingControls")
-        self.setFont(theme.font(theme.PAGE_POINT_SIZE + 1))
         icon, pixmap = self.style().standardIcon, QStyle.StandardPixmap
         self.start_button = _button("startButton", "Start", icon(pixmap.SP_MediaPlay),
                                     "Train the chosen variants from the start (Ctrl+Return)")
         self.start_button.setShortcut("Ctrl+Return")
         self.pause_button = _button("pauseButton", "Pause", icon(pixmap.SP_MediaPause),
                                     "Hold training after the current epoch, or go on")
-        self.pause_button.setMinimumWidth(self.pause_button.fontMetrics().horizontalAdvance("Resume") + 64)
         self.stop_button = _button("stopButton", "Stop", icon(pixmap.SP_MediaStop),
                                    "End training now and show the results so far")
         self.reset_button = _button("resetButton", "Reset", icon(pixmap.SP_BrowserReload),
@@ -64,6 +63,8 @@ class TrainingControls(QWidget):
         self.rows.addLayout(buttons)
         self.rows.addLayout(pace)
         self._show_pace(self.pace_slider.value())
+        self.setFont(theme.font(theme.PAGE_POINT_SIZE + 1))  # once the buttons exist: this refits them
+        self._tint_icons()
 
         self.start_button.clicked.connect(self.start_clicked)
         self.pause_button.clicked.connect(self.pause_clicked)
@@ -71,6 +72,29 @@ class TrainingControls(QWidget):
         self.reset_button.clicked.connect(self.reset_clicked)
         self.pace_slider.valueChanged.connect(self._show_pace)
         self.pace_slider.valueChanged.connect(lambda _: self.pace_changed.emit(self.pace()))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """Refit the Pause/Resume button when the text size changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_pause_button()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._tint_icons()
+
+    def _tint_icons(self) -> None:
+        """Disabled buttons keep a visible icon (3:1 on the page) in the look's disabled shade."""
+        looks.tint_disabled_icons((self.start_button, self.pause_button, self.stop_button, self.reset_button),
+                                  self.palette())
+
+    def _fit_pause_button(self) -> None:
+        """Wide enough for "Resume" as well as "Pause" at the current font, so it never jumps or clips."""
+        button, shown = self.pause_button, self.pause_button.text()
+        widths = []
+        for word in ("Pause", "Resume"):
+            button.setText(word)
+            widths.append(button.sizeHint().width())
+        button.setText(shown)
+        button.setMinimumWidth(max(widths))
 
     def set_stacked(self, stacked: bool) -> None:
         """The pace under the buttons (True, for large text) or beside them."""
@@ -93,6 +117,7 @@ class TrainingControls(QWidget):
         pixmap = QStyle.StandardPixmap.SP_MediaPlay if paused else QStyle.StandardPixmap.SP_MediaPause
         self.pause_button.setText("Resume" if paused else "Pause")
         self.pause_button.setIcon(self.style().standardIcon(pixmap))
+        looks.tint_disabled_icons([self.pause_button], self.palette())
 
 
 def _button(name: str, text: str, icon, tip: str) -> QPushButton:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.training import registry
@@ -64,6 +64,8 @@ class DataView(QWidget):
         self.predictions: dict[str, np.ndarray] = {}
         self.epoch = 0
         self._residuals: bool | None = None  # what the axes are labelled for now
+        self._brushes: dict[str, QBrush] = {}  # variant name -> its dots' fill
+        self._dots_of: str | None = None  # whose fill the dots have now
         self.mode.currentIndexChanged.connect(self.redraw)
         self.variant.currentIndexChanged.connect(self.redraw)
         self.redraw()
@@ -107,6 +109,14 @@ class DataView(QWidget):
             self.plot.getPlotItem().getViewBox().setRange(xRange=x_range, yRange=y_range,
                                                           padding=0)
 
+    def _brush(self, name: str) -> QBrush:
+        """The variant's dot fill, made once (the scatter renders its dot once per fill object)."""
+        if name not in self._brushes:
+            color = QColor(variant_colour(registry.index(name)))
+            color.setAlpha(150)
+            self._brushes[name] = pg.mkBrush(color)
+        return self._brushes[name]
+
     def redraw(self) -> None:
         """Draw the chosen variant's predictions (or residuals) against the targets."""
         name = self.variant.currentData()
@@ -128,9 +138,10 @@ class DataView(QWidget):
         shown = np.isfinite(predicted)
         y = predicted - self.targets if residuals else predicted
         self._fit(self.targets[shown], y[shown], residuals)
-        color = QColor(variant_colour(registry.index(name)))
-        color.setAlpha(150)
-        self.points.setData(self.targets[shown], y[shown], brush=pg.mkBrush(color))
+        if name != self._dots_of:  # the fill is the scatter's default: set once per variant, not per update
+            self._dots_of = name
+            self.points.setBrush(self._brush(name))
+        self.points.setData(self.targets[shown], y[shown])  # positions only: the dots are rendered once
         self.caption.setText(f"{registry.info(name).title}, after epoch {self.epoch}: "
                              f"{int(shown.sum())} training rows"
                              + ("; on the dashed line a prediction is perfect" if not residuals

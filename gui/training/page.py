@@ -279,6 +279,9 @@ class TrainingPage(QWidget):
         self._large_text = large
         self._fit_texts()
         self.side.setFixedWidth(round(SETTINGS_WIDTH * min(scale, SETTINGS_MAX_GROWTH)))
+        for plot in [card.plot for card in self.cards.values()] + [self.overlay.plot, self.data_view.plot,
+                                                                   self.landscape.plot, self.sweep.plot]:
+            theme.scale_axes(plot, scale)  # pyqtgraph draws its own text: the window's fonts miss it
         self.card_grid.rearrange()
         self.plots_scroll.setMinimumWidth(self.splitter.minimumSizeHint().width())
 

@@ -45,6 +45,8 @@ SHIFT_RANGE = (-1e6, 1e6)
 TEST_FRACTION_RANGE = (0.05, 0.95)
 BUNDLED_ROWS = 1000
 FIELD_MIN_WIDTH = 96
+NOTEBOOK_TEXT = "Manual as in the notebook\n(no ReLU derivative)"
+NOTEBOOK_TEXT_NARROW = "Manual as in\nthe notebook (no\nReLU derivative)"  # large text: a check box cannot wrap
 
 
 def bundled_dataset() -> DatasetChoice:
@@ -120,7 +122,7 @@ class TrainingSettings(QWidget):
             box.toggled.connect(self._keep_one_variant)
             self.variant_boxes[info.name] = box
         self.updates = UpdateSettings()  # optimizer, momentum, batch size, shuffle seed
-        self.manual_as_notebook = QCheckBox("Manual as in the notebook\n(no ReLU derivative)")
+        self.manual_as_notebook = QCheckBox(NOTEBOOK_TEXT)
         self.manual_as_notebook.setObjectName("manualAsNotebook")
         self.manual_as_notebook.setToolTip(
             "The course notebook's hand-written gradient left out relu'(v). Tick to reproduce its "
@@ -168,6 +170,7 @@ class TrainingSettings(QWidget):
         policy = QFormLayout.RowWrapPolicy.WrapAllRows if above else QFormLayout.RowWrapPolicy.DontWrapRows
         for form in self.forms:
             form.setRowWrapPolicy(policy)
+        self.manual_as_notebook.setText(NOTEBOOK_TEXT_NARROW if above else NOTEBOOK_TEXT)
 
     def apply_look(self, look: Look) -> None:
         """Colour the secondary text for `look` (the rest follows the window's palette)."""

@@ -44,6 +44,8 @@ NUMBER_POINT_SIZE = 16  # live numbers on the cards
 BADGE_POINT_SIZE = 13
 AXIS_POINT_SIZE = 12
 TABLE_POINT_SIZE = 12
+AXIS_SCALE_PROPERTY = "axisTextScale"  # on a plot: the text size its axes were last sized for
+BASE_HEIGHT_PROPERTY = "baseMinimumHeight"  # on a plot: its minimum height at 1× text
 
 
 def font(point_size: int, bold: bool = False, monospace: bool = False) -> QFont:
@@ -93,11 +95,30 @@ def style_plot(plot: pg.PlotWidget, look: Look, left: str | None = None,
     item = plot.getPlotItem()
     item.setMenuEnabled(False)
     item.hideButtons()
-    axis_font = font(AXIS_POINT_SIZE)
     for side, text in (("left", left), ("bottom", bottom)):
         axis = item.getAxis(side)
         axis.setPen(pg.mkPen(look.ink))
         axis.setTextPen(pg.mkPen(look.ink))
-        axis.setTickFont(axis_font)
         label = text if text is not None else axis.labelText
-        axis.setLabel(label, color=look.ink, **{"font-size": f"{AXIS_POINT_SIZE}pt"})
+        axis.setLabel(label, color=look.ink)
+    scale_axes(plot, plot.property(AXIS_SCALE_PROPERTY) or 1.0)
+
+
+def scale_axes(plot: pg.PlotWidget, scale: float) -> None:
+    """Size a plot's tick labels and axis names for the window's text size (1× to 3×)."""
+    plot.setProperty(AXIS_SCALE_PROPERTY, scale)  # a later restyle keeps the size
+    base_height = plot.property(BASE_HEIGHT_PROPERTY)
+    if base_height is None:
+        base_height = plot.minimumHeight()
+        plot.setProperty(BASE_HEIGHT_PROPERTY, base_height)
+    plot.setMinimumHeight(round(base_height * scale))  # room for the ticks: larger text, a taller plot
+    size = axis_point_size(scale)
+    for side in ("left", "bottom"):
+        axis = plot.getPlotItem().getAxis(side)
+        axis.setTickFont(font(size))
+        axis.setLabel(axis.labelText, **{**axis.labelStyle, "font-size": f"{size}pt"})
+
+
+def axis_point_size(scale: float) -> int:
+    """The axes' point size at text size `scale`."""
+    return round(AXIS_POINT_SIZE * scale)

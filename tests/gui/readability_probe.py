@@ -12,7 +12,8 @@ import sys
 
 from PySide6.QtGui import QFontInfo, QFontMetrics
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractSpinBox, QComboBox, QGroupBox, QLabel, QLineEdit, QTabBar, QWidget,
+    QAbstractButton, QAbstractSpinBox, QCheckBox, QComboBox, QGroupBox, QLabel, QLineEdit, QPushButton,
+    QRadioButton, QStyle, QTabBar, QWidget,
 )
 
 
@@ -70,6 +71,44 @@ def clipped_labels(root: QWidget) -> list[tuple[str, str, int, int]]:
         room = label.contentsRect().width() - 2 * label.margin() - 2 * label.indent() * (label.indent() > 0)
         if widest > room + 1:
             clipped.append((label.objectName() or "QLabel", text[:40], widest, room))
+    return clipped
+
+
+def _shown_width(widget: QWidget) -> int:
+    """How much of the widget's width its parents leave in view (scrolled up or down or not)."""
+    left, right, x = 0, widget.width(), 0
+    while widget.parentWidget() is not None and not widget.isWindow():
+        x += widget.x()
+        widget = widget.parentWidget()
+        left, right = max(left, -x), min(right, widget.width() - x)
+    return max(0, right - left)
+
+
+def clipped_buttons(root: QWidget) -> list[tuple[str, str, int, int]]:
+    """Visible check boxes, radio buttons and push buttons whose text is wider than the room beside
+    their indicator, icon and margins, or than the part of them their parents let show."""
+    clipped = []
+    for button in visible_widgets(root):
+        if not isinstance(button, (QCheckBox, QRadioButton, QPushButton)) or not button.text():
+            continue
+        style, metric = button.style(), QStyle.PixelMetric
+        room = button.contentsRect().width()
+        if isinstance(button, QPushButton):
+            room -= 2 * (style.pixelMetric(metric.PM_ButtonMargin, None, button) // 2
+                         + style.pixelMetric(metric.PM_DefaultFrameWidth, None, button))
+        elif isinstance(button, QCheckBox):
+            room -= style.pixelMetric(metric.PM_IndicatorWidth, None, button) + \
+                style.pixelMetric(metric.PM_CheckBoxLabelSpacing, None, button)
+        else:
+            room -= style.pixelMetric(metric.PM_ExclusiveIndicatorWidth, None, button) + \
+                style.pixelMetric(metric.PM_RadioButtonLabelSpacing, None, button)
+        if not button.icon().isNull():
+            room -= button.iconSize().width() + 4  # Qt leaves 4 px between icon and text
+        room -= button.width() - _shown_width(button)  # a parent (a scroll area) cuts it off
+        text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        widest = max(QFontMetrics(button.font()).horizontalAdvance(line) for line in text.split("\n"))
+        if widest > room + 1:
+            clipped.append((button.objectName() or type(button).__name__, text[:40], widest, room))
     return clipped
 
 
