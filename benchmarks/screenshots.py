@@ -14,12 +14,12 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREEN = ROOT.parent.parent / "shared" / "tools" / "screen-1080.json"
+SCREEN = ROOT.parent / "shared" / "tools" / "screen-1080.json"  # ../shared beside the checkout
 BIG_FORMULA = "+".join(f"a{i}*b{i}" for i in range(30))
 
 
 def _environment() -> None:
-    config = os.environ.get("SCREEN_CONFIG", str(SCREEN if SCREEN.exists() else "/work/shared/tools/screen-1080.json"))
+    config = os.environ.get("SCREEN_CONFIG", str(SCREEN))
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     scratch = tempfile.mkdtemp()
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):

@@ -88,8 +88,14 @@ class GraphBase:
         """Out-edges along which gradient flows back into `node_id`, in backward-pass order."""
         cache = self.graph.graph.setdefault("carrying", {})
         if node_id not in cache:
-            cache[node_id] = [e for e in self.out_edges(node_id) if self.reaches_output(e[1])]
+            cache[node_id] = [e for e in self.out_edges(node_id) if self.carries(e) and self.reaches_output(e[1])]
         return cache[node_id]
+
+    def carries(self, edge: tuple[int, int, int]) -> bool:
+        """Whether the backward pass has this edge at all (torch records none into a comparison)."""
+        data = self.node(edge[1])
+        op = ops.OPS.get(data.get("op")) if data.get("kind") == "op" else None
+        return op is None or not op.no_gradient or self.graph.edges[edge]["operand"] not in op.no_gradient
 
     def use_number(self, edge: tuple[int, int, int]) -> int:
         """1-based position of `edge` among its source's gradient-carrying out-edges."""
@@ -108,8 +114,13 @@ class GraphBase:
     @property
     def _feeds_output(self) -> set[int]:
         cached = self.graph.graph.get("feeds_output")
-        if cached is None:
-            cached = nx.ancestors(self.graph, self.output)
+        if cached is None:  # the output's ancestors along edges the backward pass has
+            cached, stack = set(), [self.output]
+            while stack:
+                for edge in self.graph.in_edges(stack.pop(), keys=True):
+                    if edge[0] not in cached and self.carries(edge):
+                        cached.add(edge[0])
+                        stack.append(edge[0])
             self.graph.graph["feeds_output"] = cached
         return cached
 
@@ -162,7 +173,7 @@ class ComputationGraph(GraphBase):
             for index, edge in enumerate(edges):
                 source = graph.nodes[edge[0]]
                 edge_data = graph.edges[edge]
-                if source["kind"] == "const" or not self.reaches_output(node_id):
+                if source["kind"] == "const" or not self.reaches_output(node_id) or not self.carries(edge):
                     edge_data["contribution"] = None
                     continue
                 edge_data["contribution"] = ops.contribution(

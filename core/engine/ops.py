@@ -112,6 +112,10 @@ class Op:
     # per operand, (*operands, result) -> the divisor d (contribution = upstream / d), or None
     # to multiply by the local derivative.
     divisors: tuple[Callable[..., float] | None, ...] | None = None
+    # Operands through which torch records no gradient at all (a comparison, where()'s
+    # condition): such an edge is not part of the backward graph, so nothing upstream of it gets
+    # a gradient from it, not even 0 (0 · sqrt'(0) would be nan where torch has nothing).
+    no_gradient: tuple[int, ...] = ()
 
     @property
     def rule(self) -> str:
@@ -246,13 +250,13 @@ OPS: dict[str, Op] = {
            blocks="sign is flat: torch passes no gradient through it"),
         Op("eq", 2, "=", lambda a, b: _f(1.0 if a == b else 0.0), _NO_SLOPE * 2, ("0", "0"),
            r"\operatorname{eq}", "eq", masks=_ALWAYS * 2, blocked_because="a comparison",
-           blocks="a comparison is 1 or 0 and passes no gradient"),
+           blocks="a comparison is 1 or 0 and passes no gradient", no_gradient=(0, 1)),
         Op("lt", 2, "<", lambda a, b: _f(1.0 if a < b else 0.0), _NO_SLOPE * 2, ("0", "0"),
            r"\operatorname{lt}", "lt", masks=_ALWAYS * 2, blocked_because="a comparison",
-           blocks="a comparison is 1 or 0 and passes no gradient"),
+           blocks="a comparison is 1 or 0 and passes no gradient", no_gradient=(0, 1)),
         Op("le", 2, "≤", lambda a, b: _f(1.0 if a <= b else 0.0), _NO_SLOPE * 2, ("0", "0"),
            r"\operatorname{le}", "le", masks=_ALWAYS * 2, blocked_because="a comparison",
-           blocks="a comparison is 1 or 0 and passes no gradient"),
+           blocks="a comparison is 1 or 0 and passes no gradient", no_gradient=(0, 1)),
         Op("where", 3, "where", lambda c, a, b: _f(a) if c != 0 else _f(b),
            (lambda c, a, b, out: _f(0.0),
             lambda c, a, b, out: _f(1.0 if c != 0 else 0.0),
@@ -260,7 +264,7 @@ OPS: dict[str, Op] = {
            ("0", "1 where {0} ≠ 0, else 0", "0 where {0} ≠ 0, else 1"), r"\operatorname{where}", "where",
            masks=(lambda c, a, b, out: True, lambda c, a, b, out: c == 0, lambda c, a, b, out: c != 0),
            blocked_because="where took the other branch",
-           blocks="where passes the gradient only to the branch it took; its condition gets none"),
+           blocks="where passes the gradient only to the branch it took; its condition gets none", no_gradient=(0,)),
     ]
 }
 

@@ -148,7 +148,7 @@ class Schedule(StepReplay):
             if cg.node(node_id)["kind"] != "op":
                 continue
             for edge in cg.in_edges(node_id):
-                if cg.differentiable(edge[0]):
+                if cg.differentiable(edge[0]) and cg.carries(edge):
                     steps.append(Step(
                         "backward", explain.chain_sentence(cg, edge), node=edge[0], edge=edge,
                         detail="upstream gradient × local derivative = contribution; the local one: "
