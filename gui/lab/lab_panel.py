@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from core.engine.graph import ComputationGraph
+from gui.lab.action import lab_action
 from gui.lab.fd_panel import FiniteDifferencePanel
 from gui.lab.forward_panel import ForwardModePanel
 from gui.lab.second_panel import SecondDerivativePanel
@@ -21,7 +22,7 @@ class LabPanel(QWidget):
 
     program_requested = Signal(str)  # backward-program text the page should show as its graph
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, toggle_action: QAction | None = None):
         super().__init__(parent)
         self.setObjectName("labPanel")
         self.setAccessibleName("Autograd lab")
@@ -36,9 +37,7 @@ class LabPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-        self.toggle_action = QAction("Autograd &lab", self)
-        self.toggle_action.setObjectName("labAction")
-        self.toggle_action.setCheckable(True)
+        self.toggle_action = toggle_action or lab_action(self)
         self.toggle_action.toggled.connect(self.setVisible)
         self.second.program_requested.connect(self.program_requested)
         self._pending: ComputationGraph | None = None  # the newest graph, not yet shown (while hidden)

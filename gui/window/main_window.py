@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
@@ -25,7 +26,7 @@ from gui.window.appearance import AppearanceController
 from gui.export.dialog import AnimationOptions, ask_step_options, export_steps
 from gui.graph.page import GraphPage
 from gui.learn.lesson_controller import LessonController
-from gui.lab.lab_panel import LabPanel
+from gui.lab.action import lab_action
 from gui.learn.lesson_panel import LessonPanel
 from gui.window.presentation import PresentationController
 from gui.learn.quiz_controller import QuizController
@@ -37,6 +38,10 @@ log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 800)
 TAB_POINT_SIZE = 13
 from core.project import ICON_PATH  # noqa: E402
+
+if TYPE_CHECKING:
+    from gui.lab.lab_panel import LabPanel  # built on first use: see _lab_toggled
+
 KEYS_HELP = [
     ("Space", "play / pause"),
     ("Right, Page Down", "next step (presenter clickers send Page Down)"),
@@ -121,12 +126,11 @@ class MainWindow(QMainWindow):
         page.add_above_caption(self.quiz_panel)
         self.lesson_panel = LessonPanel()
         page.add_notes_panel(self.lesson_panel)
-        self.lab_panel = LabPanel()  # the autograd lab: View ▸ Autograd lab
-        page.add_notes_panel(self.lab_panel)
-        page.graph_changed.connect(self.lab_panel.show_graph)
-        self.lab_panel.program_requested.connect(page.load_source)
-        if page.cg is not None:
-            self.lab_panel.show_graph(page.cg)
+        # The autograd lab (View ▸ Autograd lab) is built the first time it is asked for: its
+        # plot needs pyqtgraph, which would add ~170 ms to every start-up.
+        self.lab_panel: LabPanel | None = None
+        self.lab_action = lab_action(self)
+        self.lab_action.toggled.connect(self._lab_toggled)
         self.appearance = AppearanceController(self, self._restyle, self._settings, self)
         self.quiz = QuizController(page, self.quiz_panel, self)
         self.lessons = LessonController(page, self.lesson_panel, self.quiz, self)
@@ -138,6 +142,22 @@ class MainWindow(QMainWindow):
 
     # ----- building -------------------------------------------------------------------------
 
+
+    def _lab_toggled(self, on: bool) -> None:
+        """Show or hide the autograd lab, building it (and importing its plot) the first time."""
+        if self.lab_panel is None:
+            if not on:
+                return
+            from gui.lab.lab_panel import LabPanel
+
+            page = self.graph_page
+            self.lab_panel = LabPanel(toggle_action=self.lab_action)
+            page.add_notes_panel(self.lab_panel)
+            page.graph_changed.connect(self.lab_panel.show_graph)
+            self.lab_panel.program_requested.connect(page.load_source)
+            if page.cg is not None:
+                self.lab_panel.show_graph(page.cg)
+        self.lab_panel.setVisible(on)
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -179,7 +199,7 @@ class MainWindow(QMainWindow):
         self.training_tab_action = self._page_action("&Training page", "Ctrl+2", 1)
         view_menu.addActions([self.graph_tab_action, self.training_tab_action])
         view_menu.addMenu(self.traces.menu)
-        view_menu.addAction(self.lab_panel.toggle_action)
+        view_menu.addAction(self.lab_action)
         self.full_screen_action = view_menu.addAction("F&ull screen", self._toggle_full_screen)
         self.full_screen_action.setObjectName("fullScreenAction")
         self.full_screen_action.setCheckable(True)

@@ -102,7 +102,7 @@ def test_the_lab_plot_takes_the_look_with_readable_axes_and_curve(qtbot, look):
     window = open_window(qtbot, 1600, 1000)
     try:
         window.appearance.set_theme(look)
-        window.lab_panel.toggle_action.setChecked(True)
+        window.lab_action.setChecked(True)
         qtbot.waitUntil(window.lab_panel.isVisible)
         chosen = theme.current_look
         fd = window.lab_panel.fd
@@ -113,7 +113,7 @@ def test_the_lab_plot_takes_the_look_with_readable_axes_and_curve(qtbot, look):
         for pen in (fd.curve.opts["pen"], fd.marker.pen):
             assert theme.contrast_ratio(pg.mkPen(pen).color(), background) >= theme.MIN_GRAPHIC_CONTRAST
     finally:
-        window.lab_panel.toggle_action.setChecked(False)
+        window.lab_action.setChecked(False)
         window.appearance.set_theme("light")
         qtbot.wait(50)
         close_window(window)
