@@ -122,7 +122,13 @@ def main(out: Path, only: set[str]) -> None:
 
 
 if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", nargs="?", default="screenshots", help="where the PNGs go")
+    parser.add_argument("names", nargs="*", help="name prefixes of the shots to take (all when none)")
+    arguments = parser.parse_args()
     _environment()
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    target = Path(arguments.outdir)
     target.mkdir(parents=True, exist_ok=True)
-    main(target, set(sys.argv[2:]))
+    main(target, set(arguments.names))
