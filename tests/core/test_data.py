@@ -16,13 +16,9 @@ BUNDLED = REPO / "data" / "linreg-data.csv"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Tiny tensors: one thread is faster and does not fight other processes for the cores."""
-    torch = pytest.importorskip("torch")
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
+def one_torch_thread(single_torch_thread):
+    """Every test here runs with one torch thread (the fixture lives in tests/core/conftest.py)."""
     yield
-    torch.set_num_threads(before)
 
 
 def write(tmp_path: Path, text: str, name: str = "table.csv") -> Path:
