@@ -1,6 +1,6 @@
 """The training process: it owns torch, trains the variants in lockstep, and talks over a pipe.
 
-The GUI starts `serve` in a `multiprocessing` spawn-context process at launch. The process
+The GUI starts `serve` in a `multiprocessing` process at launch (gui/training/client.py). The process
 imports torch (the slow part, ~1.7 s) and warms it up, says "ready", then waits for commands.
 Each variant trains in its own core.training.run.TrainingRun, and the runs advance in lockstep
 rounds (see _Run). Everything that crosses the pipe is plain data (tuples, dicts, lists,

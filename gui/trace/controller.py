@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from core.trace.arguments import trace_arguments
 from core.formatting import fmt
 from core.engine.steps import State
 from core.trace.graph import AUTOGRAD, TensorGraph
@@ -79,9 +78,9 @@ class TraceController(QObject):
         """
         info = self.catalog[name]
         self.variant, self.setting = name, _setting_words(request)
-        self.runner.start(trace_arguments(name, request))
+        self.runner.start(name, request)
         self.banner.show_state("computing", f"Torch graph of {name}",
-                               f"{COMPUTING} A separate Python process imports torch and runs "
+                               f"{COMPUTING} A separate process, where torch lives, runs "
                                f"{info.class_name}.step() once ({self.setting}).")
         self.banner.show()
         self.status_message.emit(f"Torch graph of {name}: {COMPUTING}")

@@ -1,24 +1,29 @@
-"""Gets torch's graph of a variant without importing torch: `main.py trace ... --json` in a QProcess.
+"""Gets torch's graph of a variant without importing torch: core.trace.service in a child process.
 
-The child imports torch, trains the asked number of epochs (training is deterministic, so these
-are the parameters the Training page shows), runs one traced step and prints the graph as JSON.
-The window stays responsive all along; it only parses the JSON with core.trace.graph.
+The child (forked from the torch-loaded server of core.processes on Linux, so it answers in a
+fraction of a second) trains the asked number of epochs (training is deterministic, so these are
+the parameters the Training page shows), runs one traced step and sends the graph as one JSON
+message. The window stays responsive all along: it polls the pipe, never blocks on it, and only
+parses the JSON with core.trace.graph.
 """
 
 from __future__ import annotations
 
 import logging
-import json
-import sys
+from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from core import processes
 from core.formatting import fmt
+from core.trace import service
 from core.trace.graph import trace_from_dict
+from core.training.request import TrainingRequest
 
 log = logging.getLogger(__name__)
-from core.project import MAIN_SCRIPT  # noqa: E402
-TIMEOUT_MS = 60_000  # a fresh torch import takes 2-3 s; a loaded machine can take much longer
+TIMEOUT_MS = 60_000  # a first torch import takes 2-3 s; a loaded machine can take much longer
+POLL_MS = 25  # how often the pipe is looked at while a trace runs
+JOIN_SECONDS = 0.05  # an ended child is reaped at once; a killed one within this
 
 
 class TraceRunner(QObject):
@@ -27,83 +32,92 @@ class TraceRunner(QObject):
     finished = Signal(object)  # the TensorGraph read from the child's JSON
     failed = Signal(str)  # what went wrong, as a sentence for the user
 
-    def __init__(self, parent: QObject | None = None, timeout_ms: int = TIMEOUT_MS):
+    def __init__(self, parent: QObject | None = None, timeout_ms: int = TIMEOUT_MS,
+                 target: Callable[[str, dict, Any], None] = service.serve):
         super().__init__(parent)
-        self._process: QProcess | None = None
-        self._spent: QProcess | None = None  # the last ended child, deleted when the next one starts
-        self.last_payload: dict | None = None  # the JSON the last finished trace printed, parsed
+        self._target = target  # runs in the child: (variant, request JSON, connection)
+        self._context = processes.context()
+        self._process: Any = None
+        self._conn: Any = None
+        self.last_payload: dict | None = None  # the graph JSON of the last finished trace
         self.timer = QTimer(self)
         self.timer.setObjectName("traceTimeout")
         self.timer.setSingleShot(True)
         self.timer.setInterval(timeout_ms)
         self.timer.timeout.connect(self._timed_out)
+        self._poll = QTimer(self)
+        self._poll.setObjectName("tracePoll")
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._check)
 
     def is_running(self) -> bool:
         """Whether a trace is being computed."""
         return self._process is not None
 
-    def start(self, arguments: list[str]) -> None:
-        """Run `main.py` with `arguments` (a `trace ... --json` command); a running trace is dropped."""
+    def start(self, variant: str, request: TrainingRequest | None = None) -> None:
+        """Trace `variant` as `request` asks (None: the defaults); a running trace is dropped."""
         self.cancel()
-        if self._spent is not None:
-            # Deleted here, never from its own finished signal: PySide 6.11 crashed when a
-            # process deleted there outlived its runner's Python wrapper.
-            self._spent.deleteLater()
-            self._spent = None
-        process = QProcess(self)
-        process.setProgram(sys.executable)
-        process.setArguments([str(MAIN_SCRIPT), *arguments])
-        process.setWorkingDirectory(str(MAIN_SCRIPT.parent))
-        process.finished.connect(self._finished)  # bound methods: gone with the runner, unlike lambdas
-        process.errorOccurred.connect(self._error)
-        self._process = process
+        request = request if request is not None else TrainingRequest()
+        ours, theirs = self._context.Pipe(duplex=False)
+        process = self._context.Process(target=self._target, args=(variant, request.to_json(), theirs),
+                                        name="backprop-studio-trace", daemon=True)
+        try:
+            process.start()
+        except OSError as error:
+            ours.close()
+            theirs.close()
+            self.failed.emit(f"Could not start the process that computes torch's graph ({error}).")
+            return
+        theirs.close()  # only the child holds it now, so its end reads as end-of-file here
+        self._process, self._conn = process, ours
         self.timer.start()
-        process.start()
+        self._poll.start()
 
     def cancel(self) -> None:
         """Stop the running trace, if any; nothing is reported for it."""
-        process, self._process = self._process, None
-        self.timer.stop()
-        if process is not None:
-            _end(process)
-            self._retire(process)
+        self._end(kill=True)
 
-    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
-        process = self.sender()
-        if process is None or process is not self._process:
-            return  # cancelled: its end is no news
-        self._process = None
-        self.timer.stop()
-        output = bytes(process.readAllStandardOutput().data()).decode("utf-8", "replace")
-        errors = bytes(process.readAllStandardError().data()).decode("utf-8", "replace")
-        self._retire(process)
-        if status != QProcess.ExitStatus.NormalExit:
-            self.failed.emit("The tracing process crashed before it finished.")
-        elif code != 0:
-            log.warning("Tracing failed (exit status %s); it printed:\n%s", code, errors.strip())
-            self.failed.emit(f"Torch could not trace this variant: {_last_error(errors) or f'exit status {code}'}")
-        else:
-            try:
-                self.last_payload = json.loads(output)
-                graph = trace_from_dict(self.last_payload)
-            except ValueError as error:  # json.JSONDecodeError is a ValueError too
-                self.failed.emit(f"The tracing process printed something that is not a graph ({error}).")
+    def _check(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            if not self._conn.poll():
                 return
-            self.finished.emit(graph)
+            payload = self._conn.recv_bytes(service.MAX_MESSAGE_BYTES)
+        except (EOFError, OSError):  # it ended without a word
+            code = self._end(kill=False)
+            said = f" (exit status {code})" if code not in (None, 0) else ""
+            self.failed.emit(f"The tracing process ended{said} before it finished.")
+            return
+        self._end(kill=False)
+        try:
+            message = service.read(payload)
+            if "error" in message:
+                self.failed.emit(f"Torch could not trace this variant: {message['error']}")
+                return
+            graph = trace_from_dict(message["graph"])
+        except (ValueError, KeyError, TypeError) as error:  # json.JSONDecodeError is a ValueError too
+            self.failed.emit(f"The tracing process sent something that is not a graph ({error}).")
+            return
+        self.last_payload = message["graph"]
+        self.finished.emit(graph)
 
-    def _error(self, error: QProcess.ProcessError) -> None:
-        process = self.sender()
-        if process is None or process is not self._process or error != QProcess.ProcessError.FailedToStart:
-            return  # crashes and exits arrive through finished
-        self._process = None
+    def _end(self, kill: bool) -> int | None:
+        """Forget the child: close the pipe, end it (killed if asked), reap it; its exit code."""
+        process, conn, self._process, self._conn = self._process, self._conn, None, None
         self.timer.stop()
-        self._retire(process)
-        self.failed.emit(f"Could not start Python to compute torch's graph ({sys.executable}).")
-
-    def _retire(self, process: QProcess) -> None:
-        if self._spent is not None and self._spent is not process:
-            self._spent.deleteLater()
-        self._spent = process
+        self._poll.stop()
+        if conn is not None:
+            conn.close()
+        if process is None:
+            return None
+        if kill and process.is_alive():
+            process.kill()
+        process.join(JOIN_SECONDS)
+        code = process.exitcode
+        if code is not None:
+            process.close()
+        return code
 
     def _timed_out(self) -> None:
         if self._process is None:
@@ -112,17 +126,3 @@ class TraceRunner(QObject):
         seconds = fmt(self.timer.interval() / 1000)
         self.failed.emit(f"Torch took longer than {seconds} s to build the graph, so it was stopped. "
                          "Try again when the computer is less busy.")
-
-
-def _end(process: QProcess) -> None:
-    """Kill a child and wait briefly so no zombie or open pipe is left behind."""
-    if process.state() != QProcess.ProcessState.NotRunning:
-        process.kill()
-        process.waitForFinished(2000)
-
-
-def _last_error(text: str) -> str:
-    """The child's last `error: ...` line, without the prefix (the CLI prints exactly one)."""
-    lines = [line for line in text.splitlines() if line.startswith("error:")]
-    return lines[-1][len("error:"):].strip() if lines else ""
-

@@ -1,7 +1,8 @@
 """Torch's graph of a variant on the graph page, driven as a user would: menus, a card, clicks, keys.
 
-Two tests really run `main.py trace ... --json` in a QProcess (each pays one torch import in the
-child); the others make the child fail fast, or stand in for it with a tiny script. This test
+Two tests really compute a trace in the child process the window uses (core.processes: the
+first child pays the torch import); the others make the child fail fast, or stand in for it with a
+small function (tests/gui/trace_children.py). This test
 process never needs torch for the window's sake: a fresh interpreter proves it.
 """
 
@@ -23,7 +24,7 @@ from core.trace.graph import AUTOGRAD, BY_HAND
 from core.trace.steps import TraceSchedule
 from core.training import registry
 from core.training.request import DataSpec, TrainingRequest
-from gui.trace import runner as trace_runner
+from tests.gui import trace_children
 from gui.trace.controller import TraceController
 from gui.trace.runner import TraceRunner
 from tests.gui.conftest import running_timers
@@ -186,18 +187,15 @@ def test_a_failing_trace_says_why_and_leaves_the_formula(qtbot, page, tmp_path):
     traces.shutdown()
 
 
-@pytest.mark.parametrize("script, fragment", [
-    ("import time; time.sleep(30)", "longer than"),
-    ("print('hello')", "not a graph"),
-    ("import sys; sys.exit(3)", "exit status 3"),
+@pytest.mark.parametrize("target, fragment", [
+    (trace_children.sleeps, "longer than"),
+    (trace_children.garbles, "not a graph"),
+    (trace_children.exits_3, "exit status 3"),
 ])
-def test_the_runner_reports_a_slow_or_garbled_child(qtbot, tmp_path, monkeypatch, script, fragment):
-    child = tmp_path / "child.py"
-    child.write_text(script)
-    monkeypatch.setattr(trace_runner, "MAIN_SCRIPT", child)
-    runner = TraceRunner(timeout_ms=1500)
+def test_the_runner_reports_a_slow_or_garbled_child(qtbot, target, fragment):
+    runner = TraceRunner(timeout_ms=1500, target=target)
     with qtbot.waitSignal(runner.failed, timeout=10_000) as failed:
-        runner.start(["trace", "automatic", "--json"])
+        runner.start("automatic")
         assert runner.is_running()
     assert fragment in failed.args[0]
     assert not runner.is_running() and not runner.timer.isActive()
