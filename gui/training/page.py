@@ -314,7 +314,7 @@ class TrainingPage(QWidget):
         self.history.reset(chosen, config.epochs, list(request.data.features))
         self.results.clear_results()
         epochs = config.epochs
-        self.overlay.reset(epochs)
+        self.overlay.reset(epochs, chosen)
         self.data_view.reset(None, chosen)
         self.landscape.reset()
         self._log_scaled = set()
