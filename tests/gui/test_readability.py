@@ -191,3 +191,28 @@ def test_the_training_page_at_1280x800_keeps_its_plots_250_px_wide_and_nothing_c
         assert not window.findChild(QScrollArea, "trainingScroll").horizontalScrollBar().isVisible()
     finally:
         close_window(window)
+
+
+def test_a_text_size_change_leaves_no_timer_running_in_the_graph_view(qtbot):
+    """The map of a drawing too big for the window renders once, when its view is on screen."""
+    from tests.gui.conftest import running_timers
+    from tests.gui.windows import close_window, open_window
+
+    window = open_window(qtbot, 1280, 800)
+    view = window.graph_page.view
+    try:
+        window.graph_page.load_source("+".join(f"a{i}*b{i}" for i in range(30)))
+        qtbot.waitUntil(lambda: not view.building() and not view.fits() and view.overview.isVisible())
+        for scale in (2.0, 1.0):  # on the graph page: one render, then nothing runs
+            window.appearance.set_scale(scale)
+            qtbot.wait(50)
+            assert running_timers(view) == [], scale
+        _settle(qtbot, window, True)  # the Training page shown: the view is hidden
+        window.appearance.set_scale(3.0)
+        assert running_timers(view) == []  # nothing rendered for a view no one sees
+        _settle(qtbot, window, False)
+        qtbot.waitUntil(lambda: view.overview.isVisible() and running_timers(view) == [])
+        assert not view.fits()
+    finally:
+        window.appearance.set_scale(1.0)
+        close_window(window)
