@@ -40,7 +40,7 @@ from gui.training.client import TrainingClient
 from gui.training.controls import TrainingControls
 from core.training.history import TrainingHistory
 from gui.training.settings import TrainingSettings
-from gui.training.card import VariantCard
+from gui.training.card import VariantCard, keep_axis_name_clear
 from gui.training.landscape.landscape_view import LandscapeView
 from gui.training.landscape.sweep_view import SweepView
 from core.training.sweep import learning_rates
@@ -282,6 +282,7 @@ class TrainingPage(QWidget):
         for plot in [card.plot for card in self.cards.values()] + [self.overlay.plot, self.data_view.plot,
                                                                    self.landscape.plot, self.sweep.plot]:
             theme.scale_axes(plot, scale)  # pyqtgraph draws its own text: the window's fonts miss it
+            keep_axis_name_clear(plot)
         self.card_grid.rearrange()
         self.plots_scroll.setMinimumWidth(self.splitter.minimumSizeHint().width())
 

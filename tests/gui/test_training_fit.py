@@ -55,3 +55,36 @@ def test_starting_a_run_keys_the_overlay_by_the_chosen_variants(qtbot):
         page.shutdown()
         page.close()
     assert running_timers(page) == []
+
+
+def axis_name_bottom(card) -> tuple[float, float]:
+    """(bottom of the bottom axis name's text, its height), in the card's coordinates."""
+    from PySide6.QtCore import QPoint
+
+    label = card.plot.getPlotItem().getAxis("bottom").label
+    margin = label.document().documentMargin()
+    rect = label.mapRectToScene(label.boundingRect()).adjusted(0, margin, 0, -margin)
+    bottom = card.plot.mapFromScene(rect.bottomLeft()).y()
+    return card.plot.mapTo(card, QPoint(0, bottom)).y(), rect.height()
+
+
+def test_at_3x_a_cards_axis_name_keeps_clear_of_its_footer(qtbot):
+    from tests.gui.test_readability import _settle, _training_page
+    from tests.gui.windows import close_window, open_window
+
+    window = open_window(qtbot, 1920, 1080)
+    try:
+        training = _training_page(qtbot, window)
+        for scale in (1.0, 3.0):
+            window.appearance.set_scale(scale)
+            _settle(qtbot, window, True)
+            for card in [card for card in training.cards.values() if card.isVisible()]:
+                bottom, height = axis_name_bottom(card)
+                plot_bottom = card.plot.geometry().bottom() + 1
+                footer_top = min(w.geometry().top() for w in (card.log_scale, card.epoch_label, card.code_button))
+                assert bottom <= plot_bottom, (scale, card.name, bottom, plot_bottom)  # not cut by the plot
+                assert plot_bottom <= footer_top, (scale, card.name, plot_bottom, footer_top)
+                assert footer_top - bottom >= 0.2 * height, (scale, card.name, bottom, footer_top, height)
+    finally:
+        window.appearance.set_scale(1.0)
+        close_window(window)
