@@ -88,3 +88,50 @@ def test_at_3x_a_cards_axis_name_keeps_clear_of_its_footer(qtbot):
     finally:
         window.appearance.set_scale(1.0)
         close_window(window)
+
+
+def combo_room(combo) -> int:
+    """The width a combo box leaves for its text (its edit field, inside frame and arrow)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    return field.width()
+
+
+def test_at_1280x800_every_tab_title_and_every_choice_of_a_combo_reads_whole(qtbot):
+    from PySide6.QtWidgets import QComboBox, QToolButton
+
+    from tests.gui.test_readability import _settle, _training_page
+    from tests.gui.windows import close_window, open_window
+
+    window = open_window(qtbot, 1280, 800)
+    try:
+        training = _training_page(qtbot, window)
+        _settle(qtbot, window, True)
+        bar = training.lower_tabs.tabBar()
+        # every tab whole inside the bar: no scroll arrows, nothing behind them
+        assert bar.sizeHint().width() <= bar.width(), (bar.sizeHint().width(), bar.width())
+        for index in range(bar.count()):
+            rect = bar.tabRect(index)
+            assert rect.right() < bar.width(), (bar.tabText(index), rect, bar.width())
+            assert bar.fontMetrics().horizontalAdvance(bar.tabText(index)) <= rect.width()
+        assert not any(button.isVisible() for button in bar.findChildren(QToolButton))  # the scroll arrows
+        cut = []
+        for combo in training.findChildren(QComboBox):
+            if not combo.isVisible():
+                continue
+            room = combo_room(combo)
+            cut += [(combo.objectName(), combo.itemText(i), combo.fontMetrics().horizontalAdvance(combo.itemText(i)),
+                     room) for i in range(combo.count())
+                    if combo.fontMetrics().horizontalAdvance(combo.itemText(i)) > room]
+        assert cut == []
+        # the export buttons are all still there (in a menu when the tabs need their room)
+        exports = training.export_menu_button.menu().actions() if training.export_menu_button.isVisible() else []
+        shown = [b for b in (training.export_csv_button, training.export_plot_button,
+                             training.export_animation_button) if b.isVisible()]
+        assert len(shown) == 3 or len(exports) == 3
+    finally:
+        close_window(window)
