@@ -328,10 +328,22 @@ def indicator_outline(palette: QPalette) -> QColor:
     return colour
 
 
+INDICATOR_PER_LINE = 0.75  # a check box or radio button is at least this many of its text's line heights
+
+
 class ReadableIndicatorStyle(QProxyStyle):
     """The platform style, with check box and radio button outlines one can see (WCAG 1.4.11, 3:1)."""
 
     INDICATORS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+    SIZES = (QStyle.PixelMetric.PM_IndicatorWidth, QStyle.PixelMetric.PM_IndicatorHeight,
+             QStyle.PixelMetric.PM_ExclusiveIndicatorWidth, QStyle.PixelMetric.PM_ExclusiveIndicatorHeight)
+
+    def pixelMetric(self, metric, option=None, widget=None):  # noqa: N802 (Qt's name)
+        """Indicators grow with their widget's text: a 14 px box beside 3× text is hard to see."""
+        size = super().pixelMetric(metric, option, widget)
+        if metric in self.SIZES and widget is not None:
+            size = max(size, round(widget.fontMetrics().height() * INDICATOR_PER_LINE))
+        return size
 
     def drawPrimitive(self, element, option, painter, widget=None):  # noqa: N802 (Qt's name)
         super().drawPrimitive(element, option, painter, widget)

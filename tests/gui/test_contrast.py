@@ -127,3 +127,23 @@ def test_check_box_and_radio_outlines_stand_out_3_to_1_in_every_look(qtbot):
     finally:
         window.appearance.set_theme("light")
         close_window(window)
+
+
+def test_check_boxes_grow_with_the_text_size(qtbot):
+    """At 3× text a 14 px box beside 40 px words is hard to find: indicators follow the text."""
+    from PySide6.QtWidgets import QCheckBox, QStyle
+    from tests.gui.windows import close_window, open_window
+
+    window = open_window(qtbot, 1280, 800)
+    try:
+        sides = {}
+        box = QCheckBox("log scale", window)  # takes the window's font, as the page's boxes do
+        for scale in (1.0, 3.0):
+            window.appearance.set_scale(scale)
+            metric = box.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, box)
+            sides[scale] = metric
+            assert metric >= 0.75 * box.fontMetrics().height() - 1, (scale, metric, box.fontMetrics().height())
+        assert sides[3.0] >= 2 * sides[1.0]
+    finally:
+        window.appearance.set_scale(1.0)
+        close_window(window)
