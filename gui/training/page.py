@@ -307,7 +307,8 @@ class TrainingPage(QWidget):
         room = self.lower_tabs.width() - self.lower_tabs.tabBar().sizeHint().width()
         narrow = room < sum(button.fontMetrics().horizontalAdvance(text) + 40 for button, text, _ in exports)
         brief = self._large_text or narrow
-        in_menu = brief and room < sum(button.fontMetrics().horizontalAdvance(short) + 40 for button, _, short in exports)
+        in_menu = brief and room < sum(
+            button.fontMetrics().horizontalAdvance(short) + 40 for button, _, short in exports)
         for index, (button, text, short) in enumerate(self._short_texts):
             button.setText(short if self._large_text or narrow and index < 3 else text)
             if index < 3:

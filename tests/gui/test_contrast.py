@@ -103,9 +103,9 @@ def indicator_sides(button) -> dict[str, float]:
     return {side: max(contrast(image.pixelColor(x, y), window) for x, y in points) for side, points in bands.items()}
 
 
-def test_check_box_and_radio_outlines_stand_out_3_to_1_in_every_look(qtbot):
+def test_check_box_and_radio_outlines_stand_out_3_to_1_in_every_look_and_grow_with_the_text(qtbot):
     """WCAG 1.4.11: Fusion's own outlines are about 1.1:1 on the dark window and 1.7:1 on white."""
-    from PySide6.QtWidgets import QCheckBox, QRadioButton
+    from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle
     from tests.gui.windows import close_window, open_window
 
     window = open_window(qtbot, 1280, 800)
@@ -124,26 +124,16 @@ def test_check_box_and_radio_outlines_stand_out_3_to_1_in_every_look(qtbot):
                               for side, ratio in sides.items() if ratio < theme.MIN_GRAPHIC_CONTRAST]
                     button.deleteLater()
         assert not faint, faint
-    finally:
-        window.appearance.set_theme("light")
-        close_window(window)
-
-
-def test_check_boxes_grow_with_the_text_size(qtbot):
-    """At 3× text a 14 px box beside 40 px words is hard to find: indicators follow the text."""
-    from PySide6.QtWidgets import QCheckBox, QStyle
-    from tests.gui.windows import close_window, open_window
-
-    window = open_window(qtbot, 1280, 800)
-    try:
+        # At 3× text a 14 px box beside 40 px words is hard to find: indicators follow the text.
         sides = {}
         box = QCheckBox("log scale", window)  # takes the window's font, as the page's boxes do
         for scale in (1.0, 3.0):
             window.appearance.set_scale(scale)
-            metric = box.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, box)
-            sides[scale] = metric
-            assert metric >= 0.75 * box.fontMetrics().height() - 1, (scale, metric, box.fontMetrics().height())
+            sides[scale] = box.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, box)
+            assert sides[scale] >= 0.75 * box.fontMetrics().height() - 1, (scale, sides, box.fontMetrics().height())
         assert sides[3.0] >= 2 * sides[1.0]
     finally:
+        window.appearance.set_theme("light")
         window.appearance.set_scale(1.0)
         close_window(window)
+
