@@ -12,12 +12,13 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QP
 from PySide6.QtWidgets import QGraphicsScene, QWidget
 
 from gui import theme
-from gui.graph.items import NodeItem
+from gui.graph.items import EdgeItem, NodeItem
 
 OVERVIEW_WIDTH = 240  # screen pixels, at most; the height follows the drawing's shape
 OVERVIEW_HEIGHT = 160
 FRAME_WIDTH = 3  # the frame of what is on screen, in map pixels
 NODE_MARK = 3  # map pixels: a node drawn smaller than this gets a solid mark this size, in ink
+EDGE_MARK = 1.5  # device pixels: every edge is traced over the map this wide (to scale it all but vanishes)
 
 
 class GraphOverview(QWidget):
@@ -66,6 +67,7 @@ class GraphOverview(QWidget):
             scene.render(painter, target, part, Qt.AspectRatioMode.IgnoreAspectRatio)
         if band == bands - 1:  # the marks go over the whole map, once its last band is drawn
             painter.setClipping(False)
+            _mark_edges(painter, scene, source, scale)
             _mark_nodes(painter, scene, source, scale)
         painter.end()
         if band < bands - 1:
@@ -124,6 +126,31 @@ class GraphOverview(QWidget):
 def frame_colour(background: QColor) -> QColor:
     """The visible-part frame: the selection colour, shaded to 3:1 or more on the drawing's background."""
     return QColor(theme.readable(theme.SELECTION.name(), QColor(background).name(), theme.MIN_GRAPHIC_CONTRAST))
+
+
+def edge_mark_colour(background: QColor) -> QColor:
+    """The colour edges are traced in on the map: the muted edge grey, shaded to 3:1 or more on the background."""
+    return QColor(theme.readable(theme.MUTED.name(), QColor(background).name(), theme.MIN_GRAPHIC_CONTRAST))
+
+
+def _mark_edges(painter: QPainter, scene: QGraphicsScene, source: QRectF, scale: float) -> None:
+    """Trace every edge with a cosmetic pen EDGE_MARK device pixels wide, 3:1 or more on the background.
+
+    Drawn to scale, an edge of a big graph is a twentieth of a pixel wide: the map showed loose dots.
+    """
+    pen = QPen(edge_mark_colour(theme.BACKGROUND), EDGE_MARK)
+    pen.setCosmetic(True)  # the width is in device pixels, whatever the map's scale
+    painter.save()
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.scale(scale, scale)
+    painter.translate(-source.topLeft())
+    for item in scene.items():
+        if isinstance(item, EdgeItem) and item.route() is not None:
+            route = item.route()
+            painter.drawPath(route.path)
+            painter.drawLine(route.path.currentPosition(), route.tip)
+    painter.restore()
 
 
 def _mark_nodes(painter: QPainter, scene: QGraphicsScene, source: QRectF, scale: float) -> None:

@@ -480,9 +480,13 @@ class GraphView(QGraphicsView):
         self.overview.setVisible(show)
 
     def _request_overview(self) -> None:
-        """Render the map afresh from the next event-loop turn on (a burst of frames makes one render)."""
+        """Render the map afresh from the next event-loop turn on (a burst of frames makes one render).
+
+        A hidden view (another page shown) renders nothing and leaves no timer running: showEvent asks again.
+        """
         self._overview_band = 0
-        self._overview_timer.start()
+        if self.isVisible():
+            self._overview_timer.start()
 
     def _render_overview(self) -> None:
         """Render the map, a band per turn for a big drawing; place it when it is complete."""
@@ -551,6 +555,12 @@ class GraphView(QGraphicsView):
             self.fit()
         else:
             self._place_overview()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """The map of a drawing changed while hidden is rendered now."""
+        super().showEvent(event)
+        if not self.overview.isHidden() or not self.fits():
+            self._request_overview()
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Nothing moves unseen: stop gliding and the map's render."""

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QBoxLayout, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
@@ -27,6 +27,8 @@ CARD_MARGINS = (10, 8, 10, 8)
 NUMBERS_SAMPLE = "MSE 00000.000"  # the widest number line the card reserves room for
 EXPLANATION_LINES_TALL = 4  # cards in one row: narrow, so more lines
 EXPLANATION_LINES_WIDE = 3
+AXIS_NAME_GAP = 0.25  # room left under a plot's bottom axis name, in its text heights, before what follows
+AXIS_NAME_SHORTFALL = 0.2  # pyqtgraph reserves 0.8 of the axis name's height: the rest hangs out
 
 
 class VariantCard(OptimumAndLogScale, QFrame):
@@ -114,6 +116,7 @@ class VariantCard(OptimumAndLogScale, QFrame):
             # stops them inheriting it).
             widget.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
         self._build_layout()
+        self.description.installEventFilter(self)  # its wrapped height counts toward the card's minimum
 
         self._optimum_value: float | None = None
         self.log_scale.toggled.connect(self._log_scale_toggled)
@@ -175,6 +178,25 @@ class VariantCard(OptimumAndLogScale, QFrame):
         column.addWidget(self.explanation)
         self.wide = None
         self.set_wide(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """The description was resized or re-fonted: reserve the height of its wrapped lines."""
+        if watched is self.description and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+            self._fit_description()
+        return super().eventFilter(watched, event)
+
+    def _fit_description(self) -> None:
+        """A description wrapped onto more lines makes the card taller, not the plot run into the footer.
+
+        Layouts take a word-wrapped label's one-line height as its minimum: at 3× text a card kept
+        its height while its description took two lines, and the plot's axis ran over the footer.
+        """
+        label = self.description  # not heightForWidth: it never answers less than the minimum set here
+        room = label.contentsRect().width() - 2 * label.margin()
+        lines = label.fontMetrics().boundingRect(0, 0, max(1, room), 100_000, Qt.TextFlag.TextWordWrap, label.text())
+        needed = lines.height() + label.height() - label.contentsRect().height() + 2 * label.margin()
+        if needed != label.minimumHeight():
+            label.setMinimumHeight(needed)
 
     def width_needed(self, wide: bool) -> int:
         """The card width at which nothing is cut, with the numbers beside the plot (wide) or under it."""
@@ -239,6 +261,7 @@ class VariantCard(OptimumAndLogScale, QFrame):
         """Add a note to the one-line description (how this run differs), or clear it with ""."""
         self.description.setText(f"{self.info.description} ({note})" if note else
                                  self.info.description)
+        self._fit_description()
 
     def show_curve(self, epochs: np.ndarray, losses: np.ndarray, total: int, low: float,
                    high: float, may_rescale: bool = True) -> bool:
@@ -274,3 +297,12 @@ class VariantCard(OptimumAndLogScale, QFrame):
         self.explanation.setText(explanation)
         self.explanation.setToolTip(details or explanation)
 
+
+def keep_axis_name_clear(plot: pg.PlotWidget) -> None:
+    """Room under a plot for its bottom axis name (call after its text size changes).
+
+    pyqtgraph reserves 0.8 of the name's height, so at 3× text a card's "epoch" ran into its footer.
+    """
+    axis = plot.getPlotItem().getAxis("bottom")
+    height = axis.label.boundingRect().height() if axis.label.isVisible() else 0.0
+    plot.getPlotItem().layout.setContentsMargins(1, 1, 1, 1 + math.ceil((AXIS_NAME_SHORTFALL + AXIS_NAME_GAP) * height))

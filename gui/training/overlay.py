@@ -87,6 +87,8 @@ class LossOverlay(OptimumAndLogScale, QWidget):
         column.addWidget(self.readout_note)
         column.addWidget(self.legend)
         column.addWidget(self.plot, 1)
+        self._keyed = registry.default_names()  # the variants in the key: those the run draws
+        self._look = theme.DEFAULT_LOOK
         self.show_difference(None)
         self.apply_look(theme.DEFAULT_LOOK)
 
@@ -94,12 +96,18 @@ class LossOverlay(OptimumAndLogScale, QWidget):
         """Colour the plot, the optimum's line and the key for `look`."""
         theme.style_plot(self.plot, look)
         self.optimum.setPen(theme.optimum_pen(look))
-        self.legend.setText(legend_html(look))
+        self._look = look
+        self.legend.setText(legend_html(look, self._keyed))
         for label in (self.readout, self.readout_note, self.legend):
             label.setStyleSheet(f"color: {look.ink};")
 
-    def reset(self, epochs: int = DEFAULT_EPOCHS) -> None:
-        """Empty every curve and hide the optimum, for a new run of `epochs`."""
+    def reset(self, epochs: int = DEFAULT_EPOCHS, variants: tuple[str, ...] | None = None) -> None:
+        """Empty every curve and hide the optimum, for a new run of `epochs` of `variants`.
+
+        The key lists only `variants` (None: those run by default), so it never names a curve not drawn.
+        """
+        self._keyed = tuple(variants) if variants is not None else registry.default_names()
+        self.legend.setText(legend_html(self._look, self._keyed))
         for curve in self.curves.values():
             curve.setData(np.empty(0), np.empty(0))
         self.ranges.reset(epochs)
@@ -142,9 +150,10 @@ class LossOverlay(OptimumAndLogScale, QWidget):
         self.readout_note.setToolTip(note)
 
 
-def legend_html(look: Look) -> str:
-    """The key: a square in each variant's colour and its title, then the optimum's dashes."""
+def legend_html(look: Look, names: tuple[str, ...]) -> str:
+    """The key: a square in the colour of each variant in `names` and its title, then the optimum's dashes."""
     keys = [f"<span style='color:{theme.variant_text_colour(index, look)}'>■</span>&nbsp;"
-            f"{info.title.replace('-', '&#8209;')}" for index, info in enumerate(registry.variants())]
+            f"{info.title.replace('-', '&#8209;')}" for index, info in enumerate(registry.variants())
+            if info.name in names]
     keys.append("<b>-&nbsp;-</b>&nbsp;least&nbsp;squares")
     return " &nbsp; ".join(keys)

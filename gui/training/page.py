@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QSplitter, QTabWidget,
-    QVBoxLayout, QWidget,
+    QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea, QSizePolicy, QSplitter,
+    QTabWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
 from dataclasses import replace
@@ -40,7 +40,7 @@ from gui.training.client import TrainingClient
 from gui.training.controls import TrainingControls
 from core.training.history import TrainingHistory
 from gui.training.settings import TrainingSettings
-from gui.training.card import VariantCard
+from gui.training.card import VariantCard, keep_axis_name_clear
 from gui.training.landscape.landscape_view import LandscapeView
 from gui.training.landscape.sweep_view import SweepView
 from core.training.sweep import learning_rates
@@ -130,6 +130,19 @@ class TrainingPage(QWidget):
                               (self.export_plot_button, "Export plot…", "Plot…"),
                               (self.export_animation_button, "Export animation…", "Animation…"),
                               (self.log_scale, LOG_SCALE_TEXT, "Log loss axes")]
+        # When even the short texts leave the tabs too little room (1280 pixels): one menu instead.
+        self.export_menu_button = QToolButton()
+        self.export_menu_button.setObjectName("exportMenuButton")
+        self.export_menu_button.setText("Export")
+        self.export_menu_button.setToolTip("Save the histories (CSV), the overlay plot or the training animation")
+        self.export_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        export_menu = QMenu(self.export_menu_button)
+        for button, text, _ in self._short_texts[:3]:
+            action = export_menu.addAction(text, button.click)
+            action.setToolTip(button.toolTip())
+        export_menu.aboutToShow.connect(self._enable_export_menu)
+        self.export_menu_button.setMenu(export_menu)
+        self.export_menu_button.hide()
         self.export_animation_action = QAction("Export &training animation…", self)
         self.export_animation_action.setObjectName("exportTrainingAnimationAction")
         self.export_animation_action.triggered.connect(lambda: self.export_animation())
@@ -213,6 +226,7 @@ class TrainingPage(QWidget):
         export_row.addWidget(self.export_csv_button)
         export_row.addWidget(self.export_plot_button)
         export_row.addWidget(self.export_animation_button)
+        export_row.addWidget(self.export_menu_button)
         self.lower_tabs.setCornerWidget(exports, Qt.Corner.TopRightCorner)
         self._large_text = False
         self.lower_tabs.installEventFilter(self)
@@ -282,17 +296,29 @@ class TrainingPage(QWidget):
         for plot in [card.plot for card in self.cards.values()] + [self.overlay.plot, self.data_view.plot,
                                                                    self.landscape.plot, self.sweep.plot]:
             theme.scale_axes(plot, scale)  # pyqtgraph draws its own text: the window's fonts miss it
+            keep_axis_name_clear(plot)
         self.card_grid.rearrange()
         self.plots_scroll.setMinimumWidth(self.splitter.minimumSizeHint().width())
 
     def _fit_texts(self) -> None:
         """Short texts at large text sizes, or when the tabs and the export buttons do not fit
         side by side (four tabs beside them at 1280 pixels): never a tab hidden behind arrows."""
-        full_width = self.lower_tabs.tabBar().sizeHint().width() + sum(
-            button.fontMetrics().horizontalAdvance(text) + 40 for button, text, _ in self._short_texts[:3])
-        narrow = self.lower_tabs.width() < full_width
-        for index, (button, text, brief) in enumerate(self._short_texts):
-            button.setText(brief if self._large_text or narrow and index < 3 else text)
+        exports = self._short_texts[:3]
+        room = self.lower_tabs.width() - self.lower_tabs.tabBar().sizeHint().width()
+        narrow = room < sum(button.fontMetrics().horizontalAdvance(text) + 40 for button, text, _ in exports)
+        brief = self._large_text or narrow
+        in_menu = brief and room < sum(
+            button.fontMetrics().horizontalAdvance(short) + 40 for button, _, short in exports)
+        for index, (button, text, short) in enumerate(self._short_texts):
+            button.setText(short if self._large_text or narrow and index < 3 else text)
+            if index < 3:
+                button.setVisible(not in_menu)
+        self.export_menu_button.setVisible(in_menu)
+
+    def _enable_export_menu(self) -> None:
+        """The export menu offers what the export buttons offer now."""
+        for action, (button, _, _) in zip(self.export_menu_button.menu().actions(), self._short_texts):
+            action.setEnabled(button.isEnabled())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """The lower tabs were resized: the export buttons' texts may need to shrink or grow."""
@@ -314,7 +340,7 @@ class TrainingPage(QWidget):
         self.history.reset(chosen, config.epochs, list(request.data.features))
         self.results.clear_results()
         epochs = config.epochs
-        self.overlay.reset(epochs)
+        self.overlay.reset(epochs, chosen)
         self.data_view.reset(None, chosen)
         self.landscape.reset()
         self._log_scaled = set()

@@ -132,6 +132,7 @@ class AppearanceController(QObject):
         font_scale = self.scale * (PRESENTING_FONT_BOOST if self.presenting else 1.0)
         drawing_scale = self.scale * (PRESENTING_DRAWING_BOOST if self.presenting else 1.0)
         theme.apply(look, drawing_scale)
+        theme.use_readable_indicators(QApplication.instance())
         QApplication.setPalette(theme.widget_palette(look, self._default_palette))
         self.scale_fonts(font_scale)
         for page in self._followers:

@@ -81,3 +81,59 @@ def test_training_page_labels_on_the_window_read_in_every_look(qtbot, name):
     for item in rows:
         for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):  # rows alternate
             assert contrast(item.foreground().color(), table_palette.color(role)) >= 4.5, (item.text(), name)
+
+
+def indicator_sides(button) -> dict[str, float]:
+    """For each side of a check box's or radio button's indicator: its strongest contrast on the window.
+
+    Measured on the rendered widget: the outermost two pixel rows (columns) of the indicator's rectangle.
+    """
+    from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+
+    option = QStyleOptionButton()
+    button.initStyleOption(option)
+    element = QStyle.SubElement.SE_CheckBoxIndicator if isinstance(button, QCheckBox) \
+        else QStyle.SubElement.SE_RadioButtonIndicator
+    rect = button.style().subElementRect(element, option, button)
+    image = button.grab().toImage()
+    window = button.palette().color(QPalette.ColorRole.Window)
+    xs, ys = range(rect.left(), rect.right() + 1), range(rect.top(), rect.bottom() + 1)
+    bands = {"left": [(x, y) for x in xs[:2] for y in ys], "right": [(x, y) for x in xs[-2:] for y in ys],
+             "top": [(x, y) for y in ys[:2] for x in xs], "bottom": [(x, y) for y in ys[-2:] for x in xs]}
+    return {side: max(contrast(image.pixelColor(x, y), window) for x, y in points) for side, points in bands.items()}
+
+
+def test_check_box_and_radio_outlines_stand_out_3_to_1_in_every_look_and_grow_with_the_text(qtbot):
+    """WCAG 1.4.11: Fusion's own outlines are about 1.1:1 on the dark window and 1.7:1 on white."""
+    from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle
+    from tests.gui.windows import close_window, open_window
+
+    window = open_window(qtbot, 1280, 800)
+    try:
+        faint = []
+        for name in LOOKS:
+            window.appearance.set_theme(name)
+            for kind in (QCheckBox, QRadioButton):
+                for checked in (False, True):
+                    button = kind("log scale", window)
+                    button.setChecked(checked)
+                    button.adjustSize()
+                    button.show()
+                    sides = indicator_sides(button)
+                    faint += [(name, kind.__name__, checked, side, round(ratio, 2))
+                              for side, ratio in sides.items() if ratio < theme.MIN_GRAPHIC_CONTRAST]
+                    button.deleteLater()
+        assert not faint, faint
+        # At 3× text a 14 px box beside 40 px words is hard to find: indicators follow the text.
+        sides = {}
+        box = QCheckBox("log scale", window)  # takes the window's font, as the page's boxes do
+        for scale in (1.0, 3.0):
+            window.appearance.set_scale(scale)
+            sides[scale] = box.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, box)
+            assert sides[scale] >= 0.75 * box.fontMetrics().height() - 1, (scale, sides, box.fontMetrics().height())
+        assert sides[3.0] >= 2 * sides[1.0]
+    finally:
+        window.appearance.set_theme("light")
+        window.appearance.set_scale(1.0)
+        close_window(window)
+

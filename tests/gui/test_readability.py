@@ -108,6 +108,11 @@ def test_presentation_at_1080p_shows_no_text_under_24_px_and_fills_the_screen(pr
         x, y, width, height = result["drawing"]
         assert result["fits"] and width * result["zoom"] <= result["viewport"][2] + 1e-6, result["drawing"]
         assert height * result["zoom"] <= result["viewport"][3] + 1e-6
+    else:  # six sigmoids in a row do not fit whole at 24 px: most of the drawing is on screen at once
+        x, y, width, height = result["drawing"]
+        shown_width = min(1.0, result["viewport"][2] / (width * result["zoom"]))
+        shown_height = min(1.0, result["viewport"][3] / (height * result["zoom"]))
+        assert shown_width >= 0.8 and shown_height >= 0.75, (shown_width, shown_height, result["drawing"])
     # Whole if it fits at that size; if not, the step being explained is on screen.
     assert all(result[key] for key in result if key.startswith("active_shown@")), result
 
@@ -190,4 +195,29 @@ def test_the_training_page_at_1280x800_keeps_its_plots_250_px_wide_and_nothing_c
 
         assert not window.findChild(QScrollArea, "trainingScroll").horizontalScrollBar().isVisible()
     finally:
+        close_window(window)
+
+
+def test_a_text_size_change_leaves_no_timer_running_in_the_graph_view(qtbot):
+    """The map of a drawing too big for the window renders once, when its view is on screen."""
+    from tests.gui.conftest import running_timers
+    from tests.gui.windows import close_window, open_window
+
+    window = open_window(qtbot, 1280, 800)
+    view = window.graph_page.view
+    try:
+        window.graph_page.load_source("+".join(f"a{i}*b{i}" for i in range(30)))
+        qtbot.waitUntil(lambda: not view.building() and not view.fits() and view.overview.isVisible())
+        for scale in (2.0, 1.0):  # on the graph page: one render, then nothing runs
+            window.appearance.set_scale(scale)
+            qtbot.wait(50)
+            assert running_timers(view) == [], scale
+        _settle(qtbot, window, True)  # the Training page shown: the view is hidden
+        window.appearance.set_scale(3.0)
+        assert running_timers(view) == []  # nothing rendered for a view no one sees
+        _settle(qtbot, window, False)
+        qtbot.waitUntil(lambda: view.overview.isVisible() and running_timers(view) == [])
+        assert not view.fits()
+    finally:
+        window.appearance.set_scale(1.0)
         close_window(window)
