@@ -24,7 +24,7 @@ from core.engine.graph import GraphBase
 from core.engine.graph_text import Words
 from core.files import atomic_write_bytes
 from core.engine.layout import Layout
-from core.engine.model import Frame
+from core.engine.model import Frame, collector_paused
 from core.engine.steps import State, start_state
 from core.trace.graph import TensorGraph
 from core.engine import graph_text
@@ -217,6 +217,7 @@ class GraphView(QGraphicsView):
         """Whether a big graph is being built in the background (the previous one still shown)."""
         return self._build is not None
 
+    @collector_paused()  # thousands of items and labels: see collector_paused
     def draw(self, frame: Frame) -> None:
         """Draw `frame`; items are kept while the graph's structure stays, and only relabelled.
 
@@ -277,6 +278,7 @@ class GraphView(QGraphicsView):
         self.build_progress.emit(0, self._build.total)
         self._build_timer.start()
 
+    @collector_paused()
     def _build_slice(self) -> None:
         """Build for a few milliseconds, then give the event loop back; show the drawing when done."""
         build = self._build
