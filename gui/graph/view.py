@@ -30,7 +30,7 @@ from core.trace.graph import TensorGraph
 from core.engine import graph_text
 from core.trace import tensor_text
 from gui import theme
-from gui.graph.geometry import LabelSpot, NodeTexts, node_shape, scene_geometry, text_height, text_width
+from gui.graph.geometry import LabelSpot, NodeTexts, node_shape, scene_geometry_steps, text_height, text_width
 from gui.graph.items import HALO_PAD, EdgeItem, NodeItem, TextLabel
 from gui.graph.overview import GraphOverview
 from gui.widgets.raster import capped_size, memory_device, png_bytes
@@ -685,8 +685,8 @@ class _Build:
 
 
 def _step_count(graph: GraphBase) -> int:
-    """How many steps _build_steps takes for a new graph: five passes over the nodes, four over the edges."""
-    return 5 * graph.graph.number_of_nodes() + 4 * graph.graph.number_of_edges()
+    """How many steps _build_steps takes for a new graph: five passes over the nodes and over the edges."""
+    return 5 * graph.graph.number_of_nodes() + 5 * graph.graph.number_of_edges()
 
 
 def _build_steps(d: _Drawing, frame: Frame) -> Iterator[int]:
@@ -759,8 +759,9 @@ def _apply_geometry(d: _Drawing, graph: GraphBase, layout: Layout, words: Words,
         shapes[n] = node_shape(graph.node(n)["kind"], texts[n])
         done += 1
         yield done
-    geometry = scene_geometry(graph, layout, texts, widths, shapes)
-    yield done
+    for geometry in scene_geometry_steps(graph, layout, texts, widths, shapes):
+        done += 1
+        yield done
     reserved = QRectF()  # everything any step will show, so a fit at the start holds to the end
     for n, item in d.node_items.items():
         item.set_geometry(geometry.shapes[n], geometry.origins[n])
