@@ -42,7 +42,7 @@ class GraphOverview(QWidget):
         self.render_band(scene, source, 0, 1)
 
     def render_band(self, scene: QGraphicsScene, source: QRectF, band: int, bands: int) -> bool:
-        """Draw horizontal band `band` of `bands` of the map; the map changes when the last is drawn.
+        """Draw band `band` of `bands` of the map; the map changes when the last is drawn.
 
         A big drawing is rendered a band per event-loop turn: the whole of 5,000 nodes at once
         held the window for most of a second. Returns True when the map is complete.
@@ -56,10 +56,15 @@ class GraphOverview(QWidget):
             self._next.fill(theme.BACKGROUND)
         painter = QPainter(self._next)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        top, bottom = band / bands, (band + 1) / bands
-        target = QRectF(0, size.height() * top, size.width(), size.height() * (bottom - top))
-        part = QRectF(source.left(), source.top() + source.height() * top, source.width(),
-                      source.height() * (bottom - top))
+        start, end = band / bands, (band + 1) / bands
+        if source.width() > source.height():  # bands across the long side: each holds a share of the items
+            target = QRectF(size.width() * start, 0, size.width() * (end - start), size.height())
+            part = QRectF(source.left() + source.width() * start, source.top(), source.width() * (end - start),
+                          source.height())
+        else:
+            target = QRectF(0, size.height() * start, size.width(), size.height() * (end - start))
+            part = QRectF(source.left(), source.top() + source.height() * start, source.width(),
+                          source.height() * (end - start))
         if bands == 1:
             scene.render(painter, target, part)
         else:  # bands meet exactly: no centring of each band on its own

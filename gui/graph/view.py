@@ -24,13 +24,13 @@ from core.engine.graph import GraphBase
 from core.engine.graph_text import Words
 from core.files import atomic_write_bytes
 from core.engine.layout import Layout
-from core.engine.model import Frame
+from core.engine.model import Frame, collector_paused
 from core.engine.steps import State, start_state
 from core.trace.graph import TensorGraph
 from core.engine import graph_text
 from core.trace import tensor_text
 from gui import theme
-from gui.graph.geometry import LabelSpot, NodeTexts, node_shape, scene_geometry, text_height, text_width
+from gui.graph.geometry import LabelSpot, NodeTexts, node_shape, scene_geometry_steps, text_height, text_width
 from gui.graph.items import HALO_PAD, EdgeItem, NodeItem, TextLabel
 from gui.graph.overview import GraphOverview
 from gui.widgets.raster import capped_size, memory_device, png_bytes
@@ -217,6 +217,7 @@ class GraphView(QGraphicsView):
         """Whether a big graph is being built in the background (the previous one still shown)."""
         return self._build is not None
 
+    @collector_paused()  # thousands of items and labels: see collector_paused
     def draw(self, frame: Frame) -> None:
         """Draw `frame`; items are kept while the graph's structure stays, and only relabelled.
 
@@ -277,6 +278,7 @@ class GraphView(QGraphicsView):
         self.build_progress.emit(0, self._build.total)
         self._build_timer.start()
 
+    @collector_paused()
     def _build_slice(self) -> None:
         """Build for a few milliseconds, then give the event loop back; show the drawing when done."""
         build = self._build
@@ -693,8 +695,8 @@ class _Build:
 
 
 def _step_count(graph: GraphBase) -> int:
-    """How many steps _build_steps takes for a new graph: five passes over the nodes, four over the edges."""
-    return 5 * graph.graph.number_of_nodes() + 4 * graph.graph.number_of_edges()
+    """How many steps _build_steps takes for a new graph: five passes over the nodes and over the edges."""
+    return 5 * graph.graph.number_of_nodes() + 5 * graph.graph.number_of_edges()
 
 
 def _build_steps(d: _Drawing, frame: Frame) -> Iterator[int]:
@@ -767,8 +769,9 @@ def _apply_geometry(d: _Drawing, graph: GraphBase, layout: Layout, words: Words,
         shapes[n] = node_shape(graph.node(n)["kind"], texts[n])
         done += 1
         yield done
-    geometry = scene_geometry(graph, layout, texts, widths, shapes)
-    yield done
+    for geometry in scene_geometry_steps(graph, layout, texts, widths, shapes):
+        done += 1
+        yield done
     reserved = QRectF()  # everything any step will show, so a fit at the start holds to the end
     for n, item in d.node_items.items():
         item.set_geometry(geometry.shapes[n], geometry.origins[n])

@@ -1,14 +1,15 @@
 """The Graph page's model without Qt: one parse per load, one change per edit, numbers from torch."""
 
+import gc
 import math
 
 import pytest
 import torch
 
-from core.engine import graph_text, model as model_module
+from core.engine import explain, graph_text, model as model_module
 from core.engine.graph import ComputationGraph, GraphBase, build_graph
 from core.engine.model import FALLBACK_VALUE, Change, GraphModel
-from core.engine.steps import Schedule
+from core.engine.steps import START_CAPTION, Schedule
 from core.trace import tensor_text
 from core.trace.graph import TensorGraph, trace_from_dict
 from core.trace.steps import TraceSchedule
@@ -70,6 +71,35 @@ def test_load_parses_once_evaluates_and_tells_once(parses):
     cg = model.graph
     assert cg.value(cg.output) == pytest.approx(out, abs=1e-12)
     assert cg.gradients() == pytest.approx(grads, abs=1e-12)
+
+
+def test_opening_a_big_formula_writes_no_caption_until_a_step_is_shown(monkeypatch):
+    written = []
+    for name in ("forward_sentence", "chain_sentence", "sum_sentence", "local_rule", "local_rules"):
+        def counting(*args, _write=getattr(explain, name), _name=name):
+            written.append(_name)
+            return _write(*args)
+        monkeypatch.setattr(explain, name, counting)
+    model = GraphModel()
+    assert model.load("+".join(["x"] * 300) + "\nx = 2")
+    assert model.state.caption == START_CAPTION and written == []
+    model.set_step(model.step_count() - 1)  # where the 300 uses of x meet: one sum is written
+    assert model.state.caption.endswith("= 300: x is used 300 times, so the chain rule adds up its paths")
+    assert written == ["sum_sentence"]
+
+
+def test_the_collector_is_paused_while_the_model_changes_and_back_after(monkeypatch):
+    seen = []
+    model = GraphModel()
+    model.subscribe(lambda change: seen.append(gc.isenabled()))
+    model.load(LECTURE)
+    model.set_text(LECTURE + "\nc = a * 2")
+    model.set_values({"w": 5.0})
+    assert seen == [False, False, False] and gc.isenabled()
+    with pytest.raises(ZeroDivisionError):  # an error inside gives it back too
+        with model_module.collector_paused():
+            1 / 0
+    assert gc.isenabled()
 
 
 def test_a_text_that_makes_no_graph_changes_nothing(parses):

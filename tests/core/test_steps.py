@@ -49,6 +49,48 @@ def test_state_at_shows_what_is_visible_and_stepping_back_is_free():
     assert schedule.state_at(-5) == start and schedule.state_at(10**6) == end
 
 
+SENTENCES = ("forward_sentence", "chain_sentence", "sum_sentence", "local_rule", "local_rules", "output_symbol")
+
+
+@pytest.fixture
+def written(monkeypatch):
+    """The names of core.engine.explain's sentence writers, one entry per call."""
+    calls = []
+    for name in SENTENCES:
+        def counting(*args, _write=getattr(explain, name), _name=name):
+            calls.append(_name)
+            return _write(*args)
+        monkeypatch.setattr(explain, name, counting)
+    return calls
+
+
+def test_a_schedule_writes_a_caption_when_its_step_is_read_and_only_once(written):
+    schedule = Schedule(lecture())
+    assert written == []  # nothing is written up front
+    assert schedule.state_at(3).caption == "a = relu(v) = relu(7) = 7"
+    # The third step's caption and detail only, not the two steps before it.
+    assert written.count("forward_sentence") == 1 and written.count("local_rules") == 1
+    assert schedule.state_at(5).detail == (
+        "upstream gradient × local derivative = contribution; the local one: ∂a/∂v = 1 because v = 7 > 0")
+    before = len(written)
+    schedule.state_at(5), schedule.state_at(3), schedule.steps[4].caption, schedule.steps[4].detail
+    assert len(written) == before  # kept once written
+
+
+def test_lazy_captions_equal_the_explain_sentences_for_every_step():
+    cg = build_graph("b = a + a; c = b * b + relu(a - 2); d = c / b").evaluate({"a": 1.5})
+    schedule = Schedule(cg)
+    for step in schedule.steps:
+        if step.kind == "forward":
+            assert step.caption == explain.forward_sentence(cg, step.node)
+            assert step.detail == f"Local derivatives: {explain.local_rules(cg, step.node)}"
+        elif step.kind == "backward":
+            assert step.caption == explain.chain_sentence(cg, step.edge)
+            assert step.detail.endswith(explain.local_rule(cg, step.edge))
+        elif step.kind == "accumulate":
+            assert step.caption == explain.sum_sentence(cg, step.node)
+
+
 def test_paths_that_meet_get_an_accumulation_step():
     cg = build_graph("b = a + a; c = b + b").evaluate({"a": 1.5})
     schedule = Schedule(cg)

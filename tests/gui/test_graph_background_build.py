@@ -12,6 +12,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import gc
 import time
 
 from PySide6.QtCore import QTimer
@@ -125,3 +126,29 @@ def test_another_formula_cancels_a_build_in_progress(qtbot):
     assert not view.building() and len(view.node_items()) == 3
     qtbot.wait(50)
     assert len(view.node_items()) == 3 and view.graph() is small
+
+
+def test_the_cycle_collector_waits_while_items_are_made_at_once_or_in_slices(qtbot, monkeypatch):
+    from gui.graph import view as view_module
+
+    making = view_module._create_items
+    collecting: list[bool] = []  # gc.isenabled() at every item made
+
+    def recording(*args):
+        for done in making(*args):
+            collecting.append(gc.isenabled())
+            yield done
+
+    monkeypatch.setattr(view_module, "_create_items", recording)
+    cg = build_graph("+".join(["x"] * 60) + "\nx = 2").evaluate()
+    for background in (10**9, 50):  # at once, then in slices
+        view = GraphView()
+        qtbot.addWidget(view)
+        view.resize(900, 600)
+        view.show()
+        view.set_background_items(background)
+        view.set_graph(cg, layout(cg))
+        qtbot.waitUntil(lambda view=view: not view.building(), timeout=60_000)
+        assert gc.isenabled()  # and back on in between
+    items = cg.graph.number_of_nodes() + cg.graph.number_of_edges()
+    assert len(collecting) == 2 * items and not any(collecting)
