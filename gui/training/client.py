@@ -63,6 +63,7 @@ class TrainingClient(QObject):
         self._sweeping = False  # a sweep was started and its end has not arrived yet
         self._silent = False  # while stop_and_wait discards a run's last messages
         self._awaited_run: int | None = None  # the run whose end (finished/failed) is still due
+        self._awaited_sweep: int | None = None  # the sweep in progress: it beats until it ends
         # The watchdog: armed while an answer is due, restarted by every message, fired by silence
         self._watchdog = QTimer(self)
         self._watchdog.setObjectName("trainingWatchdog")
@@ -133,6 +134,9 @@ class TrainingClient(QObject):
         self._sweeping = True
         self._send("sweep", {"sweep": self._sweep_id, "request": request.to_json(),
                              "rates": list(rates)})
+        if self._process is not None:  # the whole sweep long: it sends sweep_alive meanwhile
+            self._awaited_sweep = self._sweep_id
+            self._restart_watchdog()
         return self._sweep_id
 
     def is_sweeping(self) -> bool:
@@ -236,22 +240,27 @@ class TrainingClient(QObject):
         if self._process is None:
             return
         self._awaited_run = self._run_id
+        self._restart_watchdog()
+
+    def _restart_watchdog(self) -> None:
         seconds = ANSWER_TIMEOUT_SECONDS if self._ready else IMPORT_TIMEOUT_SECONDS
         self._watchdog.start(int(seconds * 1000))
 
     def _heard(self, name: str, payload: Any) -> None:
         """Any message shows the process is alive: restart the watchdog, or disarm it once the
-        awaited run has ended (or, after Start, has started)."""
-        if self._awaited_run is None:
-            return
-        run = payload.get("run") if isinstance(payload, dict) else None
-        if name in ("finished", "failed") and run == self._awaited_run or \
-                name == "started" and run == self._awaited_run and self._running:
+        awaited run has ended (or, after Start, has started) and no sweep is going."""
+        payload = payload if isinstance(payload, dict) else {}
+        run, sweep = payload.get("run"), payload.get("sweep")
+        if self._awaited_run is not None and run == self._awaited_run and (
+                name in ("finished", "failed") or name == "started" and self._running):
             self._awaited_run = None
+        if sweep is not None and sweep == self._awaited_sweep and \
+                name in ("sweep_finished", "sweep_failed"):
+            self._awaited_sweep = None
+        if self._awaited_run is None and self._awaited_sweep is None:
             self._watchdog.stop()
         else:
-            seconds = ANSWER_TIMEOUT_SECONDS if self._ready else IMPORT_TIMEOUT_SECONDS
-            self._watchdog.start(int(seconds * 1000))
+            self._restart_watchdog()
 
     def _unresponsive(self) -> None:
         """The watchdog fired: the process said nothing for too long. End it without waiting."""
@@ -266,7 +275,7 @@ class TrainingClient(QObject):
                        "so it was ended.")
 
     def _dispatch(self, name: str, payload: Any) -> None:
-        if self._awaited_run is not None:
+        if self._awaited_run is not None or self._awaited_sweep is not None:
             self._heard(name, payload)
         if name == "ready":
             self._ready = True
@@ -329,7 +338,7 @@ class TrainingClient(QObject):
 
     def _forget_process(self) -> None:
         self._watchdog.stop()
-        self._awaited_run = None
+        self._awaited_run = self._awaited_sweep = None
         if self._notifier is not None:
             self._notifier.setEnabled(False)  # before the descriptor closes
             self._notifier.deleteLater()
