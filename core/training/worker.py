@@ -282,8 +282,9 @@ class _Run:
         }))
         self.send_predictions(0)
         self.send_landscape("start", reference)
-        never = lambda: False  # noqa: E731  (stops happen between rounds, below)
-        live = {name: run.epochs(never, None) for name, run in self.runs.items()}
+        # Unpaced epochs (no stop callback, no clock per epoch): stops and pacing happen
+        # between rounds, below.
+        live = {name: run.epochs() for name, run in self.runs.items()}
         began = time.perf_counter()
         chunk, last_round = 1, None
         while live and self.epoch < self.config.epochs:

@@ -67,3 +67,18 @@ def test_a_hung_sweep_is_noticed_ended_and_the_page_sweeps_again(qtbot, page):
     qtbot.waitUntil(lambda: not page.client.is_sweeping(), timeout=RUN_TIMEOUT_MS)
     assert page.client.pid not in (None, pid)
     assert len(page.sweep.runs) == 25 and "25 learning rates" in page.progress.text()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/environ"), reason="reads /proc")
+def test_the_training_process_runs_numpy_on_one_blas_thread(qapp, monkeypatch):
+    """OpenBLAS's spinning threads took the window's core while the landscape was computed."""
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    client = client_module.TrainingClient()
+    client.start_process()
+    try:
+        with open(f"/proc/{client.pid}/environ", "rb") as environ:
+            variables = dict(entry.split(b"=", 1) for entry in environ.read().split(b"\0") if entry)
+    finally:
+        client.shutdown()
+    assert variables[b"OPENBLAS_NUM_THREADS"] == b"1"
+    assert "OPENBLAS_NUM_THREADS" not in os.environ  # the window's own setting is left alone
