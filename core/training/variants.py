@@ -48,8 +48,11 @@ class Variant:
         """This epoch's (X, y) batches: all rows at once, or minibatches in a fresh random order."""
         rows = self.y.size(0)
         if self.batch_size is None or self.batch_size >= rows:
-            yield self.X, self.y  # full batch: one step on every row, in the data's order
-            return
+            return [(self.X, self.y)]  # full batch: one step on every row, in the data's order
+        return self.minibatches(rows)
+
+    def minibatches(self, rows):
+        """The rows in batches of `batch_size`, in a new random order every epoch."""
         order = torch.randperm(rows, generator=self.generator)  # a new order every epoch
         for start in range(0, rows, self.batch_size):
             chosen = order[start:start + self.batch_size]  # the last batch may be smaller

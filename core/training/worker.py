@@ -28,6 +28,8 @@ Messages, training process -> GUI, each a tuple `(name, payload)`:
     ("finished", {run, stopped_early, wall_seconds, closed_form, variants: {name: {...}}})
     ("failed", {run, kind, message})  kind: "data" (a DataError), "config" (a bad option) or
                        "crash" (anything else; message ends with a traceback summary)
+    ("sweep_alive", {sweep})  while a sweep trains, at least every HEARTBEAT_SECONDS: busy, not
+                       hung (one learning rate can train for minutes before its sweep_run)
     ("sweep_run", {sweep, lr, status, final_train_mse})  after each learning rate of a sweep
     ("sweep_finished", {sweep, runs, lr_stability_bound, stopped_early})
     ("sweep_failed", {sweep, kind, message})  as "failed"
@@ -48,6 +50,7 @@ TRACEBACK_LINES = 12  # how much of a crash's traceback reaches the user
 ROUND_SECONDS = 0.025  # at full speed, a lockstep round of all variants lasts about 1.5 frames
 MAX_ROUND_EPOCHS = 256
 PAUSED_POLL_SECONDS = 0.25  # while paused, wake up this often (a command wakes it at once)
+HEARTBEAT_SECONDS = 0.25  # a sweep says it is alive this often (the GUI's watchdog waits 5 s)
 
 
 def serve(conn: Any) -> None:
@@ -184,13 +187,19 @@ class _Worker:
 
         sweep_id = order["sweep"]
         self.stop_requested = False
+        beat = [time.monotonic()]  # when the GUI last heard from this sweep
 
-        def should_stop() -> bool:
+        def should_stop() -> bool:  # called before every epoch of every learning rate
+            now = time.monotonic()
+            if now - beat[0] >= HEARTBEAT_SECONDS:
+                self.conn.send(("sweep_alive", {"sweep": sweep_id}))
+                beat[0] = now
             self.poll_commands()
             return self.stop_requested
 
         def report(run: Any) -> None:
             self.conn.send(("sweep_run", {"sweep": sweep_id, **run.as_dict()}))
+            beat[0] = time.monotonic()
 
         try:
             request = TrainingRequest.from_json(order["request"])
@@ -273,8 +282,9 @@ class _Run:
         }))
         self.send_predictions(0)
         self.send_landscape("start", reference)
-        never = lambda: False  # noqa: E731  (stops happen between rounds, below)
-        live = {name: run.epochs(never, None) for name, run in self.runs.items()}
+        # Unpaced epochs (no stop callback, no clock per epoch): stops and pacing happen
+        # between rounds, below.
+        live = {name: run.epochs() for name, run in self.runs.items()}
         began = time.perf_counter()
         chunk, last_round = 1, None
         while live and self.epoch < self.config.epochs:

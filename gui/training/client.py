@@ -10,13 +10,15 @@ polls instead), never by blocking. Protocol: core/training/worker.py.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
+import os
 import signal
 import sys
 import time
 import weakref
-from typing import Any
+from typing import Any, Iterator
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
@@ -33,6 +35,10 @@ STOP_TIMEOUT_SECONDS = 0.1  # Reset waits this long at most on the GUI thread, t
 # (it sends records every ~16 ms while training); silence means it hangs (say, SIGSTOP).
 ANSWER_TIMEOUT_SECONDS = 5.0
 IMPORT_TIMEOUT_SECONDS = 120.0  # the same while the process still imports torch
+# numpy's OpenBLAS (the landscape grids) starts one thread per core, and they spin between
+# calls: the landscape cost 4x its single-thread CPU time and took the window's core. The
+# variable must be set before numpy loads, which the spawned child does first (main.py).
+CHILD_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1"}
 
 
 class TrainingClient(QObject):
@@ -66,6 +72,7 @@ class TrainingClient(QObject):
         self._sweeping = False  # a sweep was started and its end has not arrived yet
         self._silent = False  # while stop_and_wait discards a run's last messages
         self._awaited_run: int | None = None  # the run whose end (finished/failed) is still due
+        self._awaited_sweep: int | None = None  # the sweep in progress: it beats until it ends
         # The watchdog: armed while an answer is due, restarted by every message, fired by silence
         self._watchdog = QTimer(self)
         self._watchdog.setObjectName("trainingWatchdog")
@@ -100,7 +107,8 @@ class TrainingClient(QObject):
         ours, theirs = self._context.Pipe()
         process = self._context.Process(target=training_worker.serve, args=(theirs,),
                                         name="backprop-studio-training", daemon=True)
-        process.start()
+        with _child_environment(CHILD_ENVIRONMENT):
+            process.start()
         theirs.close()  # only the child holds that end now, so its exit reads as end-of-file here
         self._process, self._conn, self._ready = process, ours, False
         # If this object is collected without shutdown(), the process still goes.
@@ -136,6 +144,9 @@ class TrainingClient(QObject):
         self._sweeping = True
         self._send("sweep", {"sweep": self._sweep_id, "request": request.to_json(),
                              "rates": list(rates)})
+        if self._process is not None:  # the whole sweep long: it sends sweep_alive meanwhile
+            self._awaited_sweep = self._sweep_id
+            self._restart_watchdog()
         return self._sweep_id
 
     def is_sweeping(self) -> bool:
@@ -239,22 +250,27 @@ class TrainingClient(QObject):
         if self._process is None:
             return
         self._awaited_run = self._run_id
+        self._restart_watchdog()
+
+    def _restart_watchdog(self) -> None:
         seconds = ANSWER_TIMEOUT_SECONDS if self._ready else IMPORT_TIMEOUT_SECONDS
         self._watchdog.start(int(seconds * 1000))
 
     def _heard(self, name: str, payload: Any) -> None:
         """Any message shows the process is alive: restart the watchdog, or disarm it once the
-        awaited run has ended (or, after Start, has started)."""
-        if self._awaited_run is None:
-            return
-        run = payload.get("run") if isinstance(payload, dict) else None
-        if name in ("finished", "failed") and run == self._awaited_run or \
-                name == "started" and run == self._awaited_run and self._running:
+        awaited run has ended (or, after Start, has started) and no sweep is going."""
+        payload = payload if isinstance(payload, dict) else {}
+        run, sweep = payload.get("run"), payload.get("sweep")
+        if self._awaited_run is not None and run == self._awaited_run and (
+                name in ("finished", "failed") or name == "started" and self._running):
             self._awaited_run = None
+        if sweep is not None and sweep == self._awaited_sweep and \
+                name in ("sweep_finished", "sweep_failed"):
+            self._awaited_sweep = None
+        if self._awaited_run is None and self._awaited_sweep is None:
             self._watchdog.stop()
         else:
-            seconds = ANSWER_TIMEOUT_SECONDS if self._ready else IMPORT_TIMEOUT_SECONDS
-            self._watchdog.start(int(seconds * 1000))
+            self._restart_watchdog()
 
     def _unresponsive(self) -> None:
         """The watchdog fired: the process said nothing for too long. End it without waiting."""
@@ -269,7 +285,7 @@ class TrainingClient(QObject):
                        "so it was ended.")
 
     def _dispatch(self, name: str, payload: Any) -> None:
-        if self._awaited_run is not None:
+        if self._awaited_run is not None or self._awaited_sweep is not None:
             self._heard(name, payload)
         if name == "ready":
             self._ready = True
@@ -332,7 +348,7 @@ class TrainingClient(QObject):
 
     def _forget_process(self) -> None:
         self._watchdog.stop()
-        self._awaited_run = None
+        self._awaited_run = self._awaited_sweep = None
         if self._notifier is not None:
             self._notifier.setEnabled(False)  # before the descriptor closes
             self._notifier.deleteLater()
@@ -346,6 +362,19 @@ class TrainingClient(QObject):
             self._finalizer = None
         self._process = self._conn = None
         self._ready = False
+
+
+@contextlib.contextmanager
+def _child_environment(variables: dict[str, str]) -> Iterator[None]:
+    """Set environment variables the user has not set while a child process starts (it copies
+    them), then remove them again."""
+    added = [name for name in variables if name not in os.environ]
+    os.environ.update({name: variables[name] for name in added})
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def _end_process(process: Any, conn: Any, timeout: float) -> int | None:

@@ -164,6 +164,7 @@ class TrainingPage(QWidget):
         self.sweep.lr_chosen.connect(self.train_at)
         self.log_scale.toggled.connect(self._page_log_scale)
         self.landscape.pair_changed.connect(self._redraw_soon)
+        self.lower_tabs.currentChanged.connect(self._tab_shown)
         self.export_csv_button.clicked.connect(lambda: self.export_histories())
         self.export_plot_button.clicked.connect(lambda: self.export_plot())
         self.export_animation_button.clicked.connect(self.export_animation_action.trigger)
@@ -655,7 +656,8 @@ class TrainingPage(QWidget):
                     may_rescale=not rescaled)
                 self.overlay.show_curve(name, epochs, losses)
                 self._auto_log_scale(name, self.cards[name].log_scale, history.low, history.high)
-            self.landscape.show_paths(self.history)
+            if self.landscape.isVisible():  # hidden, its paths cost ~40 % of a frame
+                self.landscape.show_paths(self.history)
             low, high = self.history.loss_bounds()
             self._auto_log_scale("overlay", self.overlay.log_scale, low, high)
             rescaled |= self.overlay.fit(self.history.epochs_done, total,
@@ -668,6 +670,7 @@ class TrainingPage(QWidget):
             self._show_numbers()
         if self._final is not None:
             final, self._final = self._final, None
+            self.landscape.show_paths(self.history)  # hidden during the run: drawn at its end
             self._show_final(final)
         if self._predictions_dirty:
             self._predictions_dirty = False
@@ -694,6 +697,11 @@ class TrainingPage(QWidget):
             for box in [card.log_scale for card in self.cards.values()] + [self.overlay.log_scale]:
                 box.setChecked(False)
         self._redraw_soon()
+
+    def _tab_shown(self, index: int) -> None:
+        """The landscape's paths are drawn only while it shows: bring them up to date now."""
+        if self.lower_tabs.widget(index) is self.landscape:
+            self._redraw_soon()
 
     def _redraw_soon(self, *_) -> None:
         self._dirty = True
