@@ -8,15 +8,22 @@ Reset or a kill, every torch graph asked for). Elsewhere each child is a fresh i
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import sys
-from typing import Any
+from typing import Any, Iterator
 
 # Imports only, no tensor operation: the server stays single-threaded (OpenBLAS parks its pool
 # at fork), so forking it is safe; tests/core/test_processes.py forks from this state and trains.
 PRELOAD = ("torch", "torch.optim", "torch._dynamo", "pandas", "core.training.data",
            "core.training.registry", "core.training.run", "core.training.variants",
            "core.training.worker", "core.trace.tracer", "core.trace.service")
+
+# numpy's OpenBLAS (the landscape grids) starts one thread per core, and they spin between
+# calls: the landscape cost 4x its single-thread CPU time and took the window's core. It reads
+# this when numpy loads, in the fork server's preload or a spawned child's first imports.
+CHILD_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1"}
 
 
 def context() -> Any:
@@ -26,3 +33,24 @@ def context() -> Any:
         forkserver.set_forkserver_preload(list(PRELOAD))
         return forkserver
     return multiprocessing.get_context("spawn")
+
+
+def start(process: Any) -> None:
+    """Start a child of `context()` with CHILD_ENVIRONMENT (where the user has not set it).
+
+    The first start also starts the fork server, which copies the environment then.
+    """
+    with _child_environment(CHILD_ENVIRONMENT):
+        process.start()
+
+
+@contextlib.contextmanager
+def _child_environment(variables: dict[str, str]) -> Iterator[None]:
+    """Set the variables the user has not set while a child starts (it copies them), then remove them."""
+    added = [name for name in variables if name not in os.environ]
+    os.environ.update({name: variables[name] for name in added})
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)

@@ -62,7 +62,7 @@ class TraceRunner(QObject):
         process = self._context.Process(target=self._target, args=(variant, request.to_json(), theirs),
                                         name="backprop-studio-trace", daemon=True)
         try:
-            process.start()
+            processes.start(process)
         except OSError as error:
             ours.close()
             theirs.close()

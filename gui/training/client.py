@@ -10,15 +10,12 @@ polls instead), never by blocking. Protocol: core/training/worker.py.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import multiprocessing
-import os
 import signal
 import sys
 import time
 import weakref
-from typing import Any, Iterator
+from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
@@ -35,10 +32,6 @@ STOP_TIMEOUT_SECONDS = 0.1  # Reset waits this long at most on the GUI thread, t
 # (it sends records every ~16 ms while training); silence means it hangs (say, SIGSTOP).
 ANSWER_TIMEOUT_SECONDS = 5.0
 IMPORT_TIMEOUT_SECONDS = 120.0  # the same while the process still imports torch
-# numpy's OpenBLAS (the landscape grids) starts one thread per core, and they spin between
-# calls: the landscape cost 4x its single-thread CPU time and took the window's core. The
-# variable must be set before numpy loads, which the spawned child does first (main.py).
-CHILD_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1"}
 
 
 class TrainingClient(QObject):
@@ -107,8 +100,7 @@ class TrainingClient(QObject):
         ours, theirs = self._context.Pipe()
         process = self._context.Process(target=training_worker.serve, args=(theirs,),
                                         name="backprop-studio-training", daemon=True)
-        with _child_environment(CHILD_ENVIRONMENT):
-            process.start()
+        processes.start(process)
         theirs.close()  # only the child holds that end now, so its exit reads as end-of-file here
         self._process, self._conn, self._ready = process, ours, False
         # If this object is collected without shutdown(), the process still goes.
@@ -362,19 +354,6 @@ class TrainingClient(QObject):
             self._finalizer = None
         self._process = self._conn = None
         self._ready = False
-
-
-@contextlib.contextmanager
-def _child_environment(variables: dict[str, str]) -> Iterator[None]:
-    """Set environment variables the user has not set while a child process starts (it copies
-    them), then remove them again."""
-    added = [name for name in variables if name not in os.environ]
-    os.environ.update({name: variables[name] for name in added})
-    try:
-        yield
-    finally:
-        for name in added:
-            os.environ.pop(name, None)
 
 
 def _end_process(process: Any, conn: Any, timeout: float) -> int | None:

@@ -17,7 +17,7 @@ def served(variant: str, request: dict) -> dict:
     context = processes.context()
     ours, theirs = context.Pipe(duplex=False)
     child = context.Process(target=service.serve, args=(variant, request, theirs), daemon=True)
-    child.start()
+    processes.start(child)
     theirs.close()
     try:
         assert ours.poll(120), "the trace process said nothing"
