@@ -9,6 +9,7 @@ Reset or a kill, every torch graph asked for). Elsewhere each child is a fresh i
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import sys
@@ -54,3 +55,41 @@ def _child_environment(variables: dict[str, str]) -> Iterator[None]:
     finally:
         for name in added:
             os.environ.pop(name, None)
+
+
+class JsonConnection:
+    """One end of a multiprocessing pipe that carries JSON, never pickles.
+
+    A message is plain data (dicts with string keys, lists, strings, numbers, true/false, null);
+    tuples arrive as lists, floats exactly (repr round-trips), NaN and infinities as themselves.
+    """
+
+    MAX_MESSAGE_BYTES = 256 * 1024 * 1024  # far above any real message; a guard, not a limit
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def send(self, message: Any) -> None:
+        """Send `message` as one JSON text."""
+        self._connection.send_bytes(json.dumps(message, separators=(",", ":")).encode("utf-8"))
+
+    def recv(self) -> Any:
+        """The next message, waiting for it (EOFError when the other end is closed)."""
+        return json.loads(self._connection.recv_bytes(self.MAX_MESSAGE_BYTES).decode("utf-8"))
+
+    def poll(self, timeout: float = 0.0) -> bool:
+        """Whether a message (or the end) is waiting, waiting at most `timeout` seconds."""
+        return self._connection.poll(timeout)
+
+    def fileno(self) -> int:
+        """The pipe's descriptor, to watch for readability."""
+        return self._connection.fileno()
+
+    def close(self) -> None:
+        """Close this end."""
+        self._connection.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether this end is closed."""
+        return self._connection.closed

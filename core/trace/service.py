@@ -1,18 +1,17 @@
 """A trace computed for the window in a child process: one request in, one JSON message out.
 
 `serve` runs in the child (core.processes.context()); gui/trace/runner.py starts it and reads
-the one message. The message is JSON bytes, never a pickle: `{"graph": trace_to_dict(...)}` or
-`{"error": "a sentence"}`. The numbers are those `main.py trace VARIANT --json` prints for the
+the one message. The message is JSON (core.processes.JsonConnection), never a pickle:
+`{"graph": trace_to_dict(...)}` or `{"error": "a sentence"}`. The numbers are those `main.py trace VARIANT --json` prints for the
 same request: both go through core.training.data.load_spec and trace_from_config.
 """
 
 from __future__ import annotations
 
-import json
 import signal
 from typing import Any
 
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # a trace of the course data is ~100 KB
+from core.processes import JsonConnection
 
 
 def serve(variant: str, request: dict[str, Any], conn: Any) -> None:
@@ -23,7 +22,7 @@ def serve(variant: str, request: dict[str, Any], conn: Any) -> None:
     except Exception as error:  # the user reads it in the banner; the window keeps running
         message = {"error": explain(error)}
     try:
-        conn.send_bytes(json.dumps(message, allow_nan=False, ensure_ascii=False).encode("utf-8"))
+        JsonConnection(conn).send(message)
     except (BrokenPipeError, ConnectionResetError, OSError):
         pass  # the window cancelled the trace or closed: nobody to tell
     finally:
@@ -55,9 +54,8 @@ def explain(error: Exception) -> str:
     return f"internal error ({type(error).__name__}: {error}); please report it"
 
 
-def read(payload: bytes) -> dict[str, Any]:
-    """The child's message, parsed (in the window): {"graph": ...} or {"error": ...}; ValueError if neither."""
-    message = json.loads(payload.decode("utf-8"))
+def check(message: Any) -> dict[str, Any]:
+    """The child's message (in the window): {"graph": ...} or {"error": ...}; ValueError if neither."""
     if not isinstance(message, dict) or not ({"graph", "error"} & message.keys()):
         raise ValueError("neither a graph nor an error")
     return message

@@ -12,6 +12,8 @@ descent on it converges only for learning rates below 2/λmax (the model without
 
 from __future__ import annotations
 
+import base64
+
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -99,16 +101,16 @@ class Landscape:
     relu: bool  # computed through the ReLU (no quadratic shortcut)
 
     def as_message(self) -> dict:
-        """Plain data for the pipe: lists, floats, and the grid as float32 bytes (row-major)."""
+        """Plain JSON data for the pipe: lists, floats, and the grid as base64 of float32 bytes (row-major)."""
         return {"pair": list(self.pair), "fixed": list(self.fixed), "xs": list(self.xs),
-                "ys": list(self.ys), "values": self.values.astype("<f4").tobytes(),
+                "ys": list(self.ys), "values": base64.b64encode(self.values.astype("<f4").tobytes()).decode("ascii"),
                 "shape": list(self.values.shape), "optimum": list(self.optimum),
                 "relu": self.relu}
 
 
 def grid_values(message: dict) -> Any:
-    """The grid of an `as_message` dict as a (len(xs), len(ys)) float32 array (no copy)."""
-    return np.frombuffer(message["values"], dtype="<f4").reshape(message["shape"])
+    """The grid of an `as_message` dict as a (len(xs), len(ys)) float32 array."""
+    return np.frombuffer(base64.b64decode(message["values"]), dtype="<f4").reshape(message["shape"])
 
 
 def pair_choices(feature_names: list[str] | tuple[str, ...]) -> list[tuple[int, int]]:

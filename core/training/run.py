@@ -1,7 +1,7 @@
 """Train the chosen variants in lockstep, record every epoch as plain data, and judge the outcome.
 
 Importing this module does not import torch (the functions that train do): the GUI process can
-unpickle the records without ever loading torch.
+read the records (plain data) without ever loading torch.
 """
 
 from __future__ import annotations

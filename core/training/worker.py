@@ -3,8 +3,9 @@
 The GUI starts `serve` in a `multiprocessing` process at launch (gui/training/client.py). The process
 imports torch (the slow part, ~1.7 s) and warms it up, says "ready", then waits for commands.
 Each variant trains in its own core.training.run.TrainingRun, and the runs advance in lockstep
-rounds (see _Run). Everything that crosses the pipe is plain data (tuples, dicts, lists,
-floats, strings), so the GUI process never needs torch to read it.
+rounds (see _Run). Everything that crosses the pipe is plain data (dicts, lists, floats,
+strings) sent as JSON (core.processes.JsonConnection, never a pickle), so the GUI process never
+needs torch to read it, and a tuple sent arrives as a list.
 
 Commands, GUI -> training process, each a tuple `(name, payload)`:
     ("start", order)    order: run (an id), request (TrainingRequest.to_json()), pace
@@ -43,6 +44,8 @@ import time
 import traceback
 from typing import Any
 
+from core import processes
+
 SEND_INTERVAL_SECONDS = 0.016  # coalesce epochs: the GUI redraws at most ~60 times a second
 PREDICTION_INTERVAL_SECONDS = 0.1  # the data view needs far fewer updates than the loss curves
 PREDICTION_SAMPLE_ROWS = 400  # training rows shown in the data view (evenly spaced, no RNG)
@@ -68,6 +71,7 @@ def serve(conn: Any) -> None:
     import core.training.run  # noqa: F401
 
     _warm_up()
+    conn = processes.JsonConnection(conn)  # plain data both ways: JSON, never a pickle
     try:
         conn.send(("ready", {"pid": os.getpid(), "import_seconds": time.perf_counter() - began}))
         _Worker(conn).serve()

@@ -69,7 +69,7 @@ class TraceRunner(QObject):
             self.failed.emit(f"Could not start the process that computes torch's graph ({error}).")
             return
         theirs.close()  # only the child holds it now, so its end reads as end-of-file here
-        self._process, self._conn = process, ours
+        self._process, self._conn = process, processes.JsonConnection(ours)
         self.timer.start()
         self._poll.start()
 
@@ -83,20 +83,24 @@ class TraceRunner(QObject):
         try:
             if not self._conn.poll():
                 return
-            payload = self._conn.recv_bytes(service.MAX_MESSAGE_BYTES)
+            received = self._conn.recv()
         except (EOFError, OSError):  # it ended without a word
             code = self._end(kill=False)
             said = f" (exit status {code})" if code not in (None, 0) else ""
             self.failed.emit(f"The tracing process ended{said} before it finished.")
             return
+        except ValueError as error:  # not JSON (json.JSONDecodeError and UnicodeDecodeError are)
+            self._end(kill=False)
+            self.failed.emit(f"The tracing process sent something that is not a graph ({error}).")
+            return
         self._end(kill=False)
         try:
-            message = service.read(payload)
+            message = service.check(received)
             if "error" in message:
                 self.failed.emit(f"Torch could not trace this variant: {message['error']}")
                 return
             graph = trace_from_dict(message["graph"])
-        except (ValueError, KeyError, TypeError) as error:  # json.JSONDecodeError is a ValueError too
+        except (ValueError, KeyError, TypeError) as error:
             self.failed.emit(f"The tracing process sent something that is not a graph ({error}).")
             return
         self.last_payload = message["graph"]

@@ -102,6 +102,7 @@ class TrainingClient(QObject):
                                         name="backprop-studio-training", daemon=True)
         processes.start(process)
         theirs.close()  # only the child holds that end now, so its exit reads as end-of-file here
+        ours = processes.JsonConnection(ours)  # plain data both ways: JSON, never a pickle
         self._process, self._conn, self._ready = process, ours, False
         # If this object is collected without shutdown(), the process still goes.
         self._finalizer = weakref.finalize(self, _end_process, process, ours, 0.5)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -84,7 +86,8 @@ def test_the_grid_spans_the_points_it_must_show(bundled):
                                show=[[-5.0, 60.0, 0.0]])
     assert grid.xs[0] < -5.0 and grid.xs[-1] > 1.0 and grid.ys[0] < 0.2 and grid.ys[-1] > 60.0
     message = grid.as_message()
-    assert isinstance(message["values"], bytes) and message["shape"] == [landscape.RELU_GRID_SIZE] * 2
+    assert json.loads(json.dumps(message)) == message  # it crosses the pipe as JSON
+    assert isinstance(message["values"], str) and message["shape"] == [landscape.RELU_GRID_SIZE] * 2
     assert np.array_equal(landscape.grid_values(message), grid.values.astype(np.float32))
 
 

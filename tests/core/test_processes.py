@@ -41,3 +41,35 @@ def test_children_forked_from_the_preloaded_state_train_and_no_qt_is_loaded():
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["[0,", "0]", "False"]
     assert "torch" in processes.PRELOAD and worker.__name__ in processes.PRELOAD
+
+
+def test_the_json_connection_carries_plain_data_exactly_and_refuses_objects():
+    import math
+    import multiprocessing
+
+    ours, theirs = (processes.JsonConnection(end) for end in multiprocessing.Pipe())
+    message = ("records", {"values": [0.1, 1 / 3, 5e-324, 1.7976931348623157e308, -0.0],
+                           "odd": [math.inf, -math.inf], "name": "∂L/∂w", "none": None, "yes": True})
+    theirs.send(message)
+    assert ours.poll(5)
+    name, payload = ours.recv()
+    assert name == "records" and payload["values"] == message[1]["values"]
+    assert math.copysign(1, payload["values"][-1]) == -1 and payload["odd"] == [math.inf, -math.inf]
+    assert payload["name"] == "∂L/∂w" and payload["none"] is None and payload["yes"] is True
+    theirs.send(("nan", float("nan")))
+    assert math.isnan(ours.recv()[1])
+    try:
+        theirs.send(("object", object()))
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("an object crossed the pipe")
+    theirs.close()
+    try:
+        ours.recv()
+    except EOFError:
+        pass
+    else:
+        raise AssertionError("no end of file after close")
+    ours.close()
+    assert ours.closed

@@ -21,7 +21,7 @@ def served(variant: str, request: dict) -> dict:
     theirs.close()
     try:
         assert ours.poll(120), "the trace process said nothing"
-        return service.read(ours.recv_bytes(service.MAX_MESSAGE_BYTES))
+        return service.check(processes.JsonConnection(ours).recv())
     finally:
         child.join(10)
         assert child.exitcode == 0
@@ -50,10 +50,10 @@ def test_bad_data_and_a_bad_request_come_back_as_sentences(tmp_path, single_torc
     assert set(said) == {"error"} and "learning rate" in said["error"] and "internal" not in said["error"]
 
 
-def test_reading_refuses_what_is_neither_a_graph_nor_an_error():
-    for payload in (b"hello", b"[1, 2]", b'{"graph_": 1}'):
+def test_checking_refuses_what_is_neither_a_graph_nor_an_error():
+    for message in ("hello", [1, 2], {"graph_": 1}):
         try:
-            service.read(payload)
+            service.check(message)
         except ValueError:
             continue
-        raise AssertionError(payload)
+        raise AssertionError(message)
