@@ -100,6 +100,8 @@ def main(out: Path, only: set[str]) -> None:
                 break
         wait(3000)
         shot(window, "05-training-1280x800")
+        window.showMaximized()  # 3x text is for the projector: the whole 1920x1080 screen
+        wait(300)
         window.appearance.set_scale(3.0)
         wait(500)
         shot(window, "06-training-3x")
