@@ -67,7 +67,10 @@ def overlapping_labels(view) -> list[tuple[str, str]]:
 
 
 def labels_on_other_lines(view) -> list[tuple[str, tuple]]:
-    """(label, edge) for every visible label whose text a line of another edge runs through."""
+    """(label, edge) for every visible label whose text a line or backward arrow of another edge runs through.
+
+    An edge's own labels and those of the two nodes it joins are left out: its arrow ends at them.
+    """
     from PySide6.QtGui import QPainterPathStroker
 
     from gui import theme
@@ -77,10 +80,14 @@ def labels_on_other_lines(view) -> list[tuple[str, tuple]]:
         route = item.route()
         stroker = QPainterPathStroker()
         stroker.setWidth(theme.ACTIVE_EDGE_WIDTH)  # as wide as a line is ever drawn
-        line = item.mapToScene(stroker.createStroke(route.path))
-        own = set(map(id, item.labels()))
+        lines = [item.mapToScene(stroker.createStroke(route.path))]
+        if item.backward.isVisible():
+            lines.append(stroker.createStroke(item.backward.path()))
+        ends = [view.node_items()[n] for n in edge[:2]]
+        own = {id(label) for part in (item, *ends) for label in part.labels()}
         for label in view.text_labels():
-            if id(label) not in own and line.intersects(label.mapRectToScene(label.text_rect())):
+            text = label.mapRectToScene(label.text_rect())
+            if id(label) not in own and any(line.intersects(text) for line in lines):
                 crossed.append((label.text(), edge))
     return crossed
 
