@@ -171,6 +171,8 @@ def apply(look: str | Look = DEFAULT_LOOK, scale: float = 1.0) -> Look:
         boost = chosen.number_scale if name in NUMBER_SIZES else 1.0
         boost = chosen.edge_scale if name == "EDGE_TEXT_PX" else boost
         module[name] = max(1, round(BASE_SIZES[name] * scale * boost))
+    if chosen.edge_scale > 1:  # a look that enlarges the smallest text: the tag grows to the edge labels' size
+        module["TAG_TEXT_PX"] = max(module["TAG_TEXT_PX"], module["EDGE_TEXT_PX"])
     for name in LINE_WIDTHS:
         module[name] = BASE_SIZES[name] * scale * chosen.line_scale
     for name in LENGTHS:

@@ -22,9 +22,9 @@ MAX_BENDS = 4_000  # beyond this, long edges are drawn straight (a 3,000-term su
 WRAP_ASPECT = 2.5  # the graph area of a 16:9 screen above its caption and controls
 LAYER_SLOTS = 6.0  # a layer (node, labels and the gap before it) is about this many node slots wide
 # Node slots between two rows of a wrapped chain, beyond the one slot the rows' labels take. Only the
-# edge going back round and its backward arrow pass there: a whole slot made the six sigmoids too
-# tall for a projector at 24 px, so they wrapped into fewer, wider rows.
-ROW_GAP = 0.25
+# edge going back round and its backward arrow pass there, and a slot's margin (gui.graph.geometry)
+# already leaves them room: any more made the six sigmoids too tall for a projector at 24 px.
+ROW_GAP = 0.0
 WRAP_MIN_LAYERS = 6  # shorter graphs never wrap
 WRAP_MAX_SLOTS = 2  # only thin chains wrap: at most this many node slots in any layer
 

@@ -28,6 +28,7 @@ Edge = tuple[int, int, int]
 
 SPLINE_ZONE_MIN = 48.0  # horizontal room for an S-curve; grows with the largest height change in a gap
 SPLINE_ZONE_MAX = 240.0
+LEVEL_ZONE = 16.0  # the gap before a lane whose edges all run level: no S-curve to draw there
 SPLINE_ZONE_PER_HEIGHT = 0.35  # ... by this much per pixel of height change
 CONVERGE_ZONE = 32.0  # from the end of a lane into the operation circle
 LANE_PADDING = 8.0  # around the widest label in a lane zone
@@ -87,6 +88,7 @@ class NodeShape:
     box: QRectF  # the name box: "x = 3", "2", or an operation's result "u = w·x"
     op: QRectF | None = None  # an operation's circle (a stadium when the symbol is wide)
     extent: QRectF | None = None  # everything including value and gradient labels
+    tag: QRectF | None = None  # where the text of the "output" tag goes, when the node has one
 
     @property
     def outline(self) -> QRectF:
@@ -177,16 +179,24 @@ def node_shape(kind: str, texts: NodeTexts) -> NodeShape:
         width, height = text_width(text, size, bold), text_height(size, bold)
         top = box.top() - theme.LABEL_GAP - height if above else box.bottom() + theme.LABEL_GAP
         extent = extent.united(QRectF(centre - width / 2, top, width, height))
+    tag = None
     if texts.tag:
-        extent = extent.united(tag_rect(box, texts.tag).adjusted(-TAG_PAD, -TAG_PAD, TAG_PAD, TAG_PAD))
-    return NodeShape(kind, box, op, extent)
+        tag = tag_rect(box, texts.tag, text_width(texts.value, theme.VALUE_TEXT_PX, True) if texts.value else 0.0)
+        extent = extent.united(tag.adjusted(-TAG_PAD, -TAG_PAD, TAG_PAD, TAG_PAD))
+    return NodeShape(kind, box, op, extent, tag)
 
 
-def tag_rect(box: QRectF, tag: str) -> QRectF:
-    """Where the text of the "output" tag goes: right of the box, on its middle line."""
+def tag_rect(box: QRectF, tag: str, value_width: float) -> QRectF:
+    """Where the text of the "output" tag goes: above the box, just left of its value ("output 7").
+
+    Right of the box it made the drawing wider by its own width, and the output is often the
+    rightmost node: the lecture figure fits a projector at a larger zoom without it there.
+    """
     height = text_height(theme.TAG_TEXT_PX, True)
-    left = box.right() + theme.LABEL_GAP + TAG_PAD
-    return QRectF(left, -height / 2, text_width(tag, theme.TAG_TEXT_PX, True), height)
+    width = text_width(tag, theme.TAG_TEXT_PX, True)
+    right = box.center().x() - value_width / 2 - theme.LABEL_GAP - TAG_PAD
+    bottom = box.top() - theme.LABEL_GAP - TAG_PAD
+    return QRectF(right - width, bottom - height, width, height)
 
 
 def lane_offset() -> float:
@@ -234,32 +244,39 @@ def scene_geometry_steps(
     if shapes is None:
         shapes = {n: node_shape(cg.node(n)["kind"], node_texts[n]) for n in cg.nodes}
     layers = layout.layers
+    row_of = layout.row
     column_width = [0.0] * layers
     column_left_pad = [0.0] * layers  # labels may reach left of a node's origin
+    first_row_pad = 0.0  # ... in the first column of the first row, where no edge comes back round
     for n, shape in shapes.items():
         column_width[layer_of[n]] = max(column_width[layer_of[n]], shape.extent.right())
-        column_left_pad[layer_of[n]] = max(column_left_pad[layer_of[n]], -shape.extent.left())
+        if layer_of[n] == 0 and row_of(n) == 0 and layout.rows > 1:
+            first_row_pad = max(first_row_pad, -shape.extent.left())
+        else:
+            column_left_pad[layer_of[n]] = max(column_left_pad[layer_of[n]], -shape.extent.left())
     lane_width = [0.0] * layers
     for edge, width in edge_label_widths.items():
         target_layer = layer_of[edge[1]]
         lane_width[target_layer] = max(lane_width[target_layer], width)
-    row_of = layout.row
     crossing = {e for e in cg.graph.edges(keys=True) if row_of(e[0]) != row_of(e[1])}  # wrapped rows
-    spline_zone = [SPLINE_ZONE_MIN] * layers  # indexed by the layer the gap leads into
+    spline_zone = [LEVEL_ZONE] * layers  # indexed by the layer the gap leads into
     for edge in cg.graph.edges(keys=True):
         if edge in crossing:
             continue
         ys = [layout.positions[edge[0]][1], *(y for _, y in layout.bends[edge]), layout.positions[edge[1]][1]]
         start = layer_of[edge[0]]
+        into_lane = lane_offset() if len(cg.in_edges(edge[1])) > 1 else 0.0  # the last step moves to its lane
         for step, (y0, y1) in enumerate(zip(ys, ys[1:])):
-            wanted = 30.0 + SPLINE_ZONE_PER_HEIGHT * (abs(y1 - y0) * pitch + lane_offset())
+            shift = abs(y1 - y0) * pitch + (into_lane if step == len(ys) - 2 else 0.0)
+            wanted = 0.0 if shift < 0.5 else max(SPLINE_ZONE_MIN, 30.0 + SPLINE_ZONE_PER_HEIGHT * shift)
             gap = start + step + 1
             if 0 < gap < layers:  # core.engine.layout can put an output that others use in their layer
                 spline_zone[gap] = min(SPLINE_ZONE_MAX, max(spline_zone[gap], wanted))
     lane_px = [math.ceil((width + 2 * LANE_PADDING) / LANE_QUANTUM) * LANE_QUANTUM for width in lane_width]
     # A wrapped drawing's rows start with an edge coming back round: room for its lane first.
+    # The first row has no such edge: its input's labels may reach into that room instead.
     lead = SPLINE_ZONE_MIN + lane_px[0] + CONVERGE_ZONE if layout.rows > 1 else 0.0
-    column_left = [column_left_pad[0] + lead]
+    column_left = [max(column_left_pad[0] + lead, first_row_pad)]
     for layer in range(1, layers):
         gap = spline_zone[layer] + lane_px[layer] + CONVERGE_ZONE + column_left_pad[layer]
         column_left.append(column_left[-1] + column_width[layer - 1] + gap)
@@ -271,10 +288,12 @@ def scene_geometry_steps(
     starts = _start_offsets(cg, shapes, lanes, bends)
     yield None
     columns = (column_left, column_right, column_left_pad)
+    gutters = _gutters(cg, layout, shapes, origins) if crossing else []
     routes = {}
     for edge, lane_y in lanes.items():
         if edge in crossing:
-            gutter = layout.gutters[row_of(edge[1]) - 1] * pitch
+            # The line and its backward arrow (below a line going left, for side -1) share the band.
+            gutter = gutters[row_of(edge[1]) - 1] + _side(lane_y) * ARC_OFFSET / 2
             routes[edge] = _return_route(edge, lane_y, starts[edge], shapes, origins, layer_of, columns, lane_px,
                                          gutter)
         else:
@@ -342,8 +361,30 @@ def _ends(edge, lane, start_offset, shapes, origins) -> tuple[QPointF, QPointF, 
     _, index, count = lane
     start = origins[source] + shapes[source].out_port() + QPointF(0.0, start_offset)
     port, inward = shapes[target].in_port(index, count)
-    side = -1 if count == 1 or index < (count - 1) / 2 else 1
-    return start, origins[target] + port, inward, side
+    return start, origins[target] + port, inward, _side(lane)
+
+
+def _side(lane: tuple[float, int, int]) -> int:
+    """Which side of an edge in this lane its backward arrow runs: -1 above (going right), +1 below."""
+    _, index, count = lane
+    return -1 if count == 1 or index < (count - 1) / 2 else 1
+
+
+def _gutters(cg: ComputationGraph, layout: Layout, shapes, origins) -> list[float]:
+    """The middle of the free band between each row of a wrapped drawing and the next, in pixels.
+
+    Measured from what the rows hold (labels above and below their nodes, the lanes of their
+    operations), so an edge going back round passes clear of both rows however their labels differ.
+    """
+    lane_half = lane_offset() + ARC_OFFSET + LABEL_SPACE + text_height(theme.EDGE_TEXT_PX)
+    top = [math.inf] * layout.rows
+    bottom = [-math.inf] * layout.rows
+    for n, shape in shapes.items():
+        y, row = origins[n].y(), layout.row(n)
+        reach = lane_half if len(cg.in_edges(n)) > 1 else 0.0
+        top[row] = min(top[row], y + min(shape.extent.top(), -reach))
+        bottom[row] = max(bottom[row], y + max(shape.extent.bottom(), reach))
+    return [(bottom[row] + top[row + 1]) / 2 for row in range(layout.rows - 1)]
 
 
 def _into_port(path, port, inward, side, lane_y, lane_start, lane_end) -> EdgeRoute:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphi
 
 from core.engine.graph_text import flow_parts
 from gui import theme
-from gui.graph.geometry import EdgeRoute, LabelSpot, NodeShape, backward_route, shared_font, tag_rect
+from gui.graph.geometry import EdgeRoute, LabelSpot, NodeShape, backward_route, shared_font
 
 Run = tuple[str, QColor]
 HALO_PAD = 4.0
@@ -235,7 +235,7 @@ class NodeItem(_Selectable):
         self.gradient_label.place(QPointF(box.center().x(), box.bottom() + theme.LABEL_GAP), "top")
         if self.is_output:
             self.tag_label.set_text("output", theme.BACKGROUND)
-            self.tag_label.place(tag_rect(box, "output").topLeft(), "top", "left")
+            self.tag_label.place(shape.tag.topLeft() if shape.tag is not None else box.topRight(), "top", "left")
         self.update()
 
     def outline(self) -> QRectF:

@@ -102,7 +102,7 @@ def test_an_output_used_by_later_statements_keeps_edges_left_to_right():
 
 # ----- wrapping long chains into rows ---------------------------------------------------------
 
-from core.engine.layout import LAYER_SLOTS, ROW_GAP, WRAP_ASPECT, wrap, wrap_rows  # noqa: E402
+from core.engine.layout import LAYER_SLOTS, WRAP_ASPECT, wrap, wrap_rows  # noqa: E402
 from core.teach.lessons import BY_KEY as LESSONS  # noqa: E402
 
 
@@ -149,4 +149,4 @@ def test_wrap_rows_picks_the_row_count_whose_shape_is_closest():
     assert all(misfit(best) <= misfit(rows) + 1e-9 for rows in range(1, flat.layers + 1))
     assert wrap(flat, 1) is flat
     lay = wrap(flat, best)
-    assert lay.rows == best and ROW_GAP > 0
+    assert lay.rows == best and len(lay.gutters) == best - 1

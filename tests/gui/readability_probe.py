@@ -60,6 +60,38 @@ def scene_text_sizes(view) -> list[tuple[str, float]]:
     return [(label.text(), label.pixel_size() * view.zoom()) for label in view.text_labels()]
 
 
+def overlapping_labels(view) -> list[tuple[str, str]]:
+    """Pairs of the drawing's visible labels whose rectangles (halo included) meet."""
+    rects = [(label.text(), label.sceneBoundingRect()) for label in view.text_labels()]
+    return [(a, b) for i, (a, rect) in enumerate(rects) for b, other in rects[i + 1:] if rect.intersects(other)]
+
+
+def labels_on_other_lines(view) -> list[tuple[str, tuple]]:
+    """(label, edge) for every visible label whose text a line or backward arrow of another edge runs through.
+
+    An edge's own labels and those of the two nodes it joins are left out: its arrow ends at them.
+    """
+    from PySide6.QtGui import QPainterPathStroker
+
+    from gui import theme
+
+    crossed = []
+    for edge, item in view.edge_items().items():
+        route = item.route()
+        stroker = QPainterPathStroker()
+        stroker.setWidth(theme.ACTIVE_EDGE_WIDTH)  # as wide as a line is ever drawn
+        lines = [item.mapToScene(stroker.createStroke(route.path))]
+        if item.backward.isVisible():
+            lines.append(stroker.createStroke(item.backward.path()))
+        ends = [view.node_items()[n] for n in edge[:2]]
+        own = {id(label) for part in (item, *ends) for label in part.labels()}
+        for label in view.text_labels():
+            text = label.mapRectToScene(label.text_rect())
+            if id(label) not in own and any(line.intersects(text) for line in lines):
+                crossed.append((label.text(), edge))
+    return crossed
+
+
 def clipped_labels(root: QWidget) -> list[tuple[str, str, int, int]]:
     """Visible labels whose one-line text is wider than the label (it would be cut or elided)."""
     clipped = []
@@ -147,11 +179,13 @@ def _scenario(name: str) -> dict:
         results[f"widgets@{step}"] = widget_text_sizes(window)
         results[f"icons@{step}"] = icon_sizes(window)
         results[f"scene@{step}"] = scene_text_sizes(page.view)
+        results[f"overlaps@{step}"] = overlapping_labels(page.view) + labels_on_other_lines(page.view)
         active = page.view.active_rect()
         results[f"active_shown@{step}"] = active is None or page.view.visible_rect().contains(active)
     results["stage"] = [page.view.height(), page.caption.height(), page.playback.height()]
     results["zoom"] = page.view.zoom()
     results["fits"] = page.view.fits()
+    results["overview"] = page.view.overview.isVisible()
     results["drawing"] = page.view.drawing_rect().getRect()
     results["viewport"] = page.view.viewport().rect().getRect()
     window.presentation.set_presenting(False)
