@@ -13,10 +13,9 @@ descent on it converges only for learning rates below 2/λmax (the model without
 from __future__ import annotations
 
 import base64
-
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -159,18 +158,26 @@ def landscape(form: Quadratic, pair: tuple[int, int], fixed: list[float], optimu
 
 def landscapes_message(form: Quadratic, feature_names: list[str] | tuple[str, ...],
                        fixed: list[float], optimum: list[float], relu: bool,
-                       show: list[list[float]] = ()) -> dict:
-    """Every pair's landscape around `fixed` as plain data, with the stability bound."""
+                       show: list[list[float]] = (),
+                       progress: Callable[[int, int], None] | None = None) -> dict:
+    """Every pair's landscape around `fixed` as plain data, with the stability bound.
+
+    `progress(done, total)` is called after each pair (the training process says it is busy).
+    """
     largest = _largest_eigenvalue(form)
     scale = max(max(abs(a - b) for a, b in zip(fixed, optimum)), max(map(abs, optimum)),
                 MIN_HALF_SPAN)
     reach = FAR_FACTOR * scale
     show = [p for p in show if all(math.isfinite(v) and abs(v - o) <= reach
                                    for v, o in zip(p, optimum))]  # a diverged path: not all of it
+    pairs, choices = [], pair_choices(feature_names)
+    for pair in choices:
+        pairs.append(landscape(form, pair, fixed, optimum, relu, show).as_message())
+        if progress is not None:
+            progress(len(pairs), len(choices))
     return {
         "feature_names": list(feature_names),
-        "pairs": [landscape(form, pair, fixed, optimum, relu, show).as_message()
-                  for pair in pair_choices(feature_names)],
+        "pairs": pairs,
         "hessian_max_eigenvalue": largest,
         "lr_stability_bound": 2.0 / largest,
     }
