@@ -162,7 +162,8 @@ def landscapes_message(form: Quadratic, feature_names: list[str] | tuple[str, ..
                        progress: Callable[[int, int], None] | None = None) -> dict:
     """Every pair's landscape around `fixed` as plain data, with the stability bound.
 
-    `progress(done, total)` is called after each pair (the training process says it is busy).
+    `progress(done, total)` is called before the first pair and after each (the training process
+    says it is busy).
     """
     largest = _largest_eigenvalue(form)
     scale = max(max(abs(a - b) for a, b in zip(fixed, optimum)), max(map(abs, optimum)),
@@ -171,6 +172,8 @@ def landscapes_message(form: Quadratic, feature_names: list[str] | tuple[str, ..
     show = [p for p in show if all(math.isfinite(v) and abs(v - o) <= reach
                                    for v, o in zip(p, optimum))]  # a diverged path: not all of it
     pairs, choices = [], pair_choices(feature_names)
+    if progress is not None:
+        progress(0, len(choices))  # filtering a long run's paths takes a while too
     for pair in choices:
         pairs.append(landscape(form, pair, fixed, optimum, relu, show).as_message())
         if progress is not None:

@@ -17,9 +17,12 @@ Commands, GUI -> training process, each a tuple `(name, payload)`:
     ("landscape", {wanted, run})  wanted: whether the GUI shows the landscape now. A run computes
                         its "start" and "end" stages only while wanted (each costs ~0.2 s of grid).
                         With a run id (optional) it also asks for that run's landscape at once:
-                        mid-run, between rounds, around the parameters now (stage "epoch"; nothing
-                        if this run already sent a stage); after the run, the "end" stage of the
-                        last run this process keeps; for a run it does not keep, stage None.
+                        mid-run, between rounds (paused too), around the parameters now (stage
+                        "epoch", or "start" before the first epoch; nothing if this run already
+                        sent a stage); as the run ends, its "end" stage; after it, the "end"
+                        stage of the last run this process keeps (computed now, or the one it
+                        sent); for a run it does not keep, stage None. An ask always gets an
+                        answer after the run: the GUI's watchdog waits for it.
     ("quit", None)      stop and exit; so does the pipe closing (the GUI went away)
 
 Messages, training process -> GUI, each a tuple `(name, payload)`:
@@ -68,7 +71,8 @@ TRACEBACK_LINES = 12  # how much of a crash's traceback reaches the user
 ROUND_SECONDS = 0.025  # at full speed, a lockstep round of all variants lasts about 1.5 frames
 MAX_ROUND_EPOCHS = 256
 PAUSED_POLL_SECONDS = 0.25  # while paused, wake up this often (a command wakes it at once)
-HEARTBEAT_SECONDS = 0.25  # a sweep says it is alive this often (the GUI's watchdog waits 5 s)
+HEARTBEAT_SECONDS = 0.25  # a sweep or a slow landscape says it is alive this often (the GUI's
+# watchdog waits 5 s)
 
 
 def serve(conn: Any) -> None:
