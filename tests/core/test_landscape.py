@@ -100,6 +100,17 @@ def test_the_landscapes_report_progress_pair_by_pair_and_stay_the_same(bundled):
     assert reported == landscape.landscapes_message(*args)
 
 
+def test_diverged_and_far_path_points_stay_off_the_grid(bundled):
+    form = landscape.quadratic(bundled)
+    near = [[-5.0, 60.0, 0.0], [2.0, 30.0, 120.0]]
+    off = [[float("nan"), 1.0, 2.0], [float("inf"), 0.0, 0.0], [1.0, -float("inf"), 0.0],
+           [1e30, 35.0, 140.0]]
+    args = (form, ["x1", "x2"], [0.1, 0.2, 0.3], [1.0, 35.0, 140.0], True)
+    assert landscape.landscapes_message(*args, off[:2] + near + off[2:]) == \
+        landscape.landscapes_message(*args, near)
+    assert landscape.landscapes_message(*args, off) == landscape.landscapes_message(*args, [])
+
+
 def test_pair_choices_and_names():
     assert landscape.pair_choices(["x1", "x2"]) == [(0, 1), (0, 2), (1, 2)]
     assert landscape.pair_choices(["x"]) == [(0, 1)]
