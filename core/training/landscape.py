@@ -13,10 +13,8 @@ descent on it converges only for learning rates below 2/λmax (the model without
 from __future__ import annotations
 
 import base64
-
-import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -129,26 +127,28 @@ def parameter_name(index: int, feature_names: list[str] | tuple[str, ...]) -> st
     return "b" if index == len(feature_names) else f"w({feature_names[index]})"
 
 
-def grid_range(values: list[float]) -> tuple[float, float]:
+def grid_range(values: Any) -> tuple[float, float]:
     """A span covering `values` (finite ones) with a margin on each side."""
-    finite = [v for v in values if math.isfinite(v)]
-    low, high = min(finite, default=0.0), max(finite, default=0.0)
+    values = np.asarray(values, dtype=np.float64)
+    finite = values[np.isfinite(values)]  # numpy: a long run's path has millions of points
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
     half = max((high - low) / 2 * (1 + 2 * MARGIN), MIN_HALF_SPAN)
     middle = (low + high) / 2
     return middle - half, middle + half
 
 
 def landscape(form: Quadratic, pair: tuple[int, int], fixed: list[float], optimum: list[float],
-              relu: bool, show: list[list[float]] = (), size: int | None = None) -> Landscape:
+              relu: bool, show: Any = (), size: int | None = None) -> Landscape:
     """The MSE over `pair` on a size × size grid spanning `fixed`, `optimum` and the points in `show`.
 
     The size defaults to GRID_SIZE, or RELU_GRID_SIZE through the ReLU.
     """
     size = size or (RELU_GRID_SIZE if relu else GRID_SIZE)
     i, j = pair
-    points = [fixed, optimum, *show]
-    xs = np.linspace(*grid_range([p[i] for p in points]), size)
-    ys = np.linspace(*grid_range([p[j] for p in points]), size)
+    points = np.vstack([np.asarray(fixed, dtype=np.float64), np.asarray(optimum, dtype=np.float64),
+                        np.asarray(show, dtype=np.float64).reshape(-1, len(fixed))])
+    xs = np.linspace(*grid_range(points[:, i]), size)
+    ys = np.linspace(*grid_range(points[:, j]), size)
     grid = np.tile(np.asarray(fixed, dtype=np.float64), (size * size, 1))
     grid[:, i] = np.repeat(xs, size)
     grid[:, j] = np.tile(ys, size)
@@ -159,18 +159,30 @@ def landscape(form: Quadratic, pair: tuple[int, int], fixed: list[float], optimu
 
 def landscapes_message(form: Quadratic, feature_names: list[str] | tuple[str, ...],
                        fixed: list[float], optimum: list[float], relu: bool,
-                       show: list[list[float]] = ()) -> dict:
-    """Every pair's landscape around `fixed` as plain data, with the stability bound."""
+                       show: Any = (),
+                       progress: Callable[[int, int], None] | None = None) -> dict:
+    """Every pair's landscape around `fixed` as plain data, with the stability bound.
+
+    `progress(done, total)` is called before the first pair (after the filter) and after each (the training process
+    says it is busy).
+    """
     largest = _largest_eigenvalue(form)
     scale = max(max(abs(a - b) for a, b in zip(fixed, optimum)), max(map(abs, optimum)),
                 MIN_HALF_SPAN)
     reach = FAR_FACTOR * scale
-    show = [p for p in show if all(math.isfinite(v) and abs(v - o) <= reach
-                                   for v, o in zip(p, optimum))]  # a diverged path: not all of it
+    show = np.asarray(show, dtype=np.float64).reshape(-1, len(optimum))
+    near = np.abs(show - np.asarray(optimum, dtype=np.float64)) <= reach  # NaN and ±inf: False
+    show = show[near.all(axis=1)]  # a diverged path: not all of it
+    pairs, choices = [], pair_choices(feature_names)
+    if progress is not None:
+        progress(0, len(choices))  # a beat once the paths are filtered: a long run's take a while
+    for pair in choices:
+        pairs.append(landscape(form, pair, fixed, optimum, relu, show).as_message())
+        if progress is not None:
+            progress(len(pairs), len(choices))
     return {
         "feature_names": list(feature_names),
-        "pairs": [landscape(form, pair, fixed, optimum, relu, show).as_message()
-                  for pair in pair_choices(feature_names)],
+        "pairs": pairs,
         "hessian_max_eigenvalue": largest,
         "lr_stability_bound": 2.0 / largest,
     }

@@ -9,10 +9,20 @@ needs torch to read it, and a tuple sent arrives as a list.
 
 Commands, GUI -> training process, each a tuple `(name, payload)`:
     ("start", order)    order: run (an id), request (TrainingRequest.to_json()), pace
-                        (epochs/s or None), paused (optional)
+                        (epochs/s or None), paused (optional), landscape (optional, default
+                        true: whether the GUI shows the landscape, see "landscape" below)
     ("pause", None) · ("resume", None) · ("pace", epochs per second, None = full speed)
     ("stop", None)      end the current run (or sweep) after the round in progress (its results still come)
     ("sweep", order)    order: sweep (an id), request (TrainingRequest.to_json()), rates (learning rates)
+    ("landscape", {wanted, run})  wanted: whether the GUI shows the landscape now. A run computes
+                        its "start" and "end" stages only while wanted (each costs ~0.2 s of grid).
+                        With a run id (optional) it also asks for that run's landscape at once:
+                        mid-run, between rounds (paused too), around the parameters now (stage
+                        "epoch", or "start" before the first epoch; nothing if this run already
+                        sent a stage); as the run ends, its "end" stage; after it, the "end"
+                        stage of the last run this process keeps (computed now, or the one it
+                        sent); for a run it does not keep, stage None. An ask always gets an
+                        answer after the run: the GUI's watchdog waits for it.
     ("quit", None)      stop and exit; so does the pipe closing (the GUI went away)
 
 Messages, training process -> GUI, each a tuple `(name, payload)`:
@@ -22,10 +32,18 @@ Messages, training process -> GUI, each a tuple `(name, payload)`:
                        every epoch since the last message, coalesced: at most one per ~16 ms
                        when epochs come faster than that, otherwise one per epoch
     ("predictions", {run, epoch, variants: {name: predictions on the sample rows}})  ~10 per s
-    ("landscape", {run, stage, feature_names, pairs, hessian_max_eigenvalue, lr_stability_bound})
-                       stage "start": the MSE over each parameter pair around the first variant's
-                       start, sent before the first epoch; "end": around its final parameters,
-                       spanning every path (pairs: core.training.landscape.Landscape.as_message)
+    ("landscape", {run, stage, epoch, feature_names, pairs, hessian_max_eigenvalue,
+                   lr_stability_bound})
+                       only while wanted or asked for (see the "landscape" command). stage
+                       "start": the MSE over each parameter pair around the first variant's start,
+                       sent before the first epoch; "epoch": around its parameters after `epoch`
+                       epochs, spanning the paths so far (asked for mid-run); "end": around its
+                       final parameters, spanning every path (pairs:
+                       core.training.landscape.Landscape.as_message). Stage None (no grids): the
+                       asked-for run is not kept here (say, this process started after it)
+    ("landscape_progress", {run, stage, done, total})  while a landscape takes long, at least
+                       every HEARTBEAT_SECONDS: `done` of `total` parameter pairs computed (busy,
+                       not hung)
     ("finished", {run, stopped_early, wall_seconds, closed_form, variants: {name: {...}}})
     ("failed", {run, kind, message})  kind: "data" (a DataError), "config" (a bad option) or
                        "crash" (anything else; message ends with a traceback summary)
@@ -53,7 +71,8 @@ TRACEBACK_LINES = 12  # how much of a crash's traceback reaches the user
 ROUND_SECONDS = 0.025  # at full speed, a lockstep round of all variants lasts about 1.5 frames
 MAX_ROUND_EPOCHS = 256
 PAUSED_POLL_SECONDS = 0.25  # while paused, wake up this often (a command wakes it at once)
-HEARTBEAT_SECONDS = 0.25  # a sweep says it is alive this often (the GUI's watchdog waits 5 s)
+HEARTBEAT_SECONDS = 0.25  # a sweep or a slow landscape says it is alive this often (the GUI's
+# watchdog waits 5 s)
 
 
 def serve(conn: Any) -> None:
@@ -110,6 +129,9 @@ class _Worker:
         self.paused = False
         self.rate: float | None = None  # epochs per second; None = as fast as possible
         self.next_start: dict | None = None  # a start that arrived while a run was training
+        self.landscape_wanted = True  # the GUI shows the landscape: runs compute start and end
+        self.landscape_asked: int | None = None  # a run whose landscape the GUI asked for now
+        self.kept: _Run | None = None  # the last run that ended: its end stage, when asked later
 
     def serve(self) -> None:
         """Wait for commands; a start trains to the end (or a stop) before the next is read."""
@@ -117,6 +139,9 @@ class _Worker:
             if self.next_start is not None:
                 order, self.next_start = self.next_start, None
                 self.train(order)
+                continue
+            if self.landscape_asked is not None:  # asked between runs, or left over by a run
+                self.answer_landscape()
                 continue
             try:
                 name, payload = self.conn.recv()
@@ -141,6 +166,18 @@ class _Worker:
             self.paused = False
         elif name == "pace":
             self.rate = None if payload is None else float(payload)
+        elif name == "landscape":
+            self.landscape_wanted = bool(payload.get("wanted"))
+            if payload.get("run") is not None:
+                self.landscape_asked = payload["run"]
+
+    def answer_landscape(self) -> None:
+        """Between runs: send the end stage of the asked-for run, or stage None if it is not kept."""
+        run_id, self.landscape_asked = self.landscape_asked, None
+        if self.kept is not None and self.kept.run_id == run_id:
+            self.kept.send_landscape("end")
+        else:
+            self.conn.send(("landscape", {"run": run_id, "stage": None}))
 
     def poll_commands(self) -> None:
         """Handle every command already waiting, without blocking; a closed pipe means quit."""
@@ -163,6 +200,8 @@ class _Worker:
         self.stop_requested = False
         self.paused = bool(order.get("paused", False))
         self.rate = order.get("pace")
+        self.landscape_wanted = bool(order.get("landscape", True))
+        self.kept = None  # a new run: the last one's landscape is no longer asked for
         try:
             request = TrainingRequest.from_json(order["request"])  # checked again: plain data came
             config = request.config
@@ -174,7 +213,9 @@ class _Worker:
             self.conn.send(("failed", {"run": run_id, "kind": "config", "message": str(error)}))
             return
         try:
-            _Run(self, run_id, prepared, config).train()
+            run = _Run(self, run_id, prepared, config)
+            run.train()
+            self.kept = run
         except (EOFError, BrokenPipeError, ConnectionResetError):
             raise
         except Exception as error:  # noqa: BLE001 (any crash is reported, and the process lives on)
@@ -256,6 +297,8 @@ class _Run:
         self.pending: dict[str, dict[str, list]] = {}
         self.last_sent = self.last_predicted = time.monotonic()
         self.epoch = 0  # epochs every live variant has finished
+        self.reference: Any = None  # the closed-form optimum, once train() has computed it
+        self.landscape_sent: dict | None = None  # the last landscape message this run sent
 
     def _timed(self, name: str, step: Any) -> Any:
         clock, seconds = time.perf_counter, self.step_seconds
@@ -272,7 +315,7 @@ class _Run:
         """Announce the run, train it in lockstep rounds while streaming records, send the result."""
         from core.training.run import closed_form
 
-        reference = closed_form(self.prepared)
+        self.reference = reference = closed_form(self.prepared)
         self.conn.send(("started", {
             "run": self.run_id,
             "closed_form": _closed_form_data(reference),
@@ -285,7 +328,8 @@ class _Run:
                         for name, v in self.variants.items()},
         }))
         self.send_predictions(0)
-        self.send_landscape("start", reference)
+        if self.worker.landscape_wanted:
+            self.send_landscape("start")
         # Unpaced epochs (no stop callback, no clock per epoch): stops and pacing happen
         # between rounds, below.
         live = {name: run.epochs() for name, run in self.runs.items()}
@@ -318,7 +362,10 @@ class _Run:
         wall = time.perf_counter() - began
         self.flush(time.monotonic())
         self.send_predictions(self.epoch)
-        self.send_landscape("end", reference)
+        if self.worker.landscape_wanted or self.worker.landscape_asked == self.run_id:
+            if self.worker.landscape_asked == self.run_id:
+                self.worker.landscape_asked = None  # answered by the end stage
+            self.send_landscape("end")
         self.send_result(reference, wall)
 
     def wait_for_turn(self, last_round: float | None) -> bool:
@@ -326,6 +373,7 @@ class _Run:
         worker = self.worker
         while True:
             worker.poll_commands()
+            self.answer_landscape()
             if worker.stop_requested:
                 return False
             if worker.paused:
@@ -342,10 +390,24 @@ class _Run:
             except (EOFError, OSError):
                 worker.quitting = worker.stop_requested = True
 
-    def send_landscape(self, stage: str, reference: Any) -> None:
+    def answer_landscape(self) -> None:
+        """Mid-run: if the GUI asked for this run's landscape and has none yet, send one now."""
+        if self.worker.landscape_asked != self.run_id:
+            return
+        self.worker.landscape_asked = None
+        if self.landscape_sent is None:  # otherwise the stage it has is the one an open tab shows
+            self.flush(time.monotonic())  # the records up to these parameters come first
+            self.send_landscape("start" if self.epoch == 0 else "epoch")
+
+    def send_landscape(self, stage: str) -> None:
         """The loss over each parameter pair around the first variant's parameters now."""
         from core.training.landscape import landscapes_message
 
+        if stage == "end" and self.landscape_sent is not None \
+                and self.landscape_sent["stage"] == "end":
+            self.conn.send(("landscape", self.landscape_sent))  # asked again: the same grids
+            return
+        reference = self.reference
         first = next(iter(self.runs.values()))
         name = next(iter(self.variants))
         variant = self.variants[name]
@@ -354,8 +416,23 @@ class _Run:
         message = landscapes_message(first.form, self.prepared.feature_names,
                                      [*variant.weights, variant.bias],
                                      [*reference.weights, reference.bias],
-                                     self.config.activation == "relu", paths)
-        self.conn.send(("landscape", {"run": self.run_id, "stage": stage, **message}))
+                                     self.config.activation == "relu", paths,
+                                     self._landscape_heartbeat(stage))
+        self.landscape_sent = {"run": self.run_id, "stage": stage, "epoch": self.epoch, **message}
+        self.conn.send(("landscape", self.landscape_sent))
+
+    def _landscape_heartbeat(self, stage: str) -> Any:
+        """A progress callback that says 'busy' at least every HEARTBEAT_SECONDS (the watchdog)."""
+        beat = [time.monotonic()]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - beat[0] >= HEARTBEAT_SECONDS:
+                self.conn.send(("landscape_progress", {"run": self.run_id, "stage": stage,
+                                                       "done": done, "total": total}))
+                beat[0] = now
+
+        return progress
 
     def send_result(self, reference: Any, wall: float) -> None:
         """Every variant's final numbers, as plain data."""

@@ -44,7 +44,9 @@ class TrainingClient(QObject):
     finished = Signal(object)  # dict: the run's final result (stopped_early says if a stop ended it)
     failed = Signal(str, str)  # kind ("data", "config" or "crash"), message in plain language
     died = Signal(str)  # the training process ended unexpectedly: how, in plain language
-    landscape_received = Signal(object)  # dict: stage, feature_names, pairs, lr_stability_bound, ...
+    landscape_received = Signal(object)  # dict: stage ("start", "epoch", "end"; None: not
+    # kept by the process), epoch, feature_names, pairs, lr_stability_bound, ...
+    landscape_progress = Signal(int, int)  # a slow landscape: parameter pairs done, of how many
     sweep_point = Signal(object)  # dict: lr, status, final_train_mse (one learning rate finished)
     sweep_finished = Signal(object)  # dict: runs, lr_stability_bound, stopped_early
     sweep_failed = Signal(str, str)  # kind ("data", "config"), message in plain language
@@ -66,6 +68,9 @@ class TrainingClient(QObject):
         self._silent = False  # while stop_and_wait discards a run's last messages
         self._awaited_run: int | None = None  # the run whose end (finished/failed) is still due
         self._awaited_sweep: int | None = None  # the sweep in progress: it beats until it ends
+        self._awaited_landscape: int | None = None  # a finished run's landscape, asked for
+        self._landscape_run: int | None = None  # the run whose landscape may still arrive
+        self._landscape_wanted = True  # whether the page shows the landscape (told at each start)
         # The watchdog: armed while an answer is due, restarted by every message, fired by silence
         self._watchdog = QTimer(self)
         self._watchdog.setObjectName("trainingWatchdog")
@@ -116,19 +121,42 @@ class TrainingClient(QObject):
             self._notifier = QSocketNotifier(ours.fileno(), QSocketNotifier.Type.Read, self)
             self._notifier.activated.connect(self._drain)
 
-    def start_run(self, request: TrainingRequest, pace: float | None) -> int:
+    def start_run(self, request: TrainingRequest, pace: float | None,
+                  landscape: bool = True) -> int:
         """Ask for a run of `request` (starting a fresh process if needed); return its id.
 
-        `pace`: epochs per second, None for full speed. The order waits in the pipe while a new
-        process is still importing torch.
+        `pace`: epochs per second, None for full speed. `landscape`: whether the landscape shows
+        (only then does the run compute its start and end stages). The order waits in the pipe
+        while a new process is still importing torch.
         """
         self.start_process()
         self._run_id += 1
         self._running = True
-        order = {"run": self._run_id, "request": request.to_json(), "pace": pace}
+        self._landscape_run, self._awaited_landscape = self._run_id, None
+        self._landscape_wanted = landscape
+        order = {"run": self._run_id, "request": request.to_json(), "pace": pace,
+                 "landscape": landscape}
         self._send("start", order)
         self._await_answer()
         return self._run_id
+
+    def want_landscape(self, wanted: bool, ask: bool = False) -> bool:
+        """Say whether the landscape shows; with `ask`, also ask for the last run's landscape now.
+
+        Asked mid-run, the grid comes between rounds (unless the run already sent one); asked
+        after the run, the process sends its end stage and the watchdog waits for it. False when
+        nothing can answer (no run whose landscape is due, or no process): say so instead.
+        """
+        run = self._landscape_run if ask else None
+        if ask and (run is None or not self.is_alive()):
+            return False
+        if wanted != self._landscape_wanted or run is not None:
+            self._landscape_wanted = wanted
+            self._send("landscape", {"wanted": wanted, "run": run})
+        if run is not None and not self._running and self._process is not None:
+            self._awaited_landscape = run  # the idle process must answer: silence means a hang
+            self._restart_watchdog()
+        return True
 
     def start_sweep(self, request: TrainingRequest, rates: list[float]) -> int:
         """Ask for a learning-rate sweep of `request` at `rates`; return its id (no run meanwhile)."""
@@ -178,6 +206,8 @@ class TrainingClient(QObject):
         here (its late messages are ignored, and the process takes the next Start as usual);
         the watchdog ends the process if it then stays silent.
         """
+        if discard:  # nobody shows that run's landscape any more
+            self._landscape_run = self._awaited_landscape = None
         if not self._running:
             return True
         self._send("stop")
@@ -260,7 +290,10 @@ class TrainingClient(QObject):
         if sweep is not None and sweep == self._awaited_sweep and \
                 name in ("sweep_finished", "sweep_failed"):
             self._awaited_sweep = None
-        if self._awaited_run is None and self._awaited_sweep is None:
+        if run is not None and run == self._awaited_landscape and name in ("landscape", "failed"):
+            self._awaited_landscape = None
+        if self._awaited_run is None and self._awaited_sweep is None \
+                and self._awaited_landscape is None:
             self._watchdog.stop()
         else:
             self._restart_watchdog()
@@ -278,7 +311,8 @@ class TrainingClient(QObject):
                        "so it was ended.")
 
     def _dispatch(self, name: str, payload: Any) -> None:
-        if self._awaited_run is not None or self._awaited_sweep is not None:
+        if self._awaited_run is not None or self._awaited_sweep is not None \
+                or self._awaited_landscape is not None:
             self._heard(name, payload)
         if name == "ready":
             self._ready = True
@@ -286,6 +320,9 @@ class TrainingClient(QObject):
             return
         if name.startswith("sweep_"):
             self._sweep_message(name, payload)
+            return
+        if name.startswith("landscape"):  # it may come after the run's end, when asked for
+            self._landscape_message(name, payload)
             return
         if payload.get("run") != self._run_id or not self._running:
             return  # left over from a run that was stopped and forgotten
@@ -298,14 +335,20 @@ class TrainingClient(QObject):
             self.predictions_received.emit(payload)
         elif name == "started":
             self.run_started.emit(payload)
-        elif name == "landscape":
-            self.landscape_received.emit(payload)
         elif name == "finished":
             self._running = False
             self.finished.emit(payload)
         elif name == "failed":
             self._running = False
             self.failed.emit(payload["kind"], payload["message"])
+
+    def _landscape_message(self, name: str, payload: Any) -> None:
+        if payload.get("run") != self._landscape_run or self._silent:
+            return  # a run that was reset or forgotten
+        if name == "landscape":
+            self.landscape_received.emit(payload)
+        elif name == "landscape_progress":
+            self.landscape_progress.emit(int(payload["done"]), int(payload["total"]))
 
     def _sweep_message(self, name: str, payload: Any) -> None:
         if payload.get("sweep") != self._sweep_id or not self._sweeping:
@@ -341,7 +384,8 @@ class TrainingClient(QObject):
 
     def _forget_process(self) -> None:
         self._watchdog.stop()
-        self._awaited_run = self._awaited_sweep = None
+        self._awaited_run = self._awaited_sweep = self._awaited_landscape = None
+        self._landscape_run = None  # a new process keeps no run: nothing to ask it for
         if self._notifier is not None:
             self._notifier.setEnabled(False)  # before the descriptor closes
             self._notifier.deleteLater()

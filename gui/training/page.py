@@ -184,7 +184,8 @@ class TrainingPage(QWidget):
             (self.client.failed, self._failed),
             (self.client.died, self._died),
             (self.controls.pace_changed, self.client.set_pace),
-            (self.client.landscape_received, self.landscape.set_landscape),
+            (self.client.landscape_received, self._landscape_arrived),
+            (self.client.landscape_progress, self.landscape.show_progress),
             (self.client.sweep_point, self.sweep.add_run),
             (self.client.sweep_finished, self._sweep_finished),
             (self.client.sweep_failed, self._sweep_failed),
@@ -351,7 +352,10 @@ class TrainingPage(QWidget):
                 card.reset("waiting", epochs=epochs)
             else:
                 card.reset("not run", "Not chosen for this run (see 'Variants to run').", epochs)
-        self.client.start_run(request, self.controls.pace())
+        showing = self._landscape_showing()
+        if showing:
+            self.landscape.show_computing("at the start")
+        self.client.start_run(request, self.controls.pace(), landscape=showing)
         self._pending_tab = self._tab_to_follow(self.data_view)  # next frame: one big repaint
         self._set_state("running")
         self._say("Training…" if self.client.is_ready()
@@ -561,8 +565,17 @@ class TrainingPage(QWidget):
         self._show_message(f"The sweep did not run: {message}")
         self._set_state(self.state)
 
+    def _landscape_arrived(self, message: dict) -> None:
+        """A landscape the training process computed (or stage None: it no longer has the run)."""
+        if message.get("stage") is None:
+            self.landscape.show_unavailable()
+            return
+        self.landscape.set_landscape(message)
+        if self._landscape_showing():
+            self.landscape.show_paths(self.history)  # a late grid: the paths join it now
+
     def _run_started(self, info: dict) -> None:
-        self.landscape.set_starts(info.get("initial", {}))
+        self.landscape.set_starts(info.get("initial", {}), info.get("feature_names"))
         self.closed_form = info["closed_form"]
         optimum = self.closed_form["train_mse"]
         self.overlay.set_optimum(optimum, self.closed_form.get("note", ""))
@@ -615,6 +628,8 @@ class TrainingPage(QWidget):
         self._say(f"{what}.")
 
     def _died(self, message: str) -> None:
+        if self.landscape.is_waiting():  # the grid it was waiting for will not come
+            self.landscape.show_unavailable()
         self._show_message(f"{message} Press Start to train again: a fresh training process "
                            "starts.")
         self._set_state("failed")
@@ -699,9 +714,29 @@ class TrainingPage(QWidget):
         self._redraw_soon()
 
     def _tab_shown(self, index: int) -> None:
-        """The landscape's paths are drawn only while it shows: bring them up to date now."""
-        if self.lower_tabs.widget(index) is self.landscape:
+        """The landscape is computed and its paths drawn only while it shows: tell the training
+        process, ask for the grid this run lacks, and bring the paths up to date."""
+        showing = self.lower_tabs.widget(index) is self.landscape
+        missing = showing and self._landscape_missing()
+        if not self.client.want_landscape(showing, ask=missing):
+            self.landscape.show_unavailable()
+        elif missing:
+            self.landscape.show_computing("at the current parameters" if self.client.is_running()
+                                          else "at the end of the run")
+        if showing:
             self._redraw_soon()
+
+    def _landscape_showing(self) -> bool:
+        return self.lower_tabs.currentWidget() is self.landscape
+
+    def _landscape_missing(self) -> bool:
+        """Whether the landscape tab lacks what it shows with the tab open all along: a grid of
+        the run in progress, or the end stage of the run that ended."""
+        message = self.landscape.message
+        if self.client.is_running():
+            return message is None
+        ended = self.result is not None or self._final is not None
+        return ended and (message is None or message["stage"] != "end")
 
     def _redraw_soon(self, *_) -> None:
         self._dirty = True

@@ -91,6 +91,26 @@ def test_the_grid_spans_the_points_it_must_show(bundled):
     assert np.array_equal(landscape.grid_values(message), grid.values.astype(np.float32))
 
 
+def test_the_landscapes_report_progress_pair_by_pair_and_stay_the_same(bundled):
+    form = landscape.quadratic(bundled)
+    args = (form, ["x1", "x2"], [0.1, 0.2, 0.3], [1.0, 35.0, 140.0], False, [[-5.0, 60.0, 0.0]])
+    calls = []
+    reported = landscape.landscapes_message(*args, progress=lambda *call: calls.append(call))
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]  # a heartbeat before the paths' filter, too
+    assert reported == landscape.landscapes_message(*args)
+
+
+def test_diverged_and_far_path_points_stay_off_the_grid(bundled):
+    form = landscape.quadratic(bundled)
+    near = [[-5.0, 60.0, 0.0], [2.0, 30.0, 120.0]]
+    off = [[float("nan"), 1.0, 2.0], [float("inf"), 0.0, 0.0], [1.0, -float("inf"), 0.0],
+           [1e30, 35.0, 140.0]]
+    args = (form, ["x1", "x2"], [0.1, 0.2, 0.3], [1.0, 35.0, 140.0], True)
+    assert landscape.landscapes_message(*args, off[:2] + near + off[2:]) == \
+        landscape.landscapes_message(*args, near)
+    assert landscape.landscapes_message(*args, off) == landscape.landscapes_message(*args, [])
+
+
 def test_pair_choices_and_names():
     assert landscape.pair_choices(["x1", "x2"]) == [(0, 1), (0, 2), (1, 2)]
     assert landscape.pair_choices(["x"]) == [(0, 1)]

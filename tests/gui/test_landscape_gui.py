@@ -105,6 +105,8 @@ def test_with_init_default_the_paths_part_and_minibatches_run(qtbot, page):
     for name in FOUR:
         expected = np.asarray(reference["variants"][name]["path"])[:, :2]
         assert np.allclose(path_of(page, name), expected, rtol=1e-5)
+    show_tab(page, "Landscape")  # hidden during the run: its grid is computed now
+    qtbot.waitUntil(lambda: page.landscape.message is not None, timeout=RUN_TIMEOUT_MS)
     assert "Exact" in find(page, QLabel, "landscapeNote").text()
 
 

@@ -40,7 +40,7 @@ class ScriptedClient(TrainingClient):
     def is_ready(self) -> bool:
         return True
 
-    def start_run(self, request, pace) -> int:
+    def start_run(self, request, pace, landscape: bool = True) -> int:
         self.request, self._running = request, True
         return 1
 

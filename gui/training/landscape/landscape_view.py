@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from core.formatting import fmt
 from core.training import registry
 from core.training.history import TrainingHistory
-from core.training.landscape import grid_values, pair_label, parameter_name
+from core.training.landscape import grid_values, pair_choices, pair_label, parameter_name
 from gui.theme import Look
 from gui.training import theme
 
@@ -30,6 +30,10 @@ COLOUR_MAP = "viridis"
 RELU_NOTE = ("Computed through the ReLU, point by point: with it the MSE is no quadratic, so "
              "the one-matrix-product shortcut does not hold.")
 LINEAR_NOTE = "Exact: without a ReLU the MSE is a quadratic in the parameters (one matrix product)."
+IDLE_NOTE = "Press Start: the map of the loss appears with the first epoch."
+COMPUTING_NOTE = "Computing the map of the loss {when}…"
+UNAVAILABLE_NOTE = ("The map of this run's loss is no longer available: the training process that "
+                    "trained it has ended. Press Start to train again.")
 
 
 class LandscapeView(QWidget):
@@ -41,13 +45,15 @@ class LandscapeView(QWidget):
         super().__init__(parent)
         self.setObjectName("landscapeView")
         self.message: dict | None = None  # the last grids received (stage, pairs, …)
+        self._computing: str | None = None  # while a grid is on its way: when it is taken
         self.starts: dict[str, list[float]] = {}  # each variant's start [w…, b]
+        self.pairs: list[tuple[int, int]] = []  # the pairs the chooser offers (before any grid too)
         self.pair_combo = QComboBox()
         self.pair_combo.setObjectName("landscapePairCombo")
         self.pair_combo.setToolTip("Which two parameters the map shows; the others stay at the "
                                    "first variant's values (its start, then its end)")
         self.pair_combo.currentIndexChanged.connect(self._pair_chosen)
-        self.note = QLabel("Press Start: the map of the loss appears with the first epoch.")
+        self.note = QLabel(IDLE_NOTE)
         self.note.setObjectName("landscapeNote")
         self.note.setWordWrap(True)
         self.note.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
@@ -93,21 +99,34 @@ class LandscapeView(QWidget):
 
     def reset(self) -> None:
         """A new run: no grid, no paths yet (the chosen pair is kept)."""
-        self.message, self.starts = None, {}
+        self.message, self.starts, self.pairs, self._computing = None, {}, [], None
+        self.note.setText(IDLE_NOTE)
         self.image.clear()
         for path in self.paths.values():
             path.setData([], [])
         self.optimum.setData([], [])
         self.start_marks.setData([], [])
 
-    def set_starts(self, initial: dict) -> None:
-        """Each variant's start: {name: {weights, bias}} as the training process sent it."""
+    def set_starts(self, initial: dict, feature_names: list[str] | None = None) -> None:
+        """Each variant's start: {name: {weights, bias}} as the training process sent it.
+
+        With `feature_names`, the chooser offers their pairs now: the paths can be drawn before
+        (or without) a grid.
+        """
         self.starts = {name: [*v["weights"], v["bias"]] for name, v in initial.items()}
+        if feature_names is not None:
+            self._offer_pairs(pair_choices(feature_names), feature_names)
 
     def set_landscape(self, message: dict) -> None:
         """Show the grids of a 'landscape' message (one per parameter pair)."""
-        names = message["feature_names"]
-        labels = [pair_label(p["pair"], names) for p in message["pairs"]]
+        self._offer_pairs([tuple(p["pair"]) for p in message["pairs"]], message["feature_names"])
+        self.message, self._computing = message, None
+        self._show_grid()
+
+    def _offer_pairs(self, pairs: list[tuple[int, int]], names: list[str]) -> None:
+        """Fill the chooser with `pairs`, keeping the chosen index where it can."""
+        self.pairs = list(pairs)
+        labels = [pair_label(p, names) for p in pairs]
         if labels != [self.pair_combo.itemText(i) for i in range(self.pair_combo.count())]:
             chosen = self.pair_combo.currentIndex()
             self.pair_combo.blockSignals(True)
@@ -115,14 +134,32 @@ class LandscapeView(QWidget):
             self.pair_combo.addItems(labels)
             self.pair_combo.setCurrentIndex(max(0, min(chosen, len(labels) - 1)))
             self.pair_combo.blockSignals(False)
-        self.message = message
-        self._show_grid()
+
+    def show_computing(self, when: str) -> None:
+        """Say that the grid `when` ("at the start", …) is being computed; any older one stays."""
+        self._computing = when
+        self.note.setText(COMPUTING_NOTE.format(when=when))
+
+    def show_progress(self, done: int, total: int) -> None:
+        """A slow grid: how many of its parameter pairs are done."""
+        if self._computing is not None:
+            self.note.setText(f"{COMPUTING_NOTE.format(when=self._computing)} "
+                              f"({done} of {total} parameter pairs)")
+
+    def show_unavailable(self) -> None:
+        """The grid asked for will not come: say why, and keep whatever is drawn."""
+        self._computing = None
+        self.note.setText(UNAVAILABLE_NOTE)
+
+    def is_waiting(self) -> bool:
+        """Whether a grid is being computed for this view."""
+        return self._computing is not None
 
     def pair(self) -> list[int] | None:
-        """The parameter indices shown now ([w index, w or b index]), or None before a grid."""
-        if self.message is None or not self.message["pairs"]:
+        """The parameter indices shown now ([w index, w or b index]), or None before a run."""
+        if not self.pairs:
             return None
-        return self.message["pairs"][max(0, self.pair_combo.currentIndex())]["pair"]
+        return list(self.pairs[max(0, min(self.pair_combo.currentIndex(), len(self.pairs) - 1))])
 
     def show_paths(self, history: TrainingHistory) -> None:
         """Hand every variant's path so far to its curve (the page's plot timer calls this)."""
@@ -201,7 +238,8 @@ class LandscapeView(QWidget):
         fixed = [f"{parameter_name(i, names)} = {fmt(grid['fixed'][i], 4)}"
                  for i in range(len(grid["fixed"])) if i not in grid["pair"]]
         held = f" Held: {', '.join(fixed)}." if fixed else ""
-        when = "at the start" if self.message["stage"] == "start" else "at the end"
+        when = {"start": "at the start", "end": "at the end"}.get(
+            self.message["stage"], f"after epoch {self.message.get('epoch')}")
         spacing = "equal ratio" if logarithmic else "equal width"
         self.note.setText(f"Training MSE {when}, from {fmt(smallest, 4)} (dark) to "
                           f"{fmt(largest, 4)} (light) in {CONTOUR_LEVELS} bands of {spacing}; "
