@@ -223,7 +223,7 @@ class TrainingRun:
                 initial_bias=bias,
                 active_fraction=active,
                 history=list(self._history[name]),
-                path=[list(point) for point in self._path[name]],
+                path=list(self._path[name]),  # a point is never changed once recorded: no deep copy
                 advice=advice,
                 note=forgotten_zero_grad_note(variant, self.config),
             )
