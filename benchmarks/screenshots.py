@@ -8,20 +8,26 @@ deep-sigmoid lesson presented, a 120-node formula mid-backward, the Training pag
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREEN = ROOT.parent / "shared" / "tools" / "screen-1080.json"  # ../shared beside the checkout
+# Qt's offscreen platform reads the screens from a JSON file: one 1920x1080 projector at 96 dpi
+SCREEN_1080 = {"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1920, "height": 1080,
+                            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
 BIG_FORMULA = "+".join(f"a{i}*b{i}" for i in range(30))
 
 
 def _environment() -> None:
-    config = os.environ.get("SCREEN_CONFIG", str(SCREEN))
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     scratch = tempfile.mkdtemp()
+    config = os.environ.get("SCREEN_CONFIG")  # another screen's description, if given
+    if config is None:
+        config = os.path.join(scratch, "screen-1080.json")
+        Path(config).write_text(json.dumps(SCREEN_1080), encoding="utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         os.environ[name] = os.path.join(scratch, name)
     sys.path.insert(0, str(ROOT))

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.screenshots import SCREEN_1080  # the one description of the 1080p screen
 from gui.graph.view import READABLE_PX
 
 ROOT = Path(__file__).resolve().parents[2]
 BIG_FORMULA = "+".join(f"a{i}*b{i}" for i in range(30))  # 119 nodes
-SCREEN_1080 = {"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1920, "height": 1080,
-                            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
 
 
 def on_screen_sizes(view) -> list[float]:
