@@ -121,6 +121,18 @@ def start_and_finish(qtbot, page, timeout: int = RUN_TIMEOUT_MS) -> dict:
     return page.result
 
 
+def a_page_in_a_long_run(qtbot) -> TrainingPage:
+    """A shown page training 100,000 epochs at full speed, past its first 20 epochs."""
+    page = TrainingPage()
+    qtbot.addWidget(page)
+    show_active(qtbot, page, 1600, 1000)
+    type_number(qtbot, page, "epochsSpin", "100000")
+    full_speed(qtbot, page)
+    click(qtbot, page, "startButton")
+    qtbot.waitUntil(lambda: len(loss_curve(page, "manual")) > 20, timeout=RUN_TIMEOUT_MS)
+    return page
+
+
 def loss_curve(page, name: str) -> np.ndarray:
     """The first data item of a card's plot: its loss curve, every epoch."""
     plot = page.findChild(pg.PlotWidget, f"lossPlot_{name}")
@@ -404,13 +416,7 @@ def test_closing_the_window_mid_run_ends_the_training_process(qtbot):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_a_killed_training_process_is_reported_and_start_works_again(qtbot):
-    training_page = TrainingPage()
-    qtbot.addWidget(training_page)
-    show_active(qtbot, training_page, 1600, 1000)
-    type_number(qtbot, training_page, "epochsSpin", "100000")
-    full_speed(qtbot, training_page)
-    click(qtbot, training_page, "startButton")
-    qtbot.waitUntil(lambda: len(loss_curve(training_page, "manual")) > 20, timeout=RUN_TIMEOUT_MS)
+    training_page = a_page_in_a_long_run(qtbot)
     pid = training_page.client.pid
     os.kill(pid, signal.SIGKILL)
 

@@ -13,10 +13,8 @@ import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from gui.training import client as client_module
-from gui.training.page import TrainingPage
-from tests.gui.conftest import show_active
 from tests.gui.test_training_page import (
-    RUN_TIMEOUT_MS, click, find, full_speed, loss_curve, start_and_finish, type_number,
+    a_page_in_a_long_run, click, find, loss_curve, start_and_finish, type_number,
 )
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGSTOP is POSIX")
@@ -27,13 +25,7 @@ GUI_BUDGET_SECONDS = 1.0  # generous under load; the hang this replaces froze th
 def hung_page(qtbot, monkeypatch):
     """A page whose training process is SIGSTOPped in the middle of a run."""
     monkeypatch.setattr(client_module, "ANSWER_TIMEOUT_SECONDS", 1.0)
-    page = TrainingPage()
-    qtbot.addWidget(page)
-    show_active(qtbot, page, 1600, 1000)
-    type_number(qtbot, page, "epochsSpin", "100000")
-    full_speed(qtbot, page)
-    click(qtbot, page, "startButton")
-    qtbot.waitUntil(lambda: len(loss_curve(page, "manual")) > 20, timeout=RUN_TIMEOUT_MS)
+    page = a_page_in_a_long_run(qtbot)
     pid = page.client.pid
     os.kill(pid, signal.SIGSTOP)
     try:
