@@ -7,7 +7,7 @@ For each variant three loops train the same model on the bundled data, in the sa
             loss tensor is appended to a list;
   notebook  the same plus the notebook's per-epoch print ("Epoch: 001 | MSE: ..."), written to
             an in-memory buffer, so no terminal cost is counted;
-  engine    core.training.run.TrainingRun, which records loss, weights, bias, gradient norm and
+  engine    core.training.run.TrainingRun, which records loss, weights, bias and
             active fraction as Python floats every epoch.
 The loops advance one epoch at a time in turn (the order rotating every epoch), each epoch is
 timed on its own, and medians are compared, so a burst of load elsewhere on the machine hits all

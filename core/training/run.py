@@ -32,7 +32,6 @@ class EpochRecord:
     train_mse: float  # measured after this epoch's update, as the notebook printed it
     weights: list[float]
     bias: float
-    gradient_norm: float  # length of the gradient this epoch's update used
     active_fraction: float | None  # share of training rows with net input > 0; None without ReLU
     status: str  # "ok", "diverged" (training stops here) or "dead" (no active unit right now)
 
@@ -147,7 +146,7 @@ class TrainingRun:
             self.epoch += 1
             epoch, batch, diverged = self.epoch, [], False
             for name, variant, untracked in training:
-                gradient_norm = variant.step()
+                variant.step()
                 if untracked:
                     train_mse, active = _logging_pass(variant, X, y, rows, relu, mean_squared_error)
                 else:
@@ -164,8 +163,7 @@ class TrainingRun:
                 self._path[name].append([*weights, bias])
                 if status == "dead":
                     self._first_dead.setdefault(name, epoch)
-                batch.append(EpochRecord(name, epoch, train_mse, weights, bias,
-                                         gradient_norm, active, status))
+                batch.append(EpochRecord(name, epoch, train_mse, weights, bias, active, status))
             yield batch
             if diverged:
                 training = [(n, v, q) for n, v, q in training if n not in self._diverged]

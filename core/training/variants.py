@@ -12,7 +12,6 @@ and taken from torch.optim in the others: the same arithmetic, so all of them st
 
 from __future__ import annotations
 
-import math
 
 import torch
 import torch.nn.functional as F
@@ -24,11 +23,6 @@ from core.training.request import (
 
 ADAM_BETAS = (0.9, 0.999)  # torch.optim.Adam's defaults, used by both versions
 ADAM_EPS = 1e-8
-
-
-def gradient_norm(*gradients: torch.Tensor) -> float:
-    """Euclidean length of all gradient entries together, as a Python float."""
-    return math.hypot(*_entries(gradients))  # see _entries: no view(-1) per tensor, every epoch
 
 
 class Variant:
@@ -78,7 +72,7 @@ class Variant:
         return self.activate(self.net_input(X))
 
     def step(self):
-        """One epoch: one update per batch; return the norm of the last gradient used."""
+        """One epoch: one update per batch."""
         raise NotImplementedError
 
 
@@ -146,7 +140,6 @@ class Manual(Variant):
             grad_b = torch.sum(grad_loss_net) / n
             self.w -= self.update("w", grad_w)  # plain SGD: self.lr * grad_w
             self.b -= self.update("b", grad_b)
-        return gradient_norm(grad_w, grad_b)
 
     @property
     def weights(self):
@@ -178,7 +171,6 @@ class SemiManual(Variant):
             with torch.no_grad():  # the update itself must not become part of the next graph
                 self.w -= self.update("w", grad_w)  # plain SGD: self.lr * grad_w
                 self.b -= self.update("b", grad_b)
-        return gradient_norm(grad_w, grad_b)
 
     @property
     def weights(self):
@@ -240,7 +232,6 @@ class Automatic(ModuleVariant):
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()
-        return gradient_norm(self.linear.weight.grad, self.linear.bias.grad)
 
 
 class Sequential(ModuleVariant):
@@ -260,7 +251,6 @@ class Sequential(ModuleVariant):
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()
-        return gradient_norm(self.linear.weight.grad, self.linear.bias.grad)
 
 
 class ForgottenZeroGrad(Automatic):
@@ -283,21 +273,3 @@ class ForgottenZeroGrad(Automatic):
             if len(self.used) < 2:
                 self.used.append(self.linear.weight.grad.view(-1).tolist()
                                  + self.linear.bias.grad.tolist())
-        return gradient_norm(self.linear.weight.grad, self.linear.bias.grad)
-
-
-def _entries(tensors) -> list[float]:
-    """Every entry of the tensors in order, from tolist() of each as it is (cheaper than a view)."""
-    values: list[float] = []
-    for g in tensors:
-        nested = g.tolist()
-        if not isinstance(nested, list):
-            values.append(nested)  # a 0-dim tensor
-        elif g.dim() == 1:
-            values += nested
-        elif g.dim() == 2:
-            for row in nested:
-                values += row
-        else:
-            values += g.reshape(-1).tolist()
-    return values

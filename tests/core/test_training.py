@@ -314,7 +314,7 @@ def test_records_come_in_lockstep_and_are_plain_data(bundled):
         fields = dataclasses.asdict(record)
         assert json.loads(json.dumps(fields)) == fields  # plain floats, ints, strings, lists
         assert type(record.train_mse) is float and type(record.bias) is float
-        assert record.gradient_norm > 0 and 0 < record.active_fraction <= 1
+        assert 0 < record.active_fraction <= 1
     final = run.result().variants["automatic"]
     assert final.history == [b[2].train_mse for b in batches]
     assert final.weights == batches[-1][2].weights
@@ -328,11 +328,6 @@ def test_recorded_loss_is_the_loss_after_the_update(bundled):
     with torch.no_grad():
         after = torch.mean((run.variants["manual"].predict(bundled.X_train) - bundled.y_train) ** 2)
     assert record.train_mse == after.item()
-
-
-def test_gradient_norm_shrinks_as_training_converges(bundled):
-    records = [batch[0] for batch in TrainingRun(bundled, TrainingConfig()).epochs()]
-    assert records[-1].gradient_norm < records[0].gradient_norm / 1000
 
 
 def test_stop_request_ends_training_early(bundled):
