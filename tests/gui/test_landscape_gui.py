@@ -17,7 +17,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPushButton, QSpinBox, QTabWidget,
+    QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPushButton, QSpinBox, QTabWidget,
 )
 
 from tests.gui.test_training_page import (  # noqa: F401  (page and shared_client: fixtures)
@@ -47,6 +47,16 @@ def show_tab(page, title: str) -> None:
     tabs = find(page, QTabWidget, "trainingLowerTabs")
     index = next(i for i in range(tabs.count()) if tabs.tabText(i) == title)
     tabs.tabBar().setCurrentIndex(index)
+
+
+def settle(widget) -> None:
+    """Apply pending layouts and paint `widget` once, as the screen would before a user aims at it.
+
+    pyqtgraph defers auto-ranging to the next paint, and a relayout moves the plot: without this a
+    click computed from item positions can miss under load.
+    """
+    QApplication.sendPostedEvents()
+    widget.grab()
 
 
 def path_of(page, name: str) -> np.ndarray:
@@ -144,10 +154,12 @@ def test_the_sweep_plots_every_rate_and_a_click_trains_with_it(qtbot, page):
     # click the ok point nearest lr 0.1 with the mouse
     target = int(np.argmin(np.abs(np.log10(ok_lrs) - np.log10(0.1))))
     plot = find(page, pg.PlotWidget, "sweepPlot")
+    settle(plot)  # the summary grew: aim at where the point is painted now, not before the relayout
     spot = sweep.marks["ok"].scatter.points()[target]
     scene = sweep.marks["ok"].scatter.mapToScene(spot.pos())
     where = plot.mapFromScene(scene)
     qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(where.x(), where.y()))
+    assert page.state != "idle", f"the click at {where} started no run"
     qtbot.waitUntil(lambda: page.state == "finished", timeout=RUN_TIMEOUT_MS)
     assert page.request().config.lr == pytest.approx(float(f"{ok_lrs[target]:.4g}"))
     assert page.running.config.lr == page.request().config.lr
