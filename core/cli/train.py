@@ -232,6 +232,7 @@ def _as_json(result: Any) -> dict[str, Any]:
                 "test_mse": outcome.test_mse,
                 "weights": outcome.weights,
                 "bias": outcome.bias,
+                "active_fraction": outcome.active_fraction,  # null without ReLU
                 "history": outcome.history,
                 "path": outcome.path,
             }

@@ -32,8 +32,8 @@ class EpochRecord:
     train_mse: float  # measured after this epoch's update, as the notebook printed it
     weights: list[float]
     bias: float
-    active_fraction: float | None  # share of training rows with net input > 0; None without ReLU
     status: str  # "ok", "diverged" (training stops here) or "dead" (no active unit right now)
+    # The share of active units is a "now" number, not a column: TrainingRun.active_fraction().
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,6 @@ class TrainingRun:
         import torch
 
         X, y = self.prepared.X_train, self.prepared.y_train
-        rows = y.size(0)
-        relu = self.config.activation == "relu"
         stop = should_stop or (lambda: False)
         no_grad = torch.no_grad()  # made once: this loop's bookkeeping must stay cheap
         unpaced = should_stop is None and pace is None
@@ -136,6 +134,10 @@ class TrainingRun:
             quiet = {n: not v.net_input(X[:1]).requires_grad for n, v in self.variants.items()}
         training = [(n, v, quiet[n]) for n, v in self.variants.items() if n not in self._diverged]
         mean_squared_error = _mean_squared_error()
+        # With no active ReLU unit every prediction is 0, and the loss is exactly this one: only
+        # an epoch with this loss needs its active units counted to know whether it is dead.
+        dead_loss = (mean_squared_error(torch.zeros_like(y), y).item()
+                     if self.config.activation == "relu" else None)
         last_start = None
         while training and self.epoch < self.config.epochs:
             if not unpaced:
@@ -147,32 +149,44 @@ class TrainingRun:
             epoch, batch, diverged = self.epoch, [], False
             for name, variant, untracked in training:
                 variant.step()
+                # the notebook's logging pass: the loss after this epoch's update
                 if untracked:
-                    train_mse, active = _logging_pass(variant, X, y, rows, relu, mean_squared_error)
+                    prediction = variant.activate(variant.net_input(X))
                 else:
                     with no_grad:
-                        train_mse, active = _logging_pass(variant, X, y, rows, relu,
-                                                          mean_squared_error)
+                        prediction = variant.activate(variant.net_input(X))
+                train_mse = mean_squared_error(prediction, y).item()
+                dead = train_mse == dead_loss and not torch.count_nonzero(prediction).item()
                 if train_mse < self._limit[name]:  # finite and not exploding: the usual epoch
                     self._history[name].append(train_mse)
-                    status = "ok" if active != 0 else "dead"
+                    status = "dead" if dead else "ok"
                 else:
-                    status = self._judge(name, train_mse, active)
+                    status = self._judge(name, train_mse, dead)
                     diverged = diverged or status == "diverged"
                 weights, bias = variant.weights, variant.bias
                 self._path[name].append([*weights, bias])
                 if status == "dead":
                     self._first_dead.setdefault(name, epoch)
-                batch.append(EpochRecord(name, epoch, train_mse, weights, bias, active, status))
+                batch.append(EpochRecord(name, epoch, train_mse, weights, bias, status))
             yield batch
             if diverged:
                 training = [(n, v, q) for n, v, q in training if n not in self._diverged]
+
+    def active_fraction(self, name: str) -> float | None:
+        """The share of training rows whose ReLU is active (net input > 0) now; None without ReLU."""
+        import torch
+
+        if self.config.activation != "relu":
+            return None
+        with torch.no_grad():
+            net = self.variants[name].net_input(self.prepared.X_train)
+        return torch.count_nonzero(net > 0).item() / net.numel()
 
     def paths(self) -> dict[str, list[list[float]]]:
         """Each variant's parameters [w…, b] so far: the start, then after each epoch (views)."""
         return self._path
 
-    def _judge(self, name: str, train_mse: float, active: float | None) -> str:
+    def _judge(self, name: str, train_mse: float, dead: bool) -> str:
         """Record this epoch's loss; stop a variant whose loss overflowed or exploded."""
         history = self._history[name]
         history.append(train_mse)
@@ -191,21 +205,20 @@ class TrainingRun:
             )
         if name in self._diverged:
             return "diverged"
-        return "dead" if active == 0 else "ok"
+        return "dead" if dead else "ok"
 
     def result(self) -> TrainingResult:
         """Final numbers for every variant, with statuses, and the closed-form reference."""
         import torch
 
-        data, relu = self.prepared, self.config.activation == "relu"
+        data = self.prepared
         reference = closed_form(data)
         results = {}
         for name, variant in self.variants.items():
             with torch.no_grad():
                 train_mse = _mse(variant.predict(data.X_train), data.y_train)
                 test_mse = _mse(variant.predict(data.X_test), data.y_test)
-                net = variant.net_input(data.X_train)
-                active = (net > 0).sum().item() / net.numel() if relu else None
+            active = self.active_fraction(name)
             status, detail, advice = self._verdict(name, active, reference, train_mse)
             weights, bias = self._initial[name]
             results[name] = VariantResult(
@@ -349,18 +362,6 @@ def forgotten_zero_grad_note(variant: Any, config: TrainingConfig) -> str:
 
 def _vector(values: list[float]) -> str:
     return "(" + ", ".join(fmt(v, 4) for v in values) + ")"
-
-
-def _logging_pass(variant: Any, X: Any, y: Any, rows: int, relu: bool,
-                  mean_squared_error: Callable[[Any, Any], Any]) -> tuple[float, float | None]:
-    """The notebook's logging pass after an update: train MSE, and the share of active units."""
-    import torch
-
-    prediction = variant.activate(variant.net_input(X))
-    train_mse = mean_squared_error(prediction, y).item()
-    # relu(v) > 0 exactly when v > 0, so nonzero outputs are the active units
-    active = torch.count_nonzero(prediction).item() / rows if relu else None
-    return train_mse, active
 
 
 def _mean_squared_error() -> Callable[[Any, Any], Any]:

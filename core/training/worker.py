@@ -477,11 +477,15 @@ class _Run:
         columns["weights"].append(record.weights)
         columns["bias"].append(record.bias)
         columns["status"] = record.status
-        columns["active"] = record.active_fraction
 
     def flush(self, now: float) -> None:
-        """Send every collected record in one message."""
+        """Send every collected record in one message, with each variant's share of active units.
+
+        Flushes come between epochs, so that share belongs to the last record collected.
+        """
         if self.pending:
+            for name, columns in self.pending.items():
+                columns["active"] = self.runs[name].active_fraction(name)
             self.conn.send(("records", {"run": self.run_id, "variants": self.pending}))
             self.pending = {}
         self.last_sent = now

@@ -60,9 +60,9 @@ def test_json_output_is_strict_and_has_the_documented_shape():
     assert result["lr_stability_bound"] == 2 / result["hessian_max_eigenvalue"]
     assert list(result["variants"]) == ["manual", "automatic"]
     for outcome in result["variants"].values():
-        assert set(outcome) == {"status", "train_mse", "test_mse", "weights", "bias", "history",
-                                "path"}
-        assert outcome["status"] == "ok"
+        assert set(outcome) == {"status", "train_mse", "test_mse", "weights", "bias",
+                                "active_fraction", "history", "path"}
+        assert outcome["status"] == "ok" and 0 < outcome["active_fraction"] <= 1
         assert len(outcome["history"]) == 30 and len(outcome["weights"]) == 2
         assert outcome["train_mse"] == outcome["history"][-1]
         assert len(outcome["path"]) == 31  # the start, then one point per epoch

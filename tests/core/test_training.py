@@ -314,7 +314,6 @@ def test_records_come_in_lockstep_and_are_plain_data(bundled):
         fields = dataclasses.asdict(record)
         assert json.loads(json.dumps(fields)) == fields  # plain floats, ints, strings, lists
         assert type(record.train_mse) is float and type(record.bias) is float
-        assert 0 < record.active_fraction <= 1
     final = run.result().variants["automatic"]
     assert final.history == [b[2].train_mse for b in batches]
     assert final.weights == batches[-1][2].weights

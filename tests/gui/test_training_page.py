@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QSlider, QSpinBox, QTableWidget,
 )
 
+from core.formatting import fmt
 from core.training import registry
 
 VARIANT_NAMES = registry.default_names()  # trained by default; no_zero_grad only when ticked
@@ -196,6 +197,13 @@ def test_start_fills_four_equal_curves_matching_a_headless_run(qtbot, page, tmp_
         assert weights == pytest.approx(expected["weights"], rel=1e-5)
         assert float(table_cell(page, title, "bias")) == pytest.approx(expected["bias"], rel=1e-6)
         assert table_cell(page, title, "epochs") == "60"
+        # the card's footer: the last epoch's numbers, and the share of active units at the end
+        assert find(page, QLabel, f"mseLabel_{name}").text() == f"MSE {fmt(expected['history'][-1], 6)}"
+        assert find(page, QLabel, f"biasLabel_{name}").text() == f"b {fmt(expected['bias'], 5)}"
+        assert find(page, QLabel, f"weightsLabel_{name}").text() == (
+            "w " + ", ".join(fmt(w, 4) for w in expected["weights"]))
+        active = find(page, QLabel, f"activeLabel_{name}").text()
+        assert active == f"active {fmt(100 * expected['active_fraction'], 3)} %"
         assert float(table_cell(page, title, "epochs/s")) > 0
         assert table_cell(page, title, "wall time").endswith(" s")
     closed = reference["closed_form"]
