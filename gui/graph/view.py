@@ -46,7 +46,6 @@ FOLLOW_MS = 350  # the view glides to the active step in this long
 FOLLOW_MARGIN = 40.0  # screen pixels: the active step counts as in view this far inside the edges
 OVERVIEW_INSET = 10  # screen pixels between the overview map and the view's corner
 BACKGROUND_ITEMS = 600  # a new graph with more nodes + edges than this is built in slices, the old one shown
-OVERVIEW_BAND_ITEMS = 1500  # the map of a big drawing is rendered one band per this many items, a band per turn
 BUILD_SLICE_S = 0.02  # ... for this long per event-loop turn (CPU work between two events)
 PAGE_KEYS = {  # the graph page steps through the schedule with these: never consume them here
     Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
@@ -154,7 +153,6 @@ class GraphView(QGraphicsView):
         self._overview_timer.setSingleShot(True)
         self._overview_timer.setInterval(0)
         self._overview_timer.timeout.connect(self._render_overview)
-        self._overview_band = 0  # the next band of the map to render
         for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
             bar.valueChanged.connect(self._show_view_on_overview)
 
@@ -474,7 +472,7 @@ class GraphView(QGraphicsView):
                 if self._map_later:  # a big drawing just arrived: the map waits for a turn of its own
                     self._request_overview()
                     return
-                self.overview.render_scene(self._scene, self.drawing_rect())
+                self._render_map()
             viewport = self.viewport().geometry()
             self.overview.move(viewport.right() - self.overview.width() - OVERVIEW_INSET,
                                viewport.bottom() - self.overview.height() - OVERVIEW_INSET)
@@ -482,23 +480,21 @@ class GraphView(QGraphicsView):
         self.overview.setVisible(show)
 
     def _request_overview(self) -> None:
-        """Render the map afresh from the next event-loop turn on (a burst of frames makes one render).
+        """Render the map afresh in the next event-loop turn (a burst of frames makes one render).
 
         A hidden view (another page shown) renders nothing and leaves no timer running: showEvent asks again.
         """
-        self._overview_band = 0
         if self.isVisible():
             self._overview_timer.start()
 
     def _render_overview(self) -> None:
-        """Render the map, a band per turn for a big drawing; place it when it is complete."""
-        bands = 1 + (len(self._node_items) + len(self._edge_items)) // OVERVIEW_BAND_ITEMS
-        if not self.overview.render_band(self._scene, self.drawing_rect(), self._overview_band, bands):
-            self._overview_band += 1
-            self._overview_timer.start()
-            return
-        self._overview_band = 0
+        """Render the map and place it."""
+        self._render_map()
         self._place_overview(rendered=True)
+
+    def _render_map(self) -> None:
+        self.overview.render_scene(self._scene, self.drawing_rect(), self._node_items.values(),
+                                   self._edge_items.values())
 
     def _show_view_on_overview(self) -> None:
         if not self.overview.isHidden():
