@@ -11,6 +11,7 @@ another so they never compete for the two cores, and reports its own peak memory
   training       training_overhead below: bench_training's engine against plain loops
   export         bench_export.run: PDF page and GIF frame of the step-through against drawing one frame
   landscape      bench_landscape.run: a 200×200 grid of training MSE against one forward pass
+                 (with --quick, in the training part's process: torch is imported once)
   training_page  training_page below, once benchmarks/bench_training_page.py exists (picked up
                  by name): event-loop lateness during a full-speed four-variant run on the real
                  page, and its wall time against plain loops; until then the row says
@@ -73,8 +74,13 @@ def machine() -> dict[str, object]:
     }
 
 
-def training_overhead(quick: bool = False, epochs: int | None = None) -> dict[str, float]:
-    """bench_training's comparison: median µs per epoch of plain loops and the engine, per variant."""
+def training_overhead(quick: bool = False, epochs: int | None = None,
+                      with_landscape: bool = False) -> dict[str, object]:
+    """bench_training's comparison: median µs per epoch of plain loops and the engine, per variant.
+
+    `with_landscape`: bench_landscape's figures too, under "landscape", measured afterwards in
+    this process (--quick: torch is imported once for both).
+    """
     import torch
 
     from benchmarks import bench_training
@@ -95,6 +101,12 @@ def training_overhead(quick: bool = False, epochs: int | None = None) -> dict[st
         page_bench = importlib.import_module(f"benchmarks.{TRAINING_PAGE_MODULE}")
         wall, cpu = page_bench.plain_loops_times(QUICK_PAGE_EPOCHS)
         result.update(page_baseline_epochs=QUICK_PAGE_EPOCHS, page_baseline_s=wall, page_baseline_cpu_s=cpu)
+    if with_landscape:
+        from benchmarks import bench_landscape
+
+        began = time.perf_counter()
+        result["landscape"] = dict(bench_landscape.run(quick))
+        result["landscape"]["seconds"] = time.perf_counter() - began
     return result
 
 
@@ -213,11 +225,16 @@ def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | Non
         timed("graph", "bench_graph", options)
     if "formula" in parts:
         timed("formula", "bench_formula", {"quick": quick})
+    # --quick measures the landscape in the training part's process: one torch import, not two
+    shared_landscape = quick and "training" in parts and "landscape" in parts
     if "training" in parts:
-        timed("training", "run", {"quick": quick, "epochs": epochs}, function="training_overhead")
+        timed("training", "run", {"quick": quick, "epochs": epochs, "with_landscape": shared_landscape},
+              function="training_overhead")
+        if shared_landscape:
+            results["landscape"] = results["training"].pop("landscape")
     if "export" in parts:
         timed("export", "bench_export", {"quick": quick})
-    if "landscape" in parts:
+    if "landscape" in parts and not shared_landscape:
         timed("landscape", "bench_landscape", {"quick": quick})
     if "training_page" in parts:
         if training_page_available():
@@ -235,7 +252,9 @@ def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | Non
 def _durations(results: dict) -> str:
     """Wall and CPU seconds of each part: `graph 9/8 s` (wall/CPU)."""
     parts = [(key, results[key]) for key in PARTS if isinstance(results.get(key), dict) and "seconds" in results[key]]
-    return "wall/CPU: " + ", ".join(f"{key} {part['seconds']:.0f}/{part.get('cpu_seconds', 0):.0f} s" for key, part in parts)
+    return "wall/CPU: " + ", ".join(
+        f"{key} {part['seconds']:.0f}/{part['cpu_seconds']:.0f} s" if "cpu_seconds" in part
+        else f"{key} {part['seconds']:.0f} s in the training process" for key, part in parts)
 
 
 def _children_cpu() -> float:

@@ -98,3 +98,25 @@ def test_the_training_page_benchmark_is_picked_up_by_name_once_it_exists(monkeyp
     monkeypatch.setattr(bench_run, "training_page_available", lambda: False)
     missing = bench_run.run_all(quick=True, parts=("training_page",))
     assert missing["training_page"] == {"status": "n/a (training page not yet built)"}
+
+
+def test_quick_measures_the_landscape_in_the_training_process(monkeypatch):
+    calls = []
+
+    def fake_run_isolated(module, options, function="run"):
+        calls.append((module, function, dict(options)))
+        result = {"epochs": 20, "peak_rss_mb": 300.0}
+        if options.get("with_landscape"):
+            result["landscape"] = {"grid_ms": 1.0, "seconds": 0.5}
+        return result
+
+    monkeypatch.setattr(bench_run, "run_isolated", fake_run_isolated)
+    quick = bench_run.run_all(quick=True, parts=("training", "landscape"))
+    assert [(module, function) for module, function, _ in calls] == [("run", "training_overhead")]
+    assert quick["landscape"]["grid_ms"] == 1.0 and "landscape" not in quick["training"]
+    assert "landscape 0 s in the training process" in bench_run._durations(quick)
+    calls.clear()
+    full = bench_run.run_all(quick=False, parts=("training", "landscape"))
+    assert [(module, function) for module, function, _ in calls] == [
+        ("run", "training_overhead"), ("bench_landscape", "run")]
+    assert not calls[0][2]["with_landscape"] and "landscape" in full
