@@ -21,10 +21,11 @@ from gui.training import theme
 from gui.widgets.loss_axes import OptimumAndLogScale
 from gui.widgets.plot_range import RangeKeeper
 
-CURVE_MIN_HEIGHT = 120
+CURVE_MIN_HEIGHT = 160  # at 120 the plot area of a 2×2 grid at 1280×800 was 63 pixels tall
 CURVE_MIN_WIDTH = 250  # a loss curve narrower than this reads as a smudge (issue 12)
 CARD_MARGINS = (10, 8, 10, 8)
 NUMBERS_SAMPLE = "MSE 00000.000"  # the widest number line the card reserves room for
+ACTIVE_SAMPLE = "active 100 %"  # the share of active units at its widest
 EXPLANATION_LINES_TALL = 4  # cards in one row: narrow, so more lines
 EXPLANATION_LINES_WIDE = 3
 AXIS_NAME_GAP = 0.25  # room left under a plot's bottom axis name, in its text heights, before what follows
@@ -79,7 +80,7 @@ class VariantCard(OptimumAndLogScale, QFrame):
         self.optimum.setZValue(10)  # over the curve: it converges onto the line
         self.plot.addItem(self.optimum, ignoreBounds=True)
 
-        self.epoch_label = QLabel()  # small, in the footer: the page's top line says it big
+        self.epoch_label = QLabel()  # small, over the numbers: the status line says it big
         self.epoch_label.setObjectName(f"epochLabel_{info.name}")
         self.epoch_label.setFont(theme.font(theme.PAGE_POINT_SIZE - 1))
         self.mse_label = self._number(f"mseLabel_{info.name}")
@@ -148,8 +149,6 @@ class VariantCard(OptimumAndLogScale, QFrame):
         footer = QHBoxLayout()
         footer.addWidget(self.log_scale)
         footer.addStretch(1)
-        footer.addWidget(self.epoch_label)
-        footer.addSpacing(6)
         footer.addWidget(self.code_button)
         footer.addWidget(self.graph_button)
         self.numbers = QGridLayout()
@@ -200,9 +199,11 @@ class VariantCard(OptimumAndLogScale, QFrame):
 
     def width_needed(self, wide: bool) -> int:
         """The card width at which nothing is cut, with the numbers beside the plot (wide) or under it."""
-        numbers = max(QFontMetrics(self.mse_label.font()).horizontalAdvance(NUMBERS_SAMPLE),
+        # Samples, not the labels' text: the first numbers of a run must not reflow the grid
+        # (a row of four at 1920 pixels became 2×2 when "active 100 %" first appeared).
+        metrics = QFontMetrics(self.mse_label.font())
+        numbers = max(metrics.horizontalAdvance(NUMBERS_SAMPLE), metrics.horizontalAdvance(ACTIVE_SAMPLE),
                       *(label.sizeHint().width() for label in (self.mse_label, self.bias_label)))
-        numbers += self.numbers.horizontalSpacing() + self.active_label.sizeHint().width() * (not wide)
         body = CURVE_MIN_WIDTH + self.body.spacing() + numbers if wide else max(CURVE_MIN_WIDTH, numbers)
         inside = max(body, self.header.sizeHint().width(), self.footer.sizeHint().width())
         return inside + CARD_MARGINS[0] + CARD_MARGINS[2] + 2 * self.frameWidth()
@@ -214,23 +215,20 @@ class VariantCard(OptimumAndLogScale, QFrame):
         self.wide = wide
         lines = EXPLANATION_LINES_WIDE if wide else EXPLANATION_LINES_TALL
         self.explanation.setFixedHeight(lines * self.explanation.fontMetrics().lineSpacing() + 2)
-        labels = (self.mse_label, self.weights_label, self.bias_label, self.active_label)
+        # the epoch first, small: the page's status line says it big
+        labels = (self.epoch_label, self.mse_label, self.weights_label, self.bias_label, self.active_label)
         for label in labels:
             self.numbers.removeWidget(label)
         if wide:  # one column beside the plot
             self.body.setDirection(QBoxLayout.Direction.LeftToRight)
             self.body.setStretch(0, 3)
             self.body.setStretch(1, 2)
-            for row, label in enumerate(labels):
-                self.numbers.addWidget(label, row, 0)
-        else:  # under the plot: loss, weights, then bias beside the share of active units
+        else:  # under the plot, one per line: a narrow card, so four fit in a row at 1920 pixels
             self.body.setDirection(QBoxLayout.Direction.TopToBottom)
             self.body.setStretch(0, 1)
             self.body.setStretch(1, 0)
-            self.numbers.addWidget(self.mse_label, 0, 0, 1, 2)
-            self.numbers.addWidget(self.weights_label, 1, 0, 1, 2)
-            self.numbers.addWidget(self.bias_label, 2, 0)
-            self.numbers.addWidget(self.active_label, 2, 1, Qt.AlignmentFlag.AlignRight)
+        for row, label in enumerate(labels):
+            self.numbers.addWidget(label, row, 0)
         self.numbers.setColumnStretch(0, 1)
 
     def _number(self, name: str) -> QLabel:

@@ -81,7 +81,7 @@ def test_at_3x_a_cards_axis_name_keeps_clear_of_its_footer(qtbot):
             for card in [card for card in training.cards.values() if card.isVisible()]:
                 bottom, height = axis_name_bottom(card)
                 plot_bottom = card.plot.geometry().bottom() + 1
-                footer_top = min(w.geometry().top() for w in (card.log_scale, card.epoch_label, card.code_button))
+                footer_top = min(w.geometry().top() for w in (card.log_scale, card.code_button))
                 assert bottom <= plot_bottom, (scale, card.name, bottom, plot_bottom)  # not cut by the plot
                 assert plot_bottom <= footer_top, (scale, card.name, plot_bottom, footer_top)
                 assert footer_top - bottom >= 0.2 * height, (scale, card.name, bottom, footer_top, height)
@@ -135,3 +135,34 @@ def test_at_1280x800_every_tab_title_and_every_choice_of_a_combo_reads_whole(qtb
         assert len(shown) == 3 or len(exports) == 3
     finally:
         close_window(window)
+
+
+def test_the_first_numbers_of_a_run_do_not_reflow_the_cards(qtbot):
+    """At 1920 pixels the four cards stand in a row; "epoch 100" and "active 100 %" arriving keep
+    them there (at the next resize they turned the row into 2×2), and every number shows whole."""
+    from gui.training.page import TrainingPage
+    from tests.gui.conftest import show_active
+    from tests.gui.test_training_registry import ScriptedClient, columns
+
+    page = TrainingPage(client=ScriptedClient())
+    qtbot.addWidget(page)
+    show_active(qtbot, page, 1916, 1000)
+    try:
+        before = (page.card_grid.columns, [card.wide for card in page.cards.values() if card.isVisible()])
+        assert before[0] == 4
+        page.start()
+        names = page.client.request.config.variants
+        page.client.run_started.emit({"closed_form": {"train_mse": 1.0, "test_mse": 1.0,
+                                                      "weights": [1.0, 2.0], "bias": 0.5},
+                                      "sample_targets": [1.0, 2.0]})
+        page.client.records_received.emit({name: columns([20000.0 + i for i in range(100)]) for name in names})
+        card = page.cards["manual"]
+        qtbot.waitUntil(lambda: card.active_label.text() == "active 100 %")
+        page.resize(page.width() - 1, page.height())  # the grid lays out again at any resize
+        qtbot.wait(50)
+        assert (page.card_grid.columns, [c.wide for c in page.cards.values() if c.isVisible()]) == before
+        for label in (card.epoch_label, card.mse_label, card.bias_label, card.active_label):
+            assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width(), label.text()
+    finally:
+        page.shutdown()
+        page.close()
