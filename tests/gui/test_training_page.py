@@ -197,7 +197,8 @@ def test_start_fills_four_equal_curves_matching_a_headless_run(qtbot, page, tmp_
         assert weights == pytest.approx(expected["weights"], rel=1e-5)
         assert float(table_cell(page, title, "bias")) == pytest.approx(expected["bias"], rel=1e-6)
         assert table_cell(page, title, "epochs") == "60"
-        # the card's footer: the last epoch's numbers, and the share of active units at the end
+        # the card's numbers: the last epoch's, and the share of active units at the end
+        assert find(page, QLabel, f"epochLabel_{name}").text() == "epoch 60"
         assert find(page, QLabel, f"mseLabel_{name}").text() == f"MSE {fmt(expected['history'][-1], 6)}"
         assert find(page, QLabel, f"biasLabel_{name}").text() == f"b {fmt(expected['bias'], 5)}"
         assert find(page, QLabel, f"weightsLabel_{name}").text() == (
