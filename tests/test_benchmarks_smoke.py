@@ -74,30 +74,14 @@ def test_training_overhead_figures(results):
 
 
 def test_the_table_shows_every_row(results):
-    text = bench_run.report({**results, "training_page": {"status": bench_run.NOT_BUILT}})
+    page = {"epochs": 200, "lateness_p50_ms": 0.2, "lateness_p99_ms": 20.0, "lateness_max_ms": 60.0,
+            "page_wall_s": 1.2, "baseline_s": 1.0, "wall_over_baseline": 1.2, "lateness_p99_target_ms": 20.0,
+            "lateness_max_target_ms": 100.0, "wall_target": 1.3, "peak_rss_mb": 150.0}
+    text = bench_run.report({**results, "training_page": page})
     for row in ("Start-up: first paint", "Graph build+layout+draw, 30 nodes", "Animation frame",
-                "Training overhead", "Event-loop lateness", "Peak memory", "Machine:"):
+                "Training overhead", "Event-loop lateness", "Training page wall time", "Peak memory", "Machine:"):
         assert row in text, row
-    assert "n/a (training page not yet built)" in text
-
-
-def test_the_training_page_benchmark_is_picked_up_by_name_once_it_exists(monkeypatch):
-    calls = []
-
-    def fake_run_isolated(module, options, function="run"):
-        calls.append((module, function))
-        return {"epochs": 200, "lateness_p50_ms": 0.2, "lateness_p99_ms": 20.0, "lateness_max_ms": 60.0,
-                "page_wall_s": 1.2, "baseline_s": 1.0, "wall_over_baseline": 1.2, "peak_rss_mb": 150.0}
-
-    monkeypatch.setattr(bench_run, "run_isolated", fake_run_isolated)
-    monkeypatch.setattr(bench_run, "training_page_available", lambda: True)
-    found = bench_run.run_all(quick=True, parts=("training_page",))
-    assert calls == [("run", "training_page")]  # which imports benchmarks.bench_training_page by name
-    text = bench_run.report(found)
     assert "0.2 / 20.0 / 60.0 ms" in text and "1.20x" in text
-    monkeypatch.setattr(bench_run, "training_page_available", lambda: False)
-    missing = bench_run.run_all(quick=True, parts=("training_page",))
-    assert missing["training_page"] == {"status": "n/a (training page not yet built)"}
 
 
 def test_quick_measures_the_landscape_in_the_training_process(monkeypatch):
