@@ -1,6 +1,6 @@
 """The training page under load: event-loop lateness and wall time, against the plain loops.
 
-Run: `QT_QPA_PLATFORM=offscreen python benchmarks/bench_training_page.py [--epochs 3000] [--runs 2]`
+Run: `QT_QPA_PLATFORM=offscreen python benchmarks/bench_training_page.py [--epochs 3000] [--runs 3]`
 
 The page trains all four variants for `--epochs` epochs at full speed with its live plots, in a
 1600 × 1000 window, while a 10 ms probe timer measures how late the GUI event loop answers
@@ -150,6 +150,7 @@ def page_run(page, epochs: int) -> dict:
 
 QUICK_EPOCHS = 200  # run.py --quick: epochs per variant
 FULL_EPOCHS = 3000
+FULL_RUNS = 3  # page and baseline runs, alternating; the best of each (this machine's speed drifts)
 
 
 def open_page():
@@ -215,7 +216,7 @@ def run(quick: bool = False, epochs: int | None = None, runs: int | None = None,
     from benchmarks.common import peak_rss_mb
 
     epochs = epochs or (QUICK_EPOCHS if quick else FULL_EPOCHS)
-    runs = runs or (1 if quick else 2)
+    runs = runs or (1 if quick else FULL_RUNS)
     pages, walls, cpus = measure(epochs, runs, baseline)
     lateness = [value for page in pages for value in page["lateness"]]
     wall, base = min(page["wall"] for page in pages), min(walls)
@@ -249,7 +250,7 @@ def run(quick: bool = False, epochs: int | None = None, runs: int | None = None,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=FULL_EPOCHS, help="epochs per variant")
-    parser.add_argument("--runs", type=int, default=2, help="page runs and baseline runs each")
+    parser.add_argument("--runs", type=int, default=FULL_RUNS, help="page runs and baseline runs each")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     pages, baselines, baseline_cpus = measure(args.epochs, args.runs)
