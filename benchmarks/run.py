@@ -68,12 +68,13 @@ def machine() -> dict[str, object]:
     }
 
 
-def training_overhead(quick: bool = False, epochs: int | None = None,
-                      with_landscape: bool = False) -> dict[str, object]:
+def training_overhead(quick: bool = False, epochs: int | None = None, with_landscape: bool = False,
+                      page_baseline: bool = False) -> dict[str, object]:
     """bench_training's comparison: median µs per epoch of plain loops and the engine, per variant.
 
-    `with_landscape`: bench_landscape's figures too, under "landscape", measured afterwards in
-    this process (--quick: torch is imported once for both).
+    With --quick, torch is imported once for what else needs it:
+    `with_landscape`: bench_landscape's figures too, under "landscape", measured afterwards;
+    `page_baseline`: the training page's plain loops (its baseline) for its quick epochs.
     """
     import torch
 
@@ -89,7 +90,7 @@ def training_overhead(quick: bool = False, epochs: int | None = None,
             result[f"{name}_{loop}_us"] = value * 1e6
         result[f"{name}_engine_over_bare"] = seconds["engine"] / seconds["bare"]
         result[f"{name}_engine_over_notebook"] = seconds["engine"] / seconds["notebook"]
-    if quick:
+    if page_baseline:
         # The training page's baseline (its plain loops), measured here where torch is already
         # imported: the page part then needs no baseline process of its own (~2 s of torch import).
         epochs = bench_training_page.QUICK_EPOCHS
@@ -130,7 +131,8 @@ def run_all(quick: bool, parts: tuple[str, ...] = PARTS, startup_runs: int | Non
     # --quick measures the landscape in the training part's process: one torch import, not two
     shared_landscape = quick and "training" in parts and "landscape" in parts
     if "training" in parts:
-        timed("training", "run", {"quick": quick, "epochs": epochs, "with_landscape": shared_landscape},
+        timed("training", "run", {"quick": quick, "epochs": epochs, "with_landscape": shared_landscape,
+                                  "page_baseline": quick and "training_page" in parts},
               function="training_overhead")
         if shared_landscape:
             results["landscape"] = results["training"].pop("landscape")
