@@ -53,7 +53,7 @@ class GraphOverview(QWidget):
         if source.isEmpty():
             return
         scale = min(OVERVIEW_WIDTH / source.width(), OVERVIEW_HEIGHT / source.height())
-        marks = (id(scene), source.getRect(), len(nodes), len(edges), theme.BACKGROUND.name())
+        marks = (id(scene), source.getRect(), len(nodes), len(edges), theme.BACKGROUND.name(), theme.INK.name())
         if scale < DETAIL_SCALE and marks == self._marks:
             return  # marks do not change with the step shown: 270 ms a step at 5,000 nodes
         self._marks = marks if scale < DETAIL_SCALE else None
