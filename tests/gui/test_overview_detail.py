@@ -57,3 +57,11 @@ def test_a_map_of_marks_is_drawn_once_per_drawing_not_once_per_step(qtbot, monke
     grown = view.drawing_rect().adjusted(0, 0, 50, 0)  # labels grew: the map is drawn again
     view.overview.render_scene(view.scene(), grown, nodes, edges)
     assert len(traced) == 2
+    from gui import theme
+
+    try:
+        theme.apply("projector")  # the same white, a darker ink: the marks are drawn again
+        view.overview.render_scene(view.scene(), grown, nodes, edges)
+        assert len(traced) == 3
+    finally:
+        theme.apply(theme.DEFAULT_LOOK)
