@@ -1,9 +1,12 @@
-"""Start, Pause/Resume, Stop, Reset, and the pace: from 1 epoch per second to as fast as possible."""
+"""The page's controls: Start, Pause/Resume, Stop, Reset and the pace (from 1 epoch per second to
+as fast as possible); and the export buttons above the results."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QSlider, QStyle, QToolButton, QWidget,
+)
 
 from gui import theme as looks
 from gui.training import theme
@@ -118,6 +121,72 @@ class TrainingControls(QWidget):
         self.pause_button.setText("Resume" if paused else "Pause")
         self.pause_button.setIcon(self.style().standardIcon(pixmap))
         looks.tint_disabled_icons([self.pause_button], self.palette())
+
+
+class ExportButtons(QWidget):
+    """Export CSV…, Export plot…, Export animation…: in full, short, or folded into one menu.
+
+    It only reports clicks; the page says how much room the row has (`fit`).
+    """
+
+    csv_clicked = Signal()
+    plot_clicked = Signal()
+    animation_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("exportButtons")
+        # (object name, full text, short text, tooltip, signal)
+        specs = [
+            ("exportHistoryButton", "Export CSV…", "CSV…",
+             "Save every epoch's loss, weights and bias as a CSV file", self.csv_clicked),
+            ("exportPlotButton", "Export plot…", "Plot…", "Save the overlay plot as PNG or SVG",
+             self.plot_clicked),
+            ("exportAnimationButton", "Export animation…", "Animation…",
+             "Save the loss curves growing epoch by epoch as an animated GIF", self.animation_clicked),
+        ]
+        self.texts: dict[QPushButton, tuple[str, str]] = {}
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 2)
+        # When even the short texts leave the tabs too little room (1280 pixels): one menu instead.
+        self.menu_button = QToolButton()
+        self.menu_button.setObjectName("exportMenuButton")
+        self.menu_button.setText("Export")
+        self.menu_button.setToolTip("Save the histories (CSV), the overlay plot or the training animation")
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.menu_button)
+        for name, text, short, tip, clicked in specs:
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.setToolTip(tip)
+            button.clicked.connect(clicked)
+            self.texts[button] = (text, short)
+            row.addWidget(button)
+            menu.addAction(text, button.click).setToolTip(tip)
+        menu.aboutToShow.connect(self._enable_menu)
+        self.menu_button.setMenu(menu)
+        self.menu_button.hide()
+        row.addWidget(self.menu_button)
+        self.csv_button, self.plot_button, self.animation_button = self.texts
+
+    def fit(self, room: int, large_text: bool) -> None:
+        """Full texts if `room` pixels hold them (and the text is not large), else the short ones,
+        else the one menu: never a tab hidden behind arrows."""
+        def needed(index: int) -> int:  # 0: the full texts, 1: the short ones
+            return sum(button.fontMetrics().horizontalAdvance(texts[index]) + 40
+                       for button, texts in self.texts.items())
+
+        short = large_text or room < needed(0)
+        in_menu = short and room < needed(1)
+        for button, (text, brief) in self.texts.items():
+            button.setText(brief if short else text)
+            button.setVisible(not in_menu)
+        self.menu_button.setVisible(in_menu)
+
+    def _enable_menu(self) -> None:
+        """The menu offers what the buttons offer now."""
+        for action, button in zip(self.menu_button.menu().actions(), self.texts):
+            action.setEnabled(button.isEnabled())
 
 
 def _button(name: str, text: str, icon, tip: str) -> QPushButton:

@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea, QSizePolicy, QSplitter,
-    QTabWidget, QToolButton, QVBoxLayout, QWidget,
+    QCheckBox, QFileDialog, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSplitter,
+    QTabWidget, QVBoxLayout, QWidget,
 )
 
 from dataclasses import replace
@@ -37,7 +37,7 @@ from gui.widgets.plot_export import export_plot
 from gui.export.dialog import export_losses
 from gui.training.results_table import ResultsTable
 from gui.training.client import TrainingClient
-from gui.training.controls import TrainingControls
+from gui.training.controls import ExportButtons, TrainingControls
 from core.training.history import TrainingHistory
 from gui.training.settings import TrainingSettings
 from gui.training.card import VariantCard, keep_axis_name_clear
@@ -50,7 +50,8 @@ FRAME_MS = 17  # the plot timer: at most ~60 redraws a second, however fast reco
 NUMBERS_PER_SECOND = 10
 SETTINGS_WIDTH = 300
 LOG_SCALE_SPAN = 100.0  # a loss spanning this factor (two decades) gets a log axis, if allowed
-LOG_SCALE_TEXT = "Log loss axes where the loss spans orders of magnitude"  # short at large text
+LOG_SCALE_TEXT = "Log loss axes where the loss spans orders of magnitude"
+LOG_SCALE_SHORT_TEXT = "Log loss axes"  # at large text (the tooltip says all)
 SETTINGS_MAX_GROWTH = 2.0  # with the text size, up to this many times as wide
 LABELS_ABOVE_FROM = 1.4  # from this text size the settings' names go above their fields
 LOWER_MIN_HEIGHT = 300  # the overlay plot and the results table stay readable
@@ -117,32 +118,7 @@ class TrainingPage(QWidget):
         self.progress.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress.setWordWrap(True)
         self.progress.setMinimumWidth(120)
-        self.export_csv_button = QPushButton("Export CSV…")
-        self.export_csv_button.setObjectName("exportHistoryButton")
-        self.export_csv_button.setToolTip("Save every epoch's loss, weights and bias as a CSV file")
-        self.export_plot_button = QPushButton("Export plot…")
-        self.export_plot_button.setObjectName("exportPlotButton")
-        self.export_plot_button.setToolTip("Save the overlay plot as PNG or SVG")
-        self.export_animation_button = QPushButton("Export animation…")
-        self.export_animation_button.setObjectName("exportAnimationButton")
-        self.export_animation_button.setToolTip("Save the loss curves growing epoch by epoch as an animated GIF")
-        self._short_texts = [(self.export_csv_button, "Export CSV…", "CSV…"),
-                              (self.export_plot_button, "Export plot…", "Plot…"),
-                              (self.export_animation_button, "Export animation…", "Animation…"),
-                              (self.log_scale, LOG_SCALE_TEXT, "Log loss axes")]
-        # When even the short texts leave the tabs too little room (1280 pixels): one menu instead.
-        self.export_menu_button = QToolButton()
-        self.export_menu_button.setObjectName("exportMenuButton")
-        self.export_menu_button.setText("Export")
-        self.export_menu_button.setToolTip("Save the histories (CSV), the overlay plot or the training animation")
-        self.export_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        export_menu = QMenu(self.export_menu_button)
-        for button, text, _ in self._short_texts[:3]:
-            action = export_menu.addAction(text, button.click)
-            action.setToolTip(button.toolTip())
-        export_menu.aboutToShow.connect(self._enable_export_menu)
-        self.export_menu_button.setMenu(export_menu)
-        self.export_menu_button.hide()
+        self.exports = ExportButtons()
         self.export_animation_action = QAction("Export &training animation…", self)
         self.export_animation_action.setObjectName("exportTrainingAnimationAction")
         self.export_animation_action.triggered.connect(lambda: self.export_animation())
@@ -165,9 +141,9 @@ class TrainingPage(QWidget):
         self.log_scale.toggled.connect(self._page_log_scale)
         self.landscape.pair_changed.connect(self._redraw_soon)
         self.lower_tabs.currentChanged.connect(self._tab_shown)
-        self.export_csv_button.clicked.connect(lambda: self.export_histories())
-        self.export_plot_button.clicked.connect(lambda: self.export_plot())
-        self.export_animation_button.clicked.connect(self.export_animation_action.trigger)
+        self.exports.csv_clicked.connect(lambda: self.export_histories())
+        self.exports.plot_clicked.connect(lambda: self.export_plot())
+        self.exports.animation_clicked.connect(self.export_animation_action.trigger)
         for card in self.cards.values():
             card.code_requested.connect(self.show_code)
             card.show_graph_requested.connect(self.show_graph_requested)
@@ -227,14 +203,7 @@ class TrainingPage(QWidget):
         self.lower_tabs.addTab(self.data_view, "Predictions")
         self.lower_tabs.addTab(self.landscape, "Landscape")
         self.lower_tabs.addTab(self.sweep, "LR sweep")
-        exports = QWidget()
-        export_row = QHBoxLayout(exports)
-        export_row.setContentsMargins(0, 0, 0, 2)
-        export_row.addWidget(self.export_csv_button)
-        export_row.addWidget(self.export_plot_button)
-        export_row.addWidget(self.export_animation_button)
-        export_row.addWidget(self.export_menu_button)
-        self.lower_tabs.setCornerWidget(exports, Qt.Corner.TopRightCorner)
+        self.lower_tabs.setCornerWidget(self.exports, Qt.Corner.TopRightCorner)
         self._large_text = False
         self.lower_tabs.installEventFilter(self)
         self.lower = lower = QSplitter(Qt.Orientation.Horizontal)
@@ -307,24 +276,10 @@ class TrainingPage(QWidget):
         self.plots_scroll.setMinimumWidth(self.splitter.minimumSizeHint().width())
 
     def _fit_texts(self) -> None:
-        """Short texts at large text sizes, or when the tabs and the export buttons do not fit
-        side by side (four tabs beside them at 1280 pixels): never a tab hidden behind arrows."""
-        exports = self._short_texts[:3]
+        """Short texts at large text sizes, or when the tabs leave the export buttons too little room."""
         room = self.lower_tabs.width() - self.lower_tabs.tabBar().sizeHint().width()
-        narrow = room < sum(button.fontMetrics().horizontalAdvance(text) + 40 for button, text, _ in exports)
-        brief = self._large_text or narrow
-        in_menu = brief and room < sum(
-            button.fontMetrics().horizontalAdvance(short) + 40 for button, _, short in exports)
-        for index, (button, text, short) in enumerate(self._short_texts):
-            button.setText(short if self._large_text or narrow and index < 3 else text)
-            if index < 3:
-                button.setVisible(not in_menu)
-        self.export_menu_button.setVisible(in_menu)
-
-    def _enable_export_menu(self) -> None:
-        """The export menu offers what the export buttons offer now."""
-        for action, (button, _, _) in zip(self.export_menu_button.menu().actions(), self._short_texts):
-            action.setEnabled(button.isEnabled())
+        self.exports.fit(room, self._large_text)
+        self.log_scale.setText(LOG_SCALE_SHORT_TEXT if self._large_text else LOG_SCALE_TEXT)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """The lower tabs were resized: the export buttons' texts may need to shrink or grow."""

@@ -129,9 +129,9 @@ def test_at_1280x800_every_tab_title_and_every_choice_of_a_combo_reads_whole(qtb
                     if combo.fontMetrics().horizontalAdvance(combo.itemText(i)) > room]
         assert cut == []
         # the export buttons are all still there (in a menu when the tabs need their room)
-        exports = training.export_menu_button.menu().actions() if training.export_menu_button.isVisible() else []
-        shown = [b for b in (training.export_csv_button, training.export_plot_button,
-                             training.export_animation_button) if b.isVisible()]
+        buttons = training.exports
+        exports = buttons.menu_button.menu().actions() if buttons.menu_button.isVisible() else []
+        shown = [b for b in (buttons.csv_button, buttons.plot_button, buttons.animation_button) if b.isVisible()]
         assert len(shown) == 3 or len(exports) == 3
     finally:
         close_window(window)
