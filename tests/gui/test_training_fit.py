@@ -166,3 +166,27 @@ def test_the_first_numbers_of_a_run_do_not_reflow_the_cards(qtbot):
     finally:
         page.shutdown()
         page.close()
+
+
+def test_the_export_buttons_fold_into_one_menu_that_does_what_they_do(qtbot):
+    from gui.training.controls import ExportButtons
+
+    exports = ExportButtons()
+    qtbot.addWidget(exports)
+    exports.show()
+    exports.fit(10_000, large_text=False)
+    assert [b.text() for b in exports.texts] == ["Export CSV…", "Export plot…", "Export animation…"]
+    assert not exports.menu_button.isVisibleTo(exports)
+    exports.fit(10_000, large_text=True)  # large text: the short names
+    assert [b.text() for b in exports.texts] == ["CSV…", "Plot…", "Animation…"]
+    exports.fit(100, large_text=False)  # no room even for those: one menu
+    assert exports.menu_button.isVisibleTo(exports)
+    assert not any(b.isVisibleTo(exports) for b in exports.texts)
+    menu = exports.menu_button.menu()
+    for action, signal in zip(menu.actions(), (exports.csv_clicked, exports.plot_clicked,
+                                               exports.animation_clicked)):
+        with qtbot.waitSignal(signal, timeout=1000):
+            action.trigger()
+    exports.plot_button.setEnabled(False)
+    menu.aboutToShow.emit()
+    assert [a.isEnabled() for a in menu.actions()] == [True, False, True]
